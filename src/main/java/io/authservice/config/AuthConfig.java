@@ -1,0 +1,110 @@
+package io.authservice.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/** Every {@code auth.*} option of the service; the README documents each one. */
+@ConfigMapping(prefix = "auth")
+public interface AuthConfig {
+
+    /** The absolute issuer URL: {@code iss} of every token and {@code issuer} of the metadata. */
+    String issuer();
+
+    /** The first-party public client that the password grant is for. */
+    @WithDefault("web")
+    String publicClientId();
+
+    Registration registration();
+
+    BootstrapAdmin bootstrapAdmin();
+
+    Tokens tokens();
+
+    Keys keys();
+
+    Passwords passwords();
+
+    Login login();
+
+    interface Registration {
+        @WithDefault("true")
+        boolean enabled();
+    }
+
+    interface BootstrapAdmin {
+        Optional<String> username();
+
+        Optional<String> password();
+    }
+
+    interface Tokens {
+        @WithDefault("PT5M")
+        Duration accessTokenLifespan();
+
+        /** The JWS {@code typ} header of access tokens: {@code JWT} or {@code at+jwt}. */
+        @WithDefault("JWT")
+        String accessTokenTyp();
+
+        @WithDefault("api")
+        List<String> audience();
+
+        @WithDefault("openid,profile,email")
+        List<String> scopes();
+
+        @WithDefault("P1D")
+        Duration refreshIdleLifetime();
+
+        @WithDefault("P30D")
+        Duration refreshAbsoluteLifetime();
+
+        /** Clock skew tolerated when verifying {@code exp} and {@code iat}. */
+        @WithDefault("PT30S")
+        Duration clockSkew();
+    }
+
+    interface Keys {
+        @WithDefault("RS256")
+        String algorithm();
+
+        /** Base64 of 32 random bytes; private signing keys are sealed with it (AES-256-GCM). */
+        String encryptionKey();
+
+        @WithDefault("PT5M")
+        Duration jwksMaxAge();
+    }
+
+    interface Passwords {
+        @WithDefault("19456")
+        int argon2MemoryKib();
+
+        @WithDefault("2")
+        int argon2Iterations();
+
+        @WithDefault("1")
+        int argon2Parallelism();
+
+        /** Threads that hash passwords; each Argon2id hash holds one of them for tens of ms. */
+        @WithDefault("2")
+        int hashingThreads();
+
+        /** Hash jobs that may wait for a thread; beyond that requests get 429. */
+        @WithDefault("64")
+        int hashingQueue();
+    }
+
+    interface Login {
+        /** Consecutive failures of one username before it is throttled. */
+        @WithDefault("5")
+        int maxFailures();
+
+        /** The first lockout; each further failure doubles it, up to {@code throttle-max}. */
+        @WithDefault("PT1S")
+        Duration throttleBase();
+
+        @WithDefault("PT15M")
+        Duration throttleMax();
+    }
+}

@@ -1,0 +1,63 @@
+package io.authservice.oauth;
+
+import io.authservice.config.AuthConfig;
+import io.smallrye.common.annotation.NonBlocking;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** OpenID Connect Discovery and RFC 8414 metadata: the same document at both well-known paths. */
+@Path("/.well-known")
+@Produces(MediaType.APPLICATION_JSON)
+public class MetadataResource {
+
+    static final List<String> CLAIMS = List.of("iss", "sub", "aud", "exp", "iat", "jti", "client_id", "scope",
+            "groups", "upn", "preferred_username");
+
+    private final Map<String, Object> metadata;
+
+    MetadataResource(AuthConfig config) {
+        String issuer = config.issuer();
+        String base = issuer.endsWith("/") ? issuer.substring(0, issuer.length() - 1) : issuer;
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("issuer", issuer);
+        m.put("jwks_uri", base + "/.well-known/jwks.json");
+        m.put("token_endpoint", base + "/oauth2/token");
+        m.put("revocation_endpoint", base + "/oauth2/revoke");
+        m.put("grant_types_supported", List.of("password", "refresh_token"));
+        m.put("token_endpoint_auth_methods_supported", List.of("none"));
+        m.put("revocation_endpoint_auth_methods_supported", List.of("none"));
+        // No authorization endpoint (yet): no response type is supported.
+        m.put("response_types_supported", List.of());
+        m.put("subject_types_supported", List.of("public"));
+        m.put("id_token_signing_alg_values_supported", List.of(config.keys().algorithm()));
+        m.put("scopes_supported", List.copyOf(config.tokens().scopes()));
+        m.put("claims_supported", CLAIMS);
+        this.metadata = Collections.unmodifiableMap(m);
+    }
+
+    @GET
+    @NonBlocking
+    @Path("/openid-configuration")
+    public Response openidConfiguration() {
+        return answer();
+    }
+
+    @GET
+    @NonBlocking
+    @Path("/oauth-authorization-server")
+    public Response authorizationServer() {
+        return answer();
+    }
+
+    private Response answer() {
+        return Response.ok(metadata).header(HttpHeaders.CACHE_CONTROL, "public, max-age=3600").build();
+    }
+}

@@ -1,0 +1,14 @@
+package io.authservice.oauth;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+/** A successful token answer (RFC 6749 §5.1). */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record TokenResponse(
+        @JsonProperty("access_token") String accessToken,
+        @JsonProperty("token_type") String tokenType,
+        @JsonProperty("expires_in") long expiresIn,
+        @JsonProperty("refresh_token") String refreshToken,
+        @JsonProperty("refresh_expires_in") Long refreshExpiresIn,
+        String scope) {}

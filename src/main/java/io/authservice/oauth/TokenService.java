@@ -1,0 +1,124 @@
+package io.authservice.oauth;
+
+import io.authservice.config.AuthConfig;
+import io.authservice.passwords.LoginThrottle;
+import io.authservice.passwords.PasswordHasher;
+import io.authservice.passwords.PasswordHasher.Outcome;
+import io.authservice.tokens.AccessTokens;
+import io.authservice.tokens.RefreshTokens;
+import io.authservice.tokens.Subject;
+import io.authservice.users.User;
+import io.authservice.users.UserRepository;
+import io.authservice.users.Usernames;
+import io.authservice.web.ApiError;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.ws.rs.core.Response.Status;
+import java.util.Optional;
+import org.jboss.logging.Logger;
+
+/** The grants of {@code POST /oauth2/token}. */
+@ApplicationScoped
+public class TokenService {
+
+    private static final Logger LOG = Logger.getLogger(TokenService.class);
+    private static final String BAD_CREDENTIALS = "invalid username or password";
+    private static final int MAX_USERNAME_CHARS = 4 * Usernames.MAX_LENGTH;
+    private static final int MAX_PASSWORD_CHARS = 1024;
+
+    private final UserRepository users;
+    private final PasswordHasher hasher;
+    private final LoginThrottle throttle;
+    private final AccessTokens accessTokens;
+    private final RefreshTokens refreshTokens;
+    private final AuthConfig config;
+
+    TokenService(UserRepository users, PasswordHasher hasher, LoginThrottle throttle, AccessTokens accessTokens,
+            RefreshTokens refreshTokens, AuthConfig config) {
+        this.users = users;
+        this.hasher = hasher;
+        this.throttle = throttle;
+        this.accessTokens = accessTokens;
+        this.refreshTokens = refreshTokens;
+        this.config = config;
+    }
+
+    Uni<TokenResponse> grant(OAuthParams params) {
+        return switch (params.required("grant_type")) {
+            case "password" -> password(params);
+            case "refresh_token" -> refresh(params);
+            default -> Uni.createFrom().failure(new ApiError(Status.BAD_REQUEST, "unsupported_grant_type",
+                    "supported grant types: password, refresh_token"));
+        };
+    }
+
+    /** The client of a request: only the first-party public client exists so far. */
+    String client(OAuthParams params) {
+        String clientId = params.optional("client_id").orElse(config.publicClientId());
+        if (!clientId.equals(config.publicClientId())) {
+            throw new ApiError(Status.UNAUTHORIZED, "invalid_client", "unknown client");
+        }
+        return clientId;
+    }
+
+    private Uni<TokenResponse> password(OAuthParams params) {
+        String clientId = client(params);
+        String username = params.required("username");
+        String password = params.required("password");
+        if (username.length() > MAX_USERNAME_CHARS || password.length() > MAX_PASSWORD_CHARS) {
+            throw ApiError.invalidRequest("username or password too long");
+        }
+        String scope = Scopes.requested(params.optional("scope"), config.tokens().scopes());
+        String name = Usernames.normalize(username);
+        return throttle.check(name).chain(failures -> users.findByUsername(name)
+                .chain(user -> hasher.verify(password, user == null ? null : user.passwordHash)
+                        .chain(outcome -> {
+                            if (outcome == Outcome.MISMATCH) {
+                                LOG.debugf("login failed for a username (%s)", clientId);
+                                return throttle.recordFailure(name)
+                                        .chain(() -> Uni.createFrom().failure(ApiError.invalidGrant(BAD_CREDENTIALS)));
+                            }
+                            if (!user.enabled) {
+                                return Uni.createFrom().failure(ApiError.invalidGrant("the account is disabled"));
+                            }
+                            return throttle.reset(name, failures)
+                                    .chain(() -> rehashIfOutdated(user, password, outcome))
+                                    .chain(() -> issue(subjectOf(user), clientId, scope));
+                        })));
+    }
+
+    private Uni<TokenResponse> refresh(OAuthParams params) {
+        client(params);
+        String presented = params.required("refresh_token");
+        Optional<String> requested = params.optional("scope");
+        return refreshTokens.rotate(presented, granted -> Scopes.narrow(requested, granted))
+                .chain(rotation -> accessTokens.issue(rotation.subject(), rotation.clientId(), rotation.scope())
+                        .map(accessToken -> response(accessToken, rotation.next(), rotation.scope())));
+    }
+
+    private Uni<TokenResponse> issue(Subject subject, String clientId, String scope) {
+        return Uni.combine().all()
+                .unis(accessTokens.issue(subject, clientId, scope), refreshTokens.start(subject.id(), clientId, scope))
+                .with((accessToken, refreshToken) -> response(accessToken, refreshToken, scope));
+    }
+
+    /** Re-hashes with the configured parameters after a login that matched an older hash. */
+    private Uni<Void> rehashIfOutdated(User user, String password, Outcome outcome) {
+        if (outcome != Outcome.MATCH_OUTDATED) {
+            return Uni.createFrom().voidItem();
+        }
+        return hasher.hash(password)
+                .chain(hash -> users.updatePasswordHash(user.id, hash))
+                .invoke(() -> LOG.infof("password hash of user %s upgraded", user.id))
+                .replaceWithVoid();
+    }
+
+    private TokenResponse response(String accessToken, RefreshTokens.Issued refreshToken, String scope) {
+        return new TokenResponse(accessToken, "Bearer", accessTokens.lifespanSeconds(),
+                refreshToken.token(), refreshToken.expiresIn(), scope);
+    }
+
+    private static Subject subjectOf(User user) {
+        return new Subject(user.id, user.username, user.roleList());
+    }
+}

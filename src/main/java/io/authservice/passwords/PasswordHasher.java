@@ -1,0 +1,58 @@
+package io.authservice.passwords;
+
+import io.authservice.config.AuthConfig;
+import io.authservice.web.BoundedWorker;
+import io.smallrye.mutiny.Uni;
+import jakarta.annotation.PreDestroy;
+import jakarta.inject.Singleton;
+import java.util.UUID;
+
+/**
+ * Hashes passwords with Argon2id and verifies Argon2id and imported bcrypt hashes, on a bounded
+ * pool of its own. Verifying against no hash (an unknown user) costs the same work as a wrong
+ * password, so timing does not tell which usernames exist.
+ */
+@Singleton
+public class PasswordHasher {
+
+    public enum Outcome { MISMATCH, MATCH, MATCH_OUTDATED }
+
+    private final Argon2id argon2;
+    private final BoundedWorker worker;
+    private final String decoy;
+
+    PasswordHasher(AuthConfig config) {
+        AuthConfig.Passwords p = config.passwords();
+        this.argon2 = new Argon2id(p.argon2MemoryKib(), p.argon2Iterations(), p.argon2Parallelism());
+        this.worker = new BoundedWorker("password-hashing", p.hashingThreads(), p.hashingQueue());
+        this.decoy = argon2.hash(UUID.randomUUID().toString());
+    }
+
+    public Uni<String> hash(String password) {
+        return worker.submit(() -> argon2.hash(password));
+    }
+
+    /** @param encoded the stored hash, or {@code null} when there is no such user */
+    public Uni<Outcome> verify(String password, String encoded) {
+        return worker.submit(() -> check(password, encoded));
+    }
+
+    Outcome check(String password, String encoded) {
+        if (encoded != null && encoded.startsWith(Argon2id.PREFIX)) {
+            if (!argon2.verify(password, encoded)) {
+                return Outcome.MISMATCH;
+            }
+            return argon2.outdated(encoded) ? Outcome.MATCH_OUTDATED : Outcome.MATCH;
+        }
+        if (encoded != null && Bcrypt.handles(encoded)) {
+            return Bcrypt.verify(password, encoded) ? Outcome.MATCH_OUTDATED : Outcome.MISMATCH;
+        }
+        argon2.verify(password, decoy);
+        return Outcome.MISMATCH;
+    }
+
+    @PreDestroy
+    void close() {
+        worker.close();
+    }
+}

@@ -1,0 +1,22 @@
+package io.authservice.users;
+
+import jakarta.validation.constraints.Email;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+
+/** The body of {@code POST /users}. */
+public record NewUser(
+        @NotBlank
+        @Size(min = 3, max = Usernames.MAX_LENGTH)
+        @Pattern(regexp = "[\\p{L}\\p{N}._@+-]*", message = "may contain only letters, digits and . _ @ + -")
+        String username,
+
+        @NotNull
+        @Size(min = Passwords.MIN_LENGTH, max = Passwords.MAX_LENGTH)
+        String password,
+
+        @Email
+        @Size(max = 254)
+        String email) {}

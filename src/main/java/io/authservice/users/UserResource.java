@@ -1,0 +1,58 @@
+package io.authservice.users;
+
+import io.quarkus.security.Authenticated;
+import io.smallrye.mutiny.Uni;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.SecurityContext;
+import java.net.URI;
+import java.util.UUID;
+import org.eclipse.microprofile.jwt.JsonWebToken;
+
+/** {@code /users}: registration, and the caller's own profile and password. */
+@Path("/users")
+@Produces(MediaType.APPLICATION_JSON)
+public class UserResource {
+
+    private final UserService users;
+
+    UserResource(UserService users) {
+        this.users = users;
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Uni<Response> register(@Valid @NotNull NewUser request) {
+        return users.register(request).map(user -> Response
+                .created(URI.create("/admin/users/" + user.id))
+                .entity(UserView.of(user))
+                .build());
+    }
+
+    @GET
+    @Path("/me")
+    @Authenticated
+    public Uni<UserView> me(@Context SecurityContext security) {
+        return users.find(caller(security)).map(UserView::of);
+    }
+
+    @POST
+    @Path("/me/password")
+    @Authenticated
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Uni<Response> changePassword(@Context SecurityContext security, @Valid @NotNull PasswordChange change) {
+        return users.changePassword(caller(security), change).map(done -> Response.noContent().build());
+    }
+
+    private static UUID caller(SecurityContext security) {
+        return UUID.fromString(((JsonWebToken) security.getUserPrincipal()).getSubject());
+    }
+}

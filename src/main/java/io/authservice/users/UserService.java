@@ -1,0 +1,87 @@
+package io.authservice.users;
+
+import io.authservice.config.AuthConfig;
+import io.authservice.passwords.LoginThrottle;
+import io.authservice.passwords.PasswordHasher;
+import io.authservice.tokens.RefreshTokens;
+import io.authservice.web.ApiError;
+import io.smallrye.mutiny.Uni;
+import io.vertx.pgclient.PgException;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.ws.rs.core.Response.Status;
+import java.util.List;
+import java.util.UUID;
+import org.jboss.logging.Logger;
+
+/** Registration, profile and password change. */
+@ApplicationScoped
+public class UserService {
+
+    private static final Logger LOG = Logger.getLogger(UserService.class);
+    static final List<String> DEFAULT_ROLES = List.of("user");
+
+    private final UserRepository users;
+    private final PasswordHasher hasher;
+    private final LoginThrottle throttle;
+    private final RefreshTokens sessions;
+    private final AuthConfig config;
+
+    UserService(UserRepository users, PasswordHasher hasher, LoginThrottle throttle, RefreshTokens sessions,
+            AuthConfig config) {
+        this.users = users;
+        this.hasher = hasher;
+        this.throttle = throttle;
+        this.sessions = sessions;
+        this.config = config;
+    }
+
+    public Uni<User> register(NewUser request) {
+        if (!config.registration().enabled()) {
+            return Uni.createFrom().failure(
+                    new ApiError(Status.FORBIDDEN, "registration_disabled", "registration is not open"));
+        }
+        return create(request.username(), request.password(), request.email(), DEFAULT_ROLES);
+    }
+
+    Uni<User> create(String username, String password, String email, List<String> roles) {
+        String normalized = Usernames.normalize(username);
+        return users.usernameTaken(normalized)
+                .chain(taken -> taken ? Uni.createFrom().failure(usernameTaken()) : hasher.hash(password))
+                .chain(hash -> users.add(User.create(normalized, email == null ? null : email.strip(), hash, roles)))
+                .onFailure(UserService::isUniqueViolation).transform(e -> usernameTaken())
+                .invoke(user -> LOG.infof("user %s created", user.id));
+    }
+
+    public Uni<User> find(UUID id) {
+        return users.findByIdOrNull(id)
+                .onItem().ifNull().failWith(() -> new ApiError(Status.NOT_FOUND, "not_found", "no such user"));
+    }
+
+    /** Checks the current password, sets the new one and ends every session of the user. */
+    public Uni<Void> changePassword(UUID id, PasswordChange change) {
+        return find(id).chain(user -> throttle.check(user.username)
+                .chain(failures -> hasher.verify(change.currentPassword(), user.passwordHash)
+                        .chain(outcome -> outcome == PasswordHasher.Outcome.MISMATCH
+                                ? throttle.recordFailure(user.username).chain(() -> Uni.createFrom()
+                                        .failure(new ApiError(Status.BAD_REQUEST, "invalid_grant",
+                                                "the current password is not correct")))
+                                : throttle.reset(user.username, failures).chain(() -> hasher.hash(change.newPassword())))
+                        .chain(hash -> sessions.revokeAllOf(user.id, "password_changed")
+                                .chain(() -> users.updatePasswordHash(user.id, hash)))
+                        .invoke(() -> LOG.infof("user %s changed the password; sessions revoked", user.id))
+                        .replaceWithVoid()));
+    }
+
+    private static ApiError usernameTaken() {
+        return new ApiError(Status.CONFLICT, "username_taken", "that username is taken");
+    }
+
+    private static boolean isUniqueViolation(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof PgException pg && "23505".equals(pg.getSqlState())) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,20 @@
+package io.authservice.users;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/** A user as the API shows it: never the password hash. */
+public record UserView(
+        UUID id,
+        String username,
+        String email,
+        List<String> roles,
+        boolean enabled,
+        @JsonProperty("created_at") Instant createdAt) {
+
+    static UserView of(User user) {
+        return new UserView(user.id, user.username, user.email, user.roleList(), user.enabled, user.createdAt);
+    }
+}

@@ -1,0 +1,19 @@
+package io.authservice.web;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.List;
+
+/** The JSON body of every error answer. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record ErrorBody(
+        String error,
+        @JsonProperty("error_description") String errorDescription,
+        List<Violation> violations) {
+
+    public ErrorBody(String error, String errorDescription) {
+        this(error, errorDescription, null);
+    }
+
+    public record Violation(String field, String message) {}
+}

@@ -1,0 +1,102 @@
+package io.authservice.web;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import io.authservice.web.ErrorBody.Violation;
+import jakarta.validation.ConstraintViolationException;
+import jakarta.validation.Path;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.Comparator;
+import java.util.List;
+import io.quarkus.security.AuthenticationFailedException;
+import io.quarkus.security.ForbiddenException;
+import io.quarkus.security.UnauthorizedException;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+/** Turns everything a client can get wrong into a JSON 4xx; never a stack trace. */
+public class ErrorMappers {
+
+    @ServerExceptionMapper
+    public Response apiError(ApiError e) {
+        Response.ResponseBuilder answer = json(e.status, new ErrorBody(e.code, e.getMessage()));
+        if (e.retryAfter > 0) {
+            answer.header(HttpHeaders.RETRY_AFTER, e.retryAfter);
+        }
+        if (e.status == 401) {
+            answer.header(HttpHeaders.WWW_AUTHENTICATE, "Basic realm=\"oauth2\"");
+        }
+        return answer.build();
+    }
+
+    @ServerExceptionMapper
+    public Response invalidBody(ConstraintViolationException e) {
+        List<Violation> violations = e.getConstraintViolations().stream()
+                .map(v -> new Violation(field(v.getPropertyPath()), v.getMessage()))
+                .sorted(Comparator.comparing(Violation::field).thenComparing(Violation::message))
+                .toList();
+        return json(400, new ErrorBody("invalid_request", "the request has invalid fields", violations)).build();
+    }
+
+    /** Named explicitly so that it wins over Quarkus' built-in mapper for mismatched input. */
+    @ServerExceptionMapper({JsonProcessingException.class, MismatchedInputException.class})
+    public Response malformedJson(Exception e) {
+        return json(400, new ErrorBody("invalid_request", "the body is not valid JSON of the expected shape")).build();
+    }
+
+    @ServerExceptionMapper
+    public Response framework(WebApplicationException e) {
+        int status = e.getResponse().getStatus();
+        String code = switch (status) {
+            case 404 -> "not_found";
+            case 405 -> "method_not_allowed";
+            case 406 -> "not_acceptable";
+            case 413 -> "request_too_large";
+            case 415 -> "unsupported_media_type";
+            default -> status < 500 ? "invalid_request" : "server_error";
+        };
+        String description = status >= 500 ? "the server could not answer"
+                : e.getCause() instanceof JsonProcessingException ? "the body is not valid JSON of the expected shape"
+                : e.getMessage();
+        return json(status, new ErrorBody(code, description)).build();
+    }
+
+    /** RFC 6750 §3: a missing token gets a bare challenge, a bad one {@code error="invalid_token"}. */
+    @ServerExceptionMapper({AuthenticationFailedException.class, UnauthorizedException.class})
+    public Response unauthenticated(HttpHeaders headers) {
+        String authorization = headers.getHeaderString(HttpHeaders.AUTHORIZATION);
+        boolean presented = authorization != null && !authorization.isBlank();
+        return json(401, new ErrorBody(presented ? "invalid_token" : "unauthorized",
+                presented ? "the access token is not valid" : "an access token is required"))
+                .header(HttpHeaders.WWW_AUTHENTICATE, presented
+                        ? "Bearer error=\"invalid_token\", error_description=\"the access token is not valid\""
+                        : "Bearer")
+                .build();
+    }
+
+    @ServerExceptionMapper
+    public Response forbidden(ForbiddenException e) {
+        return json(403, new ErrorBody("forbidden", "the access token does not grant this")).build();
+    }
+
+    /**
+     * The JSON name of the field a violation is about: the last node of its path, in the API's
+     * snake case ({@code changePassword.change.newPassword} → {@code new_password}).
+     */
+    private static String field(Path path) {
+        String field = "";
+        for (Path.Node node : path) {
+            field = node.getName();
+        }
+        return field.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toLowerCase(java.util.Locale.ROOT);
+    }
+
+    static Response.ResponseBuilder json(int status, ErrorBody body) {
+        return Response.status(status)
+                .type(MediaType.APPLICATION_JSON_TYPE)
+                .header(HttpHeaders.CACHE_CONTROL, "no-store")
+                .entity(body);
+    }
+}

@@ -1,0 +1,66 @@
+package io.authservice;
+
+import static io.restassured.RestAssured.given;
+
+import io.restassured.http.ContentType;
+import io.restassured.response.Response;
+import java.util.Map;
+import java.util.UUID;
+
+/** The service's HTTP API as the tests call it. */
+public final class Api {
+
+    public static final String PASSWORD = "correct-horse-battery";
+
+    private Api() {}
+
+    /** A username no other test uses. */
+    public static String uniqueName(String prefix) {
+        return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    public static Response register(String username, String password) {
+        return given().contentType(ContentType.JSON)
+                .body(Map.of("username", username, "password", password))
+                .post("/users");
+    }
+
+    /** Registers a new user with {@link #PASSWORD} and returns its username. */
+    public static String newUser(String prefix) {
+        String username = uniqueName(prefix);
+        register(username, PASSWORD).then().statusCode(201);
+        return username;
+    }
+
+    public static Response login(String username, String password) {
+        return given().contentType(ContentType.URLENC)
+                .formParam("grant_type", "password")
+                .formParam("username", username)
+                .formParam("password", password)
+                .post("/oauth2/token");
+    }
+
+    /** Logs in and returns the token answer; fails the test unless it is 200. */
+    public static Tokens tokens(String username) {
+        Response answer = login(username, PASSWORD);
+        answer.then().statusCode(200);
+        return Tokens.of(answer);
+    }
+
+    public static Response refresh(String refreshToken) {
+        return given().contentType(ContentType.URLENC)
+                .formParam("grant_type", "refresh_token")
+                .formParam("refresh_token", refreshToken)
+                .post("/oauth2/token");
+    }
+
+    public static Response me(String accessToken) {
+        return given().header("Authorization", "Bearer " + accessToken).get("/users/me");
+    }
+
+    public record Tokens(String accessToken, String refreshToken) {
+        public static Tokens of(Response answer) {
+            return new Tokens(answer.path("access_token"), answer.path("refresh_token"));
+        }
+    }
+}

@@ -1,0 +1,157 @@
+package io.authservice.oauth;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.not;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.authservice.Api;
+import io.authservice.Api.Tokens;
+import io.authservice.Db;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+class RefreshGrantTest {
+
+    @TestHTTPResource("/oauth2/token")
+    URI tokenEndpoint;
+
+    @Test
+    void rotatesOnEveryUse() {
+        Tokens first = Api.tokens(Api.newUser("rot"));
+        Tokens second = Tokens.of(Api.refresh(first.refreshToken()).then().statusCode(200)
+                .header("Cache-Control", "no-store")
+                .body("refresh_token", not(equalTo(first.refreshToken())))
+                .body("token_type", equalTo("Bearer"))
+                .body("expires_in", equalTo(300))
+                .body("scope", equalTo("openid profile email"))
+                .extract().response());
+        Api.me(second.accessToken()).then().statusCode(200);
+        Api.refresh(second.refreshToken()).then().statusCode(200);
+    }
+
+    @Test
+    void replayingASpentTokenRevokesTheWholeFamily() {
+        String username = Api.newUser("reuse");
+        Tokens first = Api.tokens(username);
+        Tokens other = Api.tokens(username);
+        Tokens second = Tokens.of(Api.refresh(first.refreshToken()).then().statusCode(200).extract().response());
+
+        Api.refresh(first.refreshToken()).then().statusCode(400).body("error", equalTo("invalid_grant"));
+
+        // The newest token of the family is dead too; another session of the same user is not.
+        Api.refresh(second.refreshToken()).then().statusCode(400).body("error", equalTo("invalid_grant"));
+        Api.refresh(other.refreshToken()).then().statusCode(200);
+        assertEquals("reuse", Db.value("select f.revoked_reason from refresh_families f join refresh_tokens t"
+                + " on t.family_id = f.id where t.token_hash = ?", (Object) Db.sha256(first.refreshToken())));
+    }
+
+    @Test
+    void twentyConcurrentRefreshesOfOneTokenHaveOneWinner() throws Exception {
+        Tokens tokens = Api.tokens(Api.newUser("race"));
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        HttpRequest request = HttpRequest.newBuilder(tokenEndpoint)
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(
+                        "grant_type=refresh_token&refresh_token=" + tokens.refreshToken()))
+                .build();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(20);
+        CountDownLatch start = new CountDownLatch(1);
+        List<CompletableFuture<Integer>> answers = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            answers.add(CompletableFuture.supplyAsync(() -> {
+                try {
+                    start.await();
+                    return client.send(request, HttpResponse.BodyHandlers.ofString()).statusCode();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }, pool));
+        }
+        start.countDown();
+        List<Integer> statuses = answers.stream().map(CompletableFuture::join).toList();
+        pool.shutdown();
+        assertEquals(1, statuses.stream().filter(s -> s == 200).count(), statuses.toString());
+        assertEquals(19, statuses.stream().filter(s -> s == 400).count(), statuses.toString());
+    }
+
+    @Test
+    void scopeCanOnlyNarrow() {
+        Tokens tokens = Api.tokens(Api.newUser("narrow"));
+        refreshWithScope(tokens.refreshToken(), "openid admin")
+                .then().statusCode(400).body("error", equalTo("invalid_scope"));
+        // A refused scope does not spend the token.
+        String next = refreshWithScope(tokens.refreshToken(), "openid")
+                .then().statusCode(200).body("scope", equalTo("openid"))
+                .extract().path("refresh_token");
+        // The family keeps its original grant.
+        Api.refresh(next).then().statusCode(200).body("scope", equalTo("openid profile email"));
+    }
+
+    @Test
+    void anIdleTokenExpires() {
+        Tokens tokens = Api.tokens(Api.newUser("idle"));
+        Db.update("update refresh_tokens set expires_at = now() - interval '1 second' where token_hash = ?",
+                (Object) Db.sha256(tokens.refreshToken()));
+        Api.refresh(tokens.refreshToken()).then().statusCode(400).body("error", equalTo("invalid_grant"));
+    }
+
+    @Test
+    void aFamilyExpiresAtItsAbsoluteLifetime() {
+        Tokens tokens = Api.tokens(Api.newUser("absolute"));
+        Db.update("update refresh_families set expires_at = now() - interval '1 second' where id ="
+                + " (select family_id from refresh_tokens where token_hash = ?)", (Object) Db.sha256(tokens.refreshToken()));
+        Api.refresh(tokens.refreshToken()).then().statusCode(400).body("error", equalTo("invalid_grant"));
+    }
+
+    @Test
+    void theNextTokenNeverOutlivesItsFamily() {
+        Tokens tokens = Api.tokens(Api.newUser("cap"));
+        Db.update("update refresh_families set expires_at = now() + interval '1 hour' where id ="
+                + " (select family_id from refresh_tokens where token_hash = ?)", (Object) Db.sha256(tokens.refreshToken()));
+        int expiresIn = Api.refresh(tokens.refreshToken()).then().statusCode(200).extract().path("refresh_expires_in");
+        assertTrue(expiresIn <= 3600 && expiresIn > 3500, "refresh_expires_in " + expiresIn);
+    }
+
+    @Test
+    void aDisabledUserCannotRefresh() {
+        String username = Api.newUser("disabledrefresh");
+        Tokens tokens = Api.tokens(username);
+        Db.update("update users set enabled = false where username = ?", username);
+        Api.refresh(tokens.refreshToken()).then().statusCode(400).body("error", equalTo("invalid_grant"));
+    }
+
+    @Test
+    void unknownAndMalformedTokensAreInvalidGrants() {
+        Api.refresh("not-a-token").then().statusCode(400).body("error", equalTo("invalid_grant"));
+        Api.refresh("x".repeat(2000)).then().statusCode(400).body("error", equalTo("invalid_grant"));
+    }
+
+    @Test
+    void onlyAHashOfTheTokenIsStored() {
+        Tokens tokens = Api.tokens(Api.newUser("hashonly"));
+        assertEquals(1L, Db.value("select count(*) from refresh_tokens where token_hash = ?",
+                (Object) Db.sha256(tokens.refreshToken())));
+        assertEquals(0L, Db.value("select count(*) from refresh_tokens t join refresh_families f"
+                + " on f.id = t.family_id where strpos(t::text || f::text, ?) > 0", tokens.refreshToken()));
+    }
+
+    private static io.restassured.response.Response refreshWithScope(String refreshToken, String scope) {
+        return given().contentType(ContentType.URLENC)
+                .formParams(Map.of("grant_type", "refresh_token", "refresh_token", refreshToken, "scope", scope))
+                .post("/oauth2/token");
+    }
+}
