@@ -9,15 +9,21 @@ import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.ClosedConnectionException;
+import java.net.ConnectException;
 import java.util.Comparator;
 import java.util.List;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
+import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 /** Turns everything a client can get wrong into a JSON 4xx; never a stack trace. */
 public class ErrorMappers {
+
+    private static final Logger LOG = Logger.getLogger(ErrorMappers.class);
 
     @ServerExceptionMapper
     public Response apiError(ApiError e) {
@@ -79,6 +85,32 @@ public class ErrorMappers {
     @ServerExceptionMapper
     public Response forbidden(ForbiddenException e) {
         return json(403, new ErrorBody("forbidden", "the access token does not grant this")).build();
+    }
+
+    /**
+     * Anything else is the server's fault: 503 while the database cannot be reached, otherwise 500;
+     * either way a JSON body without details, and the details in the log.
+     */
+    @ServerExceptionMapper
+    public Response unexpected(Throwable e) {
+        if (databaseUnreachable(e)) {
+            LOG.warnf("database unreachable: %s", e.toString());
+            return json(503, new ErrorBody("temporarily_unavailable", "the service is temporarily unavailable"))
+                    .header(HttpHeaders.RETRY_AFTER, 5).build();
+        }
+        LOG.error("unexpected failure", e);
+        return json(500, new ErrorBody("server_error", "the server could not answer")).build();
+    }
+
+    static boolean databaseUnreachable(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof ConnectException || t instanceof ClosedConnectionException
+                    || (t instanceof PgException pg && pg.getSqlState() != null
+                            && (pg.getSqlState().startsWith("08") || pg.getSqlState().startsWith("57P")))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
