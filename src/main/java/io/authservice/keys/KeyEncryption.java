@@ -9,6 +9,9 @@ import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import javax.crypto.Cipher;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.GCMParameterSpec;
@@ -27,14 +30,27 @@ public class KeyEncryption {
 
     private final SecretKey kek;
     private final String kekId;
+    /** Every KEK that may open a sealed key, by id: the current one and the earlier ones. */
+    private final Map<String, SecretKey> openers = new HashMap<>();
     private final SecureRandom random = new SecureRandom();
 
     @Inject
     KeyEncryption(AuthConfig config) {
-        this(config.keys().encryptionKey());
+        this(config.keys().encryptionKey(), config.keys().previousEncryptionKeys().orElse(List.of()));
     }
 
-    KeyEncryption(String base64Kek) {
+    KeyEncryption(String base64Kek, List<String> previous) {
+        byte[] raw = decode(base64Kek);
+        this.kek = new SecretKeySpec(raw, "AES");
+        this.kekId = fingerprint(raw);
+        for (String earlier : previous) {
+            byte[] old = decode(earlier);
+            openers.put(fingerprint(old), new SecretKeySpec(old, "AES"));
+        }
+        openers.put(kekId, kek);
+    }
+
+    private static byte[] decode(String base64Kek) {
         byte[] raw;
         try {
             raw = Base64.getDecoder().decode(base64Kek.trim());
@@ -42,11 +58,10 @@ public class KeyEncryption {
             raw = new byte[0];
         }
         if (raw.length != 32) {
-            throw new IllegalStateException(
-                    "auth.keys.encryption-key must be the base64 of 32 random bytes (e.g. `openssl rand -base64 32`)");
+            throw new IllegalStateException("auth.keys.encryption-key and auth.keys.previous-encryption-keys"
+                    + " must each be the base64 of 32 random bytes (e.g. `openssl rand -base64 32`)");
         }
-        this.kek = new SecretKeySpec(raw, "AES");
-        this.kekId = fingerprint(raw);
+        return raw;
     }
 
     /** A short, public fingerprint of the KEK, stored beside each sealed key. */
@@ -69,13 +84,15 @@ public class KeyEncryption {
     }
 
     byte[] open(String kid, String sealedKekId, byte[] sealed) {
-        if (!kekId.equals(sealedKekId)) {
+        SecretKey opener = openers.get(sealedKekId);
+        if (opener == null) {
             throw new IllegalStateException("signing key " + kid + " is sealed under KEK " + sealedKekId
-                    + ", not the configured KEK " + kekId);
+                    + ", which is neither auth.keys.encryption-key (" + kekId
+                    + ") nor one of auth.keys.previous-encryption-keys");
         }
         try {
             Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-            cipher.init(Cipher.DECRYPT_MODE, kek, new GCMParameterSpec(TAG_BITS, sealed, 0, NONCE_BYTES));
+            cipher.init(Cipher.DECRYPT_MODE, opener, new GCMParameterSpec(TAG_BITS, sealed, 0, NONCE_BYTES));
             cipher.updateAAD(kid.getBytes(StandardCharsets.UTF_8));
             return cipher.doFinal(sealed, NONCE_BYTES, sealed.length - NONCE_BYTES);
         } catch (GeneralSecurityException e) {

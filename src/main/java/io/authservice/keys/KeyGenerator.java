@@ -6,7 +6,6 @@ import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.spec.ECGenParameterSpec;
-import java.time.Instant;
 import org.jose4j.jwk.JsonWebKey;
 import org.jose4j.jwk.PublicJsonWebKey;
 import org.jose4j.lang.JoseException;
@@ -29,7 +28,7 @@ final class KeyGenerator {
                 default -> throw new IllegalArgumentException("unsupported signing algorithm " + algorithm
                         + " (RS256, PS256, ES256 or EdDSA)");
             };
-            return describe(algorithm, state, pair.getPublic(), pair.getPrivate(), Instant.now(), null);
+            return describe(algorithm, state, pair.getPublic(), pair.getPrivate(), SigningKey.Dates.createdNow(), null);
         } catch (GeneralSecurityException | JoseException e) {
             throw new IllegalStateException("could not generate a " + algorithm + " key", e);
         }
@@ -37,13 +36,13 @@ final class KeyGenerator {
 
     /** Builds the in-memory key with its public JWK; {@code kid} null means its thumbprint. */
     static SigningKey describe(String algorithm, SigningKey.KeyState state, PublicKey publicKey,
-            PrivateKey privateKey, Instant createdAt, String kid) throws JoseException {
+            PrivateKey privateKey, SigningKey.Dates dates, String kid) throws JoseException {
         PublicJsonWebKey jwk = PublicJsonWebKey.Factory.newPublicJwk(publicKey);
         jwk.setKeyId(kid != null ? kid : jwk.calculateBase64urlEncodedThumbprint("SHA-256"));
         jwk.setUse("sig");
         jwk.setAlgorithm(algorithm);
         String json = jwk.toJson(JsonWebKey.OutputControlLevel.PUBLIC_ONLY);
-        return new SigningKey(jwk.getKeyId(), algorithm, state, publicKey, privateKey, json, createdAt);
+        return new SigningKey(jwk.getKeyId(), algorithm, state, publicKey, privateKey, json, dates);
     }
 
     private static KeyPair pair(String type, int bits) throws GeneralSecurityException {

@@ -2,19 +2,26 @@ package io.authservice.keys;
 
 import io.authservice.config.AuthConfig;
 import io.quarkus.runtime.StartupEvent;
+import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.Key;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 import org.jose4j.lang.UnresolvableKeyException;
@@ -22,6 +29,8 @@ import org.jose4j.lang.UnresolvableKeyException;
 /**
  * The signing keys in force, held in memory: the active key that signs, every published key by
  * {@code kid} for verification, and the JWKS document with its ETag, built once per change.
+ * Every replica reloads them each {@code auth.keys.refresh-interval} and, with database keys,
+ * performs the lifecycle transitions that are due (one replica at a time).
  */
 @Singleton
 public class KeyRing {
@@ -29,38 +38,89 @@ public class KeyRing {
     private static final Logger LOG = Logger.getLogger(KeyRing.class);
 
     /** An immutable view of the keys; replaced whole when they change. */
-    public record Snapshot(SigningKey active, Map<String, SigningKey> published, byte[] jwks, String etag) {}
+    public record Snapshot(SigningKey active, Map<String, SigningKey> published, byte[] jwks, String etag,
+            Set<String> algorithms) {}
 
+    private final Pool pool;
     private final KeyRepository repository;
-    private final String algorithm;
+    private final KeyLifecycle lifecycle;
+    private final Path filesDir;
+    private final String defaultRsaAlgorithm;
     private volatile Snapshot snapshot;
+    private volatile String fingerprint;
 
-    KeyRing(KeyRepository repository, AuthConfig config) {
+    KeyRing(Pool pool, KeyRepository repository, KeyLifecycle lifecycle, AuthConfig config) {
+        this.pool = pool;
         this.repository = repository;
-        this.algorithm = config.keys().algorithm();
+        this.lifecycle = lifecycle;
+        AuthConfig.Keys keys = config.keys();
+        if (keys.publishLeadTime().compareTo(keys.jwksMaxAge()) < 0) {
+            throw new IllegalStateException("auth.keys.publish-lead-time (" + keys.publishLeadTime()
+                    + ") must be at least auth.keys.jwks-max-age (" + keys.jwksMaxAge() + ")");
+        }
+        this.filesDir = switch (keys.source()) {
+            case "database" -> null;
+            case "files" -> Path.of(keys.filesDir().orElseThrow(() -> new IllegalStateException(
+                    "auth.keys.source=files needs auth.keys.files-dir")));
+            default -> throw new IllegalStateException("auth.keys.source must be database or files");
+        };
+        this.defaultRsaAlgorithm = keys.algorithm().equals("PS256") ? "PS256" : "RS256";
     }
 
     void onStart(@Observes StartupEvent event) {
-        load().await().atMost(Duration.ofMinutes(1));
+        Uni<Void> start = filesDir != null ? reloadFiles() : lifecycle.advance(true).chain(this::reload).replaceWithVoid();
+        start.await().atMost(Duration.ofMinutes(1));
+        LOG.infof("signing keys loaded from %s; active key %s (%s), %d published",
+                filesDir != null ? filesDir : "the database", snapshot.active().kid(), snapshot.active().algorithm(),
+                snapshot.published().size());
     }
 
-    /** Loads the keys, first creating an active key when there is none (first start). */
-    Uni<Void> load() {
-        return repository.loadAll()
-                .chain(keys -> keys.stream().anyMatch(k -> k.state() == SigningKey.KeyState.ACTIVE)
-                        ? Uni.createFrom().item(keys)
-                        : createActiveKey().chain(repository::loadAll))
-                .invoke(keys -> snapshot = snapshotOf(keys))
-                .invoke(() -> LOG.infof("signing keys loaded; active key %s (%s)",
-                        snapshot.active().kid(), snapshot.active().algorithm()))
+    @Scheduled(every = "${auth.keys.refresh-interval}", delayed = "${auth.keys.refresh-interval}",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> tick() {
+        if (filesDir != null) {
+            return reloadFiles().onFailure().invoke(e -> LOG.errorf("key files not reloaded: %s", e.getMessage()))
+                    .onFailure().recoverWithNull();
+        }
+        return lifecycle.advance(false)
+                .onFailure().invoke(e -> LOG.error("key lifecycle step failed", e))
+                .onFailure().recoverWithItem(false)
+                .chain(this::refresh);
+    }
+
+    /** Reloads the keys if another replica (or this one) changed them. */
+    public Uni<Void> refresh() {
+        return repository.fingerprint(pool)
+                .chain(current -> current.equals(fingerprint) ? Uni.createFrom().voidItem() : reload().replaceWithVoid());
+    }
+
+    /** Reloads the keys from the database. */
+    public Uni<Snapshot> reload() {
+        return repository.fingerprint(pool).chain(current -> repository.loadAll(pool)
+                .map(keys -> install(keys, current)));
+    }
+
+    private Uni<Void> reloadFiles() {
+        return Uni.createFrom().item(() -> KeyFiles.load(filesDir, defaultRsaAlgorithm))
+                .map(keys -> install(keys, keys.stream().map(k -> k.kid() + ":" + k.state())
+                        .collect(Collectors.joining(","))))
                 .replaceWithVoid();
     }
 
-    private Uni<Boolean> createActiveKey() {
-        SigningKey key = KeyGenerator.generate(algorithm, SigningKey.KeyState.ACTIVE);
-        return repository.insert(key)
-                .invoke(created -> LOG.infof(created ? "created signing key %s (%s)"
-                        : "another replica created the first signing key; %s discarded", key.kid(), algorithm));
+    private Snapshot install(List<SigningKey> keys, String newFingerprint) {
+        if (!Objects.equals(newFingerprint, fingerprint)) {
+            Snapshot next = snapshotOf(keys);
+            if (snapshot != null && !snapshot.active().kid().equals(next.active().kid())) {
+                LOG.infof("now signing with key %s (%s)", next.active().kid(), next.active().algorithm());
+            }
+            snapshot = next;
+            fingerprint = newFingerprint;
+        }
+        return snapshot;
+    }
+
+    public boolean managedByFiles() {
+        return filesDir != null;
     }
 
     public Snapshot snapshot() {
@@ -87,12 +147,14 @@ public class KeyRing {
         SigningKey active = keys.stream().filter(k -> k.state() == SigningKey.KeyState.ACTIVE).findFirst()
                 .orElseThrow(() -> new IllegalStateException("no active signing key"));
         Map<String, SigningKey> published = keys.stream()
-                .sorted(Comparator.comparing(SigningKey::state).thenComparing(SigningKey::createdAt))
+                .sorted(Comparator.comparing(SigningKey::state).thenComparing(k -> k.dates().created()))
                 .collect(Collectors.toMap(SigningKey::kid, k -> k, (a, b) -> a, LinkedHashMap::new));
         String json = published.values().stream().map(SigningKey::publicJwk)
                 .collect(Collectors.joining(",", "{\"keys\":[", "]}"));
         byte[] jwks = json.getBytes(StandardCharsets.UTF_8);
-        return new Snapshot(active, Map.copyOf(published), jwks, etagOf(jwks));
+        Set<String> algorithms = published.values().stream().map(SigningKey::algorithm)
+                .collect(Collectors.toCollection(TreeSet::new));
+        return new Snapshot(active, Map.copyOf(published), jwks, etagOf(jwks), Collections.unmodifiableSet(algorithms));
     }
 
     private static String etagOf(byte[] body) {

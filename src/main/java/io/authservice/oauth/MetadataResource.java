@@ -1,6 +1,7 @@
 package io.authservice.oauth;
 
 import io.authservice.config.AuthConfig;
+import io.authservice.keys.KeyRing;
 import io.smallrye.common.annotation.NonBlocking;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -22,8 +23,10 @@ public class MetadataResource {
             "groups", "upn", "preferred_username");
 
     private final Map<String, Object> metadata;
+    private final KeyRing keys;
 
-    MetadataResource(AuthConfig config) {
+    MetadataResource(AuthConfig config, KeyRing keys) {
+        this.keys = keys;
         String issuer = config.issuer();
         String base = issuer.endsWith("/") ? issuer.substring(0, issuer.length() - 1) : issuer;
         Map<String, Object> m = new LinkedHashMap<>();
@@ -37,7 +40,6 @@ public class MetadataResource {
         // No authorization endpoint (yet): no response type is supported.
         m.put("response_types_supported", List.of());
         m.put("subject_types_supported", List.of("public"));
-        m.put("id_token_signing_alg_values_supported", List.of(config.keys().algorithm()));
         m.put("scopes_supported", List.copyOf(config.tokens().scopes()));
         m.put("claims_supported", CLAIMS);
         this.metadata = Collections.unmodifiableMap(m);
@@ -57,7 +59,10 @@ public class MetadataResource {
         return answer();
     }
 
+    /** The document with the algorithms of the keys published now (they change with rotation). */
     private Response answer() {
-        return Response.ok(metadata).header(HttpHeaders.CACHE_CONTROL, "public, max-age=3600").build();
+        Map<String, Object> document = new LinkedHashMap<>(metadata);
+        document.put("id_token_signing_alg_values_supported", List.copyOf(keys.snapshot().algorithms()));
+        return Response.ok(document).header(HttpHeaders.CACHE_CONTROL, "public, max-age=300").build();
     }
 }

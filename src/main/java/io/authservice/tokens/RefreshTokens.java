@@ -14,6 +14,8 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
@@ -106,6 +108,18 @@ public class RefreshTokens {
         return pool.preparedQuery("update refresh_families set revoked_at = now(), revoked_reason = $2"
                         + " where user_id = $1 and revoked_at is null")
                 .execute(Tuple.of(userId, reason))
+                .map(RowSet::rowCount);
+    }
+
+    /**
+     * Ends every session that received a token between two instants (the time a withdrawn key was
+     * signing): their access tokens were signed by that key.
+     */
+    public Uni<Integer> revokeIssuedBetween(Instant from, Instant until, String reason) {
+        return pool.preparedQuery("update refresh_families set revoked_at = now(), revoked_reason = $3"
+                        + " where revoked_at is null and id in (select family_id from refresh_tokens"
+                        + " where created_at between $1 and $2)")
+                .execute(Tuple.of(from.atOffset(ZoneOffset.UTC), until.atOffset(ZoneOffset.UTC), reason))
                 .map(RowSet::rowCount);
     }
 

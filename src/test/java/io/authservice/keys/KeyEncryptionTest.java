@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class KeyEncryptionTest {
@@ -19,7 +20,7 @@ class KeyEncryptionTest {
 
     @Test
     void sealsAndOpens() {
-        KeyEncryption kek = new KeyEncryption(KEK);
+        KeyEncryption kek = new KeyEncryption(KEK, List.of());
         byte[] sealed = kek.seal("kid-1", secret);
         assertFalse(contains(sealed, secret), "the plaintext must not appear in the sealed form");
         assertArrayEquals(secret, kek.open("kid-1", kek.kekId(), sealed));
@@ -28,15 +29,15 @@ class KeyEncryptionTest {
 
     @Test
     void aSealedKeyIsBoundToItsKid() {
-        KeyEncryption kek = new KeyEncryption(KEK);
+        KeyEncryption kek = new KeyEncryption(KEK, List.of());
         byte[] sealed = kek.seal("kid-1", secret);
         assertThrows(IllegalStateException.class, () -> kek.open("kid-2", kek.kekId(), sealed));
     }
 
     @Test
     void anotherKekCannotOpenIt() {
-        KeyEncryption kek = new KeyEncryption(KEK);
-        KeyEncryption other = new KeyEncryption(OTHER_KEK);
+        KeyEncryption kek = new KeyEncryption(KEK, List.of());
+        KeyEncryption other = new KeyEncryption(OTHER_KEK, List.of());
         assertNotEquals(kek.kekId(), other.kekId());
         byte[] sealed = kek.seal("kid-1", secret);
         assertThrows(IllegalStateException.class, () -> other.open("kid-1", kek.kekId(), sealed));
@@ -46,9 +47,9 @@ class KeyEncryptionTest {
     @Test
     void refusesAKekThatIsNot32Bytes() {
         IllegalStateException e = assertThrows(IllegalStateException.class,
-                () -> new KeyEncryption(Base64.getEncoder().encodeToString(new byte[16])));
+                () -> new KeyEncryption(Base64.getEncoder().encodeToString(new byte[16]), List.of()));
         assertTrue(e.getMessage().contains("auth.keys.encryption-key"));
-        assertThrows(IllegalStateException.class, () -> new KeyEncryption("not base64 !"));
+        assertThrows(IllegalStateException.class, () -> new KeyEncryption("not base64 !", List.of()));
     }
 
     private static boolean contains(byte[] haystack, byte[] needle) {
