@@ -158,8 +158,8 @@ public class KeyLifecycle {
     }
 
     private Uni<Void> promote(SqlConnection conn, Promote promote, Instant now) {
-        return conn.preparedQuery("update signing_keys set state = 'retired', retired_at = $2,"
-                        + " remove_at = $2 + make_interval(secs => $3) where kid = $1")
+        return conn.preparedQuery("update signing_keys set state = 'retired', retired_at = $2::timestamptz,"
+                        + " remove_at = $2::timestamptz + make_interval(secs => $3) where kid = $1")
                 .execute(Tuple.of(promote.activeKid(), KeyRepository.timestamp(now), (double) retireAfter.toSeconds()))
                 .chain(() -> conn.preparedQuery("update signing_keys set state = 'active', activated_at = $2,"
                                 + " activate_at = null where kid = $1")

@@ -40,8 +40,11 @@ final class KeyPlan {
 
         if (active.isEmpty()) {
             steps.add(new Create(KeyState.ACTIVE, settings.algorithm(), null));
-        } else if (next.isPresent() && !next.get().algorithm().equals(settings.algorithm())) {
+        } else if (next.isPresent() && !next.get().algorithm().equals(settings.algorithm())
+                && !active.get().algorithm().equals(settings.algorithm())) {
             // The configured algorithm changed while a next key waited: stage one of the new kind.
+            // (A replica still on the active key's algorithm leaves a newer replica's next key be,
+            // so old and new replicas do not undo each other during a rolling update.)
             steps.add(new Delete(next.get().kid()));
             steps.add(new Create(KeyState.NEXT, settings.algorithm(), afterLead));
         } else if (next.isPresent()) {

@@ -78,6 +78,9 @@ public class KeyRing {
     @Scheduled(every = "${auth.keys.refresh-interval}", delayed = "${auth.keys.refresh-interval}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> tick() {
+        if (snapshot == null) {
+            return Uni.createFrom().voidItem(); // still starting
+        }
         if (filesDir != null) {
             return reloadFiles().onFailure().invoke(e -> LOG.errorf("key files not reloaded: %s", e.getMessage()))
                     .onFailure().recoverWithNull();

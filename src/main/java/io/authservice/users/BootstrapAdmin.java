@@ -1,6 +1,7 @@
 package io.authservice.users;
 
 import io.authservice.config.AuthConfig;
+import io.authservice.web.ApiError;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.vertx.VertxContextSupport;
 import jakarta.enterprise.event.Observes;
@@ -35,6 +36,14 @@ class BootstrapAdmin {
                 ? io.smallrye.mutiny.Uni.createFrom().voidItem()
                 : service.create(username.get(), password.get(), null, List.of(ADMIN, "user"))
                         .invoke(admin -> LOG.infof("bootstrap administrator %s created", admin.username))
-                        .replaceWithVoid()));
+                        .replaceWithVoid()
+                        // Replicas starting together: one creates the administrator, the others find it made.
+                        .onFailure(e -> e instanceof ApiError api && api.status == 409)
+                        .recoverWithUni(() -> users.anyWithRole(ADMIN).invoke(made -> {
+                            if (!made) {
+                                throw new IllegalStateException("auth.bootstrap-admin.username is taken by a user"
+                                        + " who is not an administrator");
+                            }
+                        }).replaceWithVoid())));
     }
 }

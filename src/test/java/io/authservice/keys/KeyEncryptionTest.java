@@ -45,6 +45,15 @@ class KeyEncryptionTest {
     }
 
     @Test
+    void anEarlierKekStillOpensWhatItSealed() {
+        KeyEncryption old = new KeyEncryption(OTHER_KEK, List.of());
+        byte[] sealed = old.seal("kid-1", secret);
+        KeyEncryption rotated = new KeyEncryption(KEK, List.of(OTHER_KEK));
+        assertArrayEquals(secret, rotated.open("kid-1", old.kekId(), sealed));
+        assertNotEquals(old.kekId(), rotated.kekId());
+    }
+
+    @Test
     void refusesAKekThatIsNot32Bytes() {
         IllegalStateException e = assertThrows(IllegalStateException.class,
                 () -> new KeyEncryption(Base64.getEncoder().encodeToString(new byte[16]), List.of()));

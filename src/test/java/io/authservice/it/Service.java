@@ -1,0 +1,167 @@
+package io.authservice.it;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The packaged service (target/quarkus-app) run as a process in the prod profile, configured only by
+ * environment variables, as a deployment runs it.
+ */
+final class Service implements AutoCloseable {
+
+    static final String PG = System.getProperty("it.pg", "127.0.0.1:5432");
+    static final String KEK = Base64Kek.random();
+    static final String ADMIN = "admin";
+    static final String ADMIN_PASSWORD = "it-admin-password";
+
+    final URI base;
+    final Path log;
+    final Process process;
+    final long startedNanos;
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    private Service(URI base, Path log, Process process, long startedNanos) {
+        this.base = base;
+        this.log = log;
+        this.process = process;
+        this.startedNanos = startedNanos;
+    }
+
+    /** Starts an instance on {@code database}; {@code env} adds to or overrides the defaults. */
+    static Service start(String database, Map<String, String> env) throws IOException {
+        int port = freePort();
+        Path log = Files.createTempFile("auth-it-" + port + "-", ".log");
+        ProcessBuilder builder = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"),
+                "-jar", "target/quarkus-app/quarkus-run.jar");
+        Map<String, String> variables = builder.environment();
+        variables.keySet().removeIf(k -> k.startsWith("AUTH_") || k.startsWith("QUARKUS_"));
+        Map<String, String> settings = new HashMap<>();
+        settings.put("QUARKUS_DATASOURCE_REACTIVE_URL", "postgresql://" + PG + "/" + database);
+        settings.put("QUARKUS_DATASOURCE_JDBC_URL", "jdbc:postgresql://" + PG + "/" + database);
+        settings.put("QUARKUS_DATASOURCE_USERNAME", "postgres");
+        settings.put("AUTH_ISSUER", "https://auth.example.com");
+        settings.put("AUTH_KEYS_ENCRYPTION_KEY", KEK);
+        settings.put("AUTH_BOOTSTRAP_ADMIN_USERNAME", ADMIN);
+        settings.put("AUTH_BOOTSTRAP_ADMIN_PASSWORD", ADMIN_PASSWORD);
+        settings.put("QUARKUS_HTTP_PORT", String.valueOf(port));
+        settings.putAll(env);
+        settings.forEach((k, v) -> {
+            if (v != null) {
+                variables.put(k, v);
+            }
+        });
+        Process process = builder.redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        return new Service(URI.create("http://127.0.0.1:" + port), log, process, System.nanoTime());
+    }
+
+    /** Waits until the JWKS answers; returns the milliseconds since start. */
+    long awaitReady() throws Exception {
+        HttpRequest jwks = HttpRequest.newBuilder(base.resolve("/.well-known/jwks.json"))
+                .timeout(Duration.ofSeconds(2)).build();
+        while (System.nanoTime() - startedNanos < TimeUnit.SECONDS.toNanos(90)) {
+            if (!process.isAlive()) {
+                throw new AssertionError("the service stopped: " + log());
+            }
+            try {
+                if (http.send(jwks, HttpResponse.BodyHandlers.ofString()).statusCode() == 200) {
+                    return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedNanos);
+                }
+            } catch (IOException notYet) {
+                // not listening yet
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("not ready after 90 s: " + log());
+    }
+
+    HttpResponse<String> get(String path, String bearer) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path));
+        if (bearer != null) {
+            request.header("Authorization", "Bearer " + bearer);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    HttpResponse<String> post(String path, String type, String body, String bearer) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path))
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (type != null) {
+            request.header("Content-Type", type);
+        }
+        if (bearer != null) {
+            request.header("Authorization", "Bearer " + bearer);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    String log() {
+        try {
+            return Files.readString(log);
+        } catch (IOException e) {
+            return e.toString();
+        }
+    }
+
+    long residentKib() throws IOException {
+        return Files.readAllLines(Path.of("/proc/" + process.pid() + "/status")).stream()
+                .filter(l -> l.startsWith("VmRSS:"))
+                .map(l -> Long.parseLong(l.replaceAll("\\D", "")))
+                .findFirst().orElse(-1L);
+    }
+
+    @Override
+    public void close() throws Exception {
+        // What the key lifecycle did, for whoever reads a failed run.
+        log().lines().filter(l -> l.contains("io.authservice.keys") || l.contains("ERROR"))
+                .forEach(l -> System.out.println(base.getPort() + " | " + l));
+        process.destroy();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+        }
+        Files.deleteIfExists(log);
+    }
+
+    static String createDatabase() throws Exception {
+        String name = "auth_it_" + UUID.randomUUID().toString().substring(0, 8);
+        sql("create database " + name);
+        return name;
+    }
+
+    static void dropDatabase(String name) throws Exception {
+        sql("drop database if exists " + name + " with (force)");
+    }
+
+    private static void sql(String statement) throws Exception {
+        try (Connection c = DriverManager.getConnection("jdbc:postgresql://" + PG + "/postgres", "postgres", "")) {
+            c.createStatement().execute(statement);
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    /** A random key-encryption key for a test run. */
+    static final class Base64Kek {
+        static String random() {
+            byte[] raw = new byte[32];
+            new java.security.SecureRandom().nextBytes(raw);
+            return java.util.Base64.getEncoder().encodeToString(raw);
+        }
+    }
+}
