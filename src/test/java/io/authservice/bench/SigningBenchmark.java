@@ -1,0 +1,84 @@
+package io.authservice.bench;
+
+import io.smallrye.jwt.algorithm.SignatureAlgorithm;
+import io.smallrye.jwt.build.Jwt;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.spec.ECGenParameterSpec;
+import java.time.Instant;
+import java.util.Set;
+import java.util.UUID;
+import org.jose4j.jwa.AlgorithmConstraints;
+import org.jose4j.jwt.consumer.JwtConsumer;
+import org.jose4j.jwt.consumer.JwtConsumerBuilder;
+
+/**
+ * Access-token signatures and verifications per second, one thread, for each algorithm, through the
+ * same libraries as the service (smallrye-jwt-build to sign, jose4j to verify). Run by
+ * bench/signing.sh; argument: seconds per measurement (default 3).
+ */
+public final class SigningBenchmark {
+
+    public static void main(String[] args) throws Exception {
+        double seconds = args.length > 0 ? Double.parseDouble(args[0]) : 3;
+        System.out.printf("java %s, %d cores, one thread, %.0f s per figure%n", Runtime.version(),
+                Runtime.getRuntime().availableProcessors(), seconds);
+        System.out.printf("%-6s %12s %12s%n", "alg", "signs/s", "verifies/s");
+        for (String alg : new String[] {"RS256", "PS256", "ES256", "EdDSA"}) {
+            KeyPair pair = pair(alg);
+            String token = sign(alg, pair);
+            JwtConsumer consumer = new JwtConsumerBuilder()
+                    .setVerificationKey(pair.getPublic())
+                    .setJwsAlgorithmConstraints(AlgorithmConstraints.ConstraintType.PERMIT, alg)
+                    .setExpectedAudience("api")
+                    .build();
+            rate(() -> sign(alg, pair), seconds / 3);
+            double signs = rate(() -> sign(alg, pair), seconds);
+            rate(() -> consumer.process(token), seconds / 3);
+            double verifies = rate(() -> consumer.process(token), seconds);
+            System.out.printf("%-6s %12.0f %12.0f%n", alg, signs, verifies);
+        }
+    }
+
+    interface Work {
+        Object run() throws Exception;
+    }
+
+    private static double rate(Work work, double seconds) throws Exception {
+        long end = System.nanoTime() + (long) (seconds * 1e9);
+        long start = System.nanoTime();
+        long count = 0;
+        while (System.nanoTime() < end) {
+            work.run();
+            count++;
+        }
+        return count / ((System.nanoTime() - start) / 1e9);
+    }
+
+    private static String sign(String alg, KeyPair pair) {
+        Instant now = Instant.now();
+        return Jwt.issuer("https://auth.example.com").subject(UUID.randomUUID().toString()).audience("api")
+                .issuedAt(now).expiresAt(now.plusSeconds(300)).claim("jti", UUID.randomUUID().toString())
+                .claim("client_id", "web").claim("scope", "openid profile email").groups(Set.of("user"))
+                .upn("alice").preferredUserName("alice")
+                .jws().algorithm(SignatureAlgorithm.fromAlgorithm(alg)).keyId("k").header("typ", "JWT")
+                .sign(pair.getPrivate());
+    }
+
+    private static KeyPair pair(String alg) throws Exception {
+        switch (alg) {
+            case "ES256": {
+                KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
+                g.initialize(new ECGenParameterSpec("secp256r1"));
+                return g.generateKeyPair();
+            }
+            case "EdDSA":
+                return KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+            default: {
+                KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
+                g.initialize(2048);
+                return g.generateKeyPair();
+            }
+        }
+    }
+}
