@@ -2,6 +2,7 @@ package io.authservice.admin;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.authservice.audit.Audit;
 import io.authservice.keys.KeyLifecycle;
 import io.authservice.keys.KeyRing;
 import io.authservice.keys.SigningKey;
@@ -51,8 +52,10 @@ public class KeyAdminResource {
     private final KeyRing keys;
     private final KeyLifecycle lifecycle;
     private final RefreshTokens sessions;
+    private final Audit audit;
 
-    KeyAdminResource(KeyRing keys, KeyLifecycle lifecycle, RefreshTokens sessions) {
+    KeyAdminResource(KeyRing keys, KeyLifecycle lifecycle, RefreshTokens sessions, Audit audit) {
+        this.audit = audit;
         this.keys = keys;
         this.lifecycle = lifecycle;
         this.sessions = sessions;
@@ -87,7 +90,8 @@ public class KeyAdminResource {
         databaseKeys();
         return lifecycle.withdraw(kid).chain(w -> (w.signedFrom() == null
                         ? Uni.createFrom().item(0)
-                        : sessions.revokeIssuedBetween(w.signedFrom(), w.signedUntil(), "key_withdrawn"))
+                        : sessions.revokeIssuedBetween(w.signedFrom(), w.signedUntil(), "key_withdrawn")
+                                .invoke(n -> audit.revocation("key_withdrawn", null, n, "admin")))
                 .chain(revoked -> keys.reload().replaceWith(new Withdrawn(w.kid(), w.activeKid(), revoked))));
     }
 

@@ -1,5 +1,6 @@
 package io.authservice.oauth;
 
+import io.authservice.audit.Audit;
 import io.authservice.config.AuthConfig;
 import io.authservice.passwords.LoginThrottle;
 import io.authservice.passwords.PasswordHasher;
@@ -31,10 +32,12 @@ public class TokenService {
     private final LoginThrottle throttle;
     private final AccessTokens accessTokens;
     private final RefreshTokens refreshTokens;
+    private final Audit audit;
     private final AuthConfig config;
 
     TokenService(UserRepository users, PasswordHasher hasher, LoginThrottle throttle, AccessTokens accessTokens,
-            RefreshTokens refreshTokens, AuthConfig config) {
+            RefreshTokens refreshTokens, Audit audit, AuthConfig config) {
+        this.audit = audit;
         this.users = users;
         this.hasher = hasher;
         this.throttle = throttle;
@@ -43,10 +46,11 @@ public class TokenService {
         this.config = config;
     }
 
-    Uni<TokenResponse> grant(OAuthParams params) {
+    /** @param source the caller's address, for the audit log */
+    Uni<TokenResponse> grant(OAuthParams params, String source) {
         return switch (params.required("grant_type")) {
-            case "password" -> password(params);
-            case "refresh_token" -> refresh(params);
+            case "password" -> password(params, source);
+            case "refresh_token" -> refresh(params, source);
             default -> Uni.createFrom().failure(new ApiError(Status.BAD_REQUEST, "unsupported_grant_type",
                     "supported grant types: password, refresh_token"));
         };
@@ -61,7 +65,7 @@ public class TokenService {
         return clientId;
     }
 
-    private Uni<TokenResponse> password(OAuthParams params) {
+    private Uni<TokenResponse> password(OAuthParams params, String source) {
         String clientId = client(params);
         String username = params.required("username");
         String password = params.required("password");
@@ -70,29 +74,35 @@ public class TokenService {
         }
         String scope = Scopes.requested(params.optional("scope"), config.tokens().scopes());
         String name = Usernames.normalize(username);
-        return throttle.check(name).chain(failures -> users.findByUsername(name)
+        return throttle.check(name)
+                .onFailure(ApiError.class).invoke(() -> audit.login("throttled", null, clientId, source))
+                .chain(failures -> users.findByUsername(name)
                 .chain(user -> hasher.verify(password, user == null ? null : user.passwordHash)
                         .chain(outcome -> {
                             if (outcome == Outcome.MISMATCH) {
-                                LOG.debugf("login failed for a username (%s)", clientId);
+                                audit.login("failure", user == null ? null : user.id, clientId, source);
                                 return throttle.recordFailure(name)
                                         .chain(() -> Uni.createFrom().failure(ApiError.invalidGrant(BAD_CREDENTIALS)));
                             }
                             if (!user.enabled) {
+                                audit.login("disabled", user.id, clientId, source);
                                 return Uni.createFrom().failure(ApiError.invalidGrant("the account is disabled"));
                             }
                             return throttle.reset(name, failures)
                                     .chain(() -> rehashIfOutdated(user, password, outcome))
-                                    .chain(() -> issue(subjectOf(user), clientId, scope));
+                                    .chain(() -> issue(subjectOf(user), clientId, scope))
+                                    .invoke(() -> audit.login("success", user.id, clientId, source));
                         })));
     }
 
-    private Uni<TokenResponse> refresh(OAuthParams params) {
-        client(params);
+    private Uni<TokenResponse> refresh(OAuthParams params, String source) {
+        String clientId = client(params);
         String presented = params.required("refresh_token");
         Optional<String> requested = params.optional("scope");
         return refreshTokens.rotate(presented, granted -> Scopes.narrow(requested, granted))
+                .onFailure(ApiError.class).invoke(() -> audit.refresh("failure", null, clientId, source))
                 .chain(rotation -> accessTokens.issue(rotation.subject(), rotation.clientId(), rotation.scope())
+                        .invoke(() -> audit.refresh("success", rotation.subject().id(), rotation.clientId(), source))
                         .map(accessToken -> response(accessToken, rotation.next(), rotation.scope())));
     }
 

@@ -2,6 +2,8 @@ package io.authservice.passwords;
 
 import io.authservice.config.AuthConfig;
 import io.authservice.web.BoundedWorker;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
@@ -21,7 +23,11 @@ public class PasswordHasher {
     private final BoundedWorker worker;
     private final String decoy;
 
-    PasswordHasher(AuthConfig config) {
+    private final Timer timer;
+
+    PasswordHasher(AuthConfig config, MeterRegistry metrics) {
+        this.timer = Timer.builder("auth.password.hash").description("Argon2id/bcrypt hashing and verification")
+                .register(metrics);
         AuthConfig.Passwords p = config.passwords();
         this.argon2 = new Argon2id(p.argon2MemoryKib(), p.argon2Iterations(), p.argon2Parallelism());
         this.worker = new BoundedWorker("password-hashing", p.hashingThreads(), p.hashingQueue());
@@ -29,12 +35,12 @@ public class PasswordHasher {
     }
 
     public Uni<String> hash(String password) {
-        return worker.submit(() -> argon2.hash(password));
+        return worker.submit(() -> timer.record(() -> argon2.hash(password)));
     }
 
     /** @param encoded the stored hash, or {@code null} when there is no such user */
     public Uni<Outcome> verify(String password, String encoded) {
-        return worker.submit(() -> check(password, encoded));
+        return worker.submit(() -> timer.record(() -> check(password, encoded)));
     }
 
     Outcome check(String password, String encoded) {

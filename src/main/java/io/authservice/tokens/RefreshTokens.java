@@ -1,5 +1,6 @@
 package io.authservice.tokens;
 
+import io.authservice.audit.Audit;
 import io.authservice.config.AuthConfig;
 import io.authservice.web.ApiError;
 import io.smallrye.mutiny.Uni;
@@ -20,7 +21,6 @@ import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.UnaryOperator;
-import org.jboss.logging.Logger;
 
 /**
  * Opaque refresh tokens in families (one per login), kept only as SHA-256 hashes. Every refresh
@@ -31,7 +31,6 @@ import org.jboss.logging.Logger;
 @Singleton
 public class RefreshTokens {
 
-    private static final Logger LOG = Logger.getLogger(RefreshTokens.class);
     private static final int MAX_TOKEN_LENGTH = 256;
     private static final String INVALID = "the refresh token is invalid, expired or revoked";
 
@@ -42,12 +41,14 @@ public class RefreshTokens {
     public record Rotation(Subject subject, String clientId, String scope, Issued next) {}
 
     private final Pool pool;
+    private final Audit audit;
     private final long idleSeconds;
     private final long absoluteSeconds;
     private final SecureRandom random = new SecureRandom();
 
-    RefreshTokens(Pool pool, AuthConfig config) {
+    RefreshTokens(Pool pool, Audit audit, AuthConfig config) {
         this.pool = pool;
+        this.audit = audit;
         this.idleSeconds = config.tokens().refreshIdleLifetime().toSeconds();
         this.absoluteSeconds = config.tokens().refreshAbsoluteLifetime().toSeconds();
     }
@@ -91,16 +92,16 @@ public class RefreshTokens {
         })).onItem().ifNull().failWith(() -> ApiError.invalidGrant(INVALID));
     }
 
-    /** Revokes the family of a token (RFC 7009); unknown tokens are ignored. */
-    public Uni<Void> revoke(String presented) {
+    /** Revokes the family of a token (RFC 7009); unknown tokens are ignored. Returns the families ended. */
+    public Uni<Integer> revoke(String presented) {
         if (presented.length() > MAX_TOKEN_LENGTH) {
-            return Uni.createFrom().voidItem();
+            return Uni.createFrom().item(0);
         }
         return pool.preparedQuery("update refresh_families set revoked_at = now(), revoked_reason = 'revoked'"
                         + " where revoked_at is null"
                         + " and id = (select family_id from refresh_tokens where token_hash = $1)")
                 .execute(Tuple.of(hash(presented)))
-                .replaceWithVoid();
+                .map(RowSet::rowCount);
     }
 
     /** Ends every session of a user (password change, disabling, deletion). */
@@ -138,15 +139,13 @@ public class RefreshTokens {
                 .map(rows -> rows.iterator().hasNext() ? rows.iterator().next() : null);
     }
 
-    private static Uni<Void> revokeIfReused(SqlConnection conn, Buffer hash) {
+    private Uni<Void> revokeIfReused(SqlConnection conn, Buffer hash) {
         return conn.preparedQuery("update refresh_families f set revoked_at = now(), revoked_reason = 'reuse'"
                         + " from refresh_tokens t"
                         + " where t.token_hash = $1 and f.id = t.family_id and f.revoked_at is null"
                         + " returning f.id, f.user_id")
                 .execute(Tuple.of(hash))
-                .invoke(rows -> rows.forEach(row -> LOG.warnf(
-                        "refresh token reuse: family %s of user %s revoked",
-                        row.getUUID("id"), row.getUUID("user_id"))))
+                .invoke(rows -> rows.forEach(row -> audit.reuseDetected(row.getUUID("id"), row.getUUID("user_id"))))
                 .replaceWithVoid();
     }
 

@@ -2,6 +2,7 @@ package io.authservice.users;
 
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.http.HttpServerRequest;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
@@ -48,8 +49,10 @@ public class UserResource {
     @Path("/me/password")
     @Authenticated
     @Consumes(MediaType.APPLICATION_JSON)
-    public Uni<Response> changePassword(@Context SecurityContext security, @Valid @NotNull PasswordChange change) {
-        return users.changePassword(caller(security), change).map(done -> Response.noContent().build());
+    public Uni<Response> changePassword(@Context SecurityContext security, @Context HttpServerRequest request,
+            @Valid @NotNull PasswordChange change) {
+        String source = request.remoteAddress() == null ? "-" : request.remoteAddress().host();
+        return users.changePassword(caller(security), change, source).map(done -> Response.noContent().build());
     }
 
     private static UUID caller(SecurityContext security) {

@@ -1,5 +1,6 @@
 package io.authservice.users;
 
+import io.authservice.audit.Audit;
 import io.authservice.config.AuthConfig;
 import io.authservice.passwords.LoginThrottle;
 import io.authservice.passwords.PasswordHasher;
@@ -24,10 +25,12 @@ public class UserService {
     private final PasswordHasher hasher;
     private final LoginThrottle throttle;
     private final RefreshTokens sessions;
+    private final Audit audit;
     private final AuthConfig config;
 
     UserService(UserRepository users, PasswordHasher hasher, LoginThrottle throttle, RefreshTokens sessions,
-            AuthConfig config) {
+            Audit audit, AuthConfig config) {
+        this.audit = audit;
         this.users = users;
         this.hasher = hasher;
         this.throttle = throttle;
@@ -58,7 +61,7 @@ public class UserService {
     }
 
     /** Checks the current password, sets the new one and ends every session of the user. */
-    public Uni<Void> changePassword(UUID id, PasswordChange change) {
+    public Uni<Void> changePassword(UUID id, PasswordChange change, String source) {
         return find(id).chain(user -> throttle.check(user.username)
                 .chain(failures -> hasher.verify(change.currentPassword(), user.passwordHash)
                         .chain(outcome -> outcome == PasswordHasher.Outcome.MISMATCH
@@ -66,9 +69,11 @@ public class UserService {
                                         .failure(new ApiError(Status.BAD_REQUEST, "invalid_grant",
                                                 "the current password is not correct")))
                                 : throttle.reset(user.username, failures).chain(() -> hasher.hash(change.newPassword())))
+                        .onFailure(ApiError.class).invoke(() -> audit.passwordChange("failure", user.id, source))
                         .chain(hash -> sessions.revokeAllOf(user.id, "password_changed")
+                                .invoke(n -> audit.revocation("password_changed", user.id, n, source))
                                 .chain(() -> users.updatePasswordHash(user.id, hash)))
-                        .invoke(() -> LOG.infof("user %s changed the password; sessions revoked", user.id))
+                        .invoke(() -> audit.passwordChange("success", user.id, source))
                         .replaceWithVoid()));
     }
 

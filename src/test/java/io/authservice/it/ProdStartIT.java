@@ -63,6 +63,18 @@ class ProdStartIT {
             String metadata = service.get("/.well-known/openid-configuration", null).body();
             assertTrue(metadata.contains("\"issuer\":\"https://auth.example.com\""), metadata);
             assertFalse(service.log().contains(Service.KEK), "the KEK must never be logged");
+
+            // Operations on the management port only; JSON logs with an audit line per login.
+            HttpResponse<String> ready = service.manage("/q/health/ready");
+            assertEquals(200, ready.statusCode(), ready.body());
+            assertTrue(ready.body().contains("signing-keys"), ready.body());
+            assertEquals(404, service.get("/q/health/ready", null).statusCode(), "not on the API port");
+            assertTrue(service.manage("/q/metrics").body().contains("auth_logins_total{outcome=\"success\"} 1.0"));
+            String log = service.log();
+            assertTrue(log.lines().anyMatch(l -> l.startsWith("{") && l.contains("\"loggerName\":\"audit\"")
+                    && l.contains("event=login outcome=success")), log);
+            assertFalse(log.contains("correct-horse-battery"), "no password in the logs");
+            assertFalse(log.contains(Jose.field(token.body(), "refresh_token")), "no token in the logs");
         }
     }
 }

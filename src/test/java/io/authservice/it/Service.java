@@ -28,13 +28,15 @@ final class Service implements AutoCloseable {
     static final String ADMIN_PASSWORD = "it-admin-password";
 
     final URI base;
+    final URI management;
     final Path log;
     final Process process;
     final long startedNanos;
     private final HttpClient http = HttpClient.newHttpClient();
 
-    private Service(URI base, Path log, Process process, long startedNanos) {
+    private Service(URI base, URI management, Path log, Process process, long startedNanos) {
         this.base = base;
+        this.management = management;
         this.log = log;
         this.process = process;
         this.startedNanos = startedNanos;
@@ -57,6 +59,7 @@ final class Service implements AutoCloseable {
         settings.put("AUTH_BOOTSTRAP_ADMIN_USERNAME", ADMIN);
         settings.put("AUTH_BOOTSTRAP_ADMIN_PASSWORD", ADMIN_PASSWORD);
         settings.put("QUARKUS_HTTP_PORT", String.valueOf(port));
+        settings.put("QUARKUS_MANAGEMENT_PORT", String.valueOf(freePort()));
         settings.putAll(env);
         settings.forEach((k, v) -> {
             if (v != null) {
@@ -64,7 +67,8 @@ final class Service implements AutoCloseable {
             }
         });
         Process process = builder.redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        return new Service(URI.create("http://127.0.0.1:" + port), log, process, System.nanoTime());
+        return new Service(URI.create("http://127.0.0.1:" + port),
+                URI.create("http://127.0.0.1:" + settings.get("QUARKUS_MANAGEMENT_PORT")), log, process, System.nanoTime());
     }
 
     /** Waits until the JWKS answers; returns the milliseconds since start. */
@@ -93,6 +97,11 @@ final class Service implements AutoCloseable {
             request.header("Authorization", "Bearer " + bearer);
         }
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** A GET on the management port. */
+    HttpResponse<String> manage(String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(management.resolve(path)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     HttpResponse<String> post(String path, String type, String body, String bearer) throws Exception {
