@@ -1,5 +1,6 @@
 package io.authservice.admin;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.authservice.audit.Audit;
@@ -29,6 +30,7 @@ public class KeyAdminResource {
 
     /** A key as administrators see it: never private material. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
+    @RegisterForReflection // serialized inside a Response or by Vert.x: native images need it
     public record KeyView(
             String kid,
             String algorithm,
@@ -46,6 +48,7 @@ public class KeyAdminResource {
         }
     }
 
+    @RegisterForReflection // serialized inside a Response or by Vert.x: native images need it
     public record Withdrawn(String kid, @JsonProperty("active_kid") String activeKid,
             @JsonProperty("revoked_sessions") int revokedSessions) {}
 

@@ -1,10 +1,12 @@
 package io.authservice.oauth;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 /** A successful token answer (RFC 6749 §5.1). */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@RegisterForReflection // serialized inside a Response or by Vert.x: native images need it
 public record TokenResponse(
         @JsonProperty("access_token") String accessToken,
         @JsonProperty("token_type") String tokenType,

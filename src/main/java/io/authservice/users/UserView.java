@@ -1,11 +1,13 @@
 package io.authservice.users;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
 /** A user as the API shows it: never the password hash. */
+@RegisterForReflection // serialized inside a Response or by Vert.x: native images need it
 public record UserView(
         UUID id,
         String username,
