@@ -52,7 +52,7 @@ class OperationsTest {
         String openapi = given().baseUri(MANAGEMENT).get("/q/openapi").then().statusCode(200).extract().asString();
         for (String path : List.of("/users:", "/users/me:", "/users/me/password:", "/oauth2/token:", "/oauth2/revoke:",
                 "/.well-known/jwks.json:", "/.well-known/openid-configuration:",
-                "/.well-known/oauth-authorization-server:", "/admin/keys:", "/admin/keys/rotate:")) {
+                "/.well-known/oauth-authorization-server:", "/admin/keys:", "/admin/keys/rotate:", "/admin/users:", "/admin/users/{id}:")) {
             org.junit.jupiter.api.Assertions.assertTrue(openapi.contains(path), path + " missing from OpenAPI");
         }
         given().baseUri(MANAGEMENT).get("/q/openapi").then().body(containsString("openapi"));
