@@ -4,6 +4,7 @@ import io.authservice.config.AuthConfig;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
@@ -44,13 +45,15 @@ public class KeyRing {
     private final Pool pool;
     private final KeyRepository repository;
     private final KeyLifecycle lifecycle;
+    private final Vertx vertx;
     private final Path filesDir;
     private final String defaultRsaAlgorithm;
     private volatile Snapshot snapshot;
     private volatile String fingerprint;
 
-    KeyRing(Pool pool, KeyRepository repository, KeyLifecycle lifecycle, AuthConfig config) {
+    KeyRing(Pool pool, KeyRepository repository, KeyLifecycle lifecycle, Vertx vertx, AuthConfig config) {
         this.pool = pool;
+        this.vertx = vertx;
         this.repository = repository;
         this.lifecycle = lifecycle;
         AuthConfig.Keys keys = config.keys();
@@ -103,8 +106,9 @@ public class KeyRing {
                 .map(keys -> install(keys, current)));
     }
 
+    /** Reads the key files off the event loop (file I/O blocks). */
     private Uni<Void> reloadFiles() {
-        return Uni.createFrom().item(() -> KeyFiles.load(filesDir, defaultRsaAlgorithm))
+        return vertx.executeBlocking(Uni.createFrom().item(() -> KeyFiles.load(filesDir, defaultRsaAlgorithm)))
                 .map(keys -> install(keys, keys.stream().map(k -> k.kid() + ":" + k.state())
                         .collect(Collectors.joining(","))))
                 .replaceWithVoid();
