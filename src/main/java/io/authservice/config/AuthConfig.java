@@ -60,6 +60,10 @@ public interface AuthConfig {
         @WithDefault("P30D")
         Duration refreshAbsoluteLifetime();
 
+        /** How often ended sessions and old login failures are deleted. */
+        @WithDefault("PT1H")
+        Duration purgeInterval();
+
         /** Clock skew tolerated when verifying {@code exp} and {@code iat}. */
         @WithDefault("PT30S")
         Duration clockSkew();

@@ -1,0 +1,53 @@
+package io.authservice.tokens;
+
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.inject.Singleton;
+import org.jboss.logging.Logger;
+
+/**
+ * Deletes what can no longer matter, so the tables do not grow without end: refresh-token families
+ * (with their tokens) a day after they expired or were revoked, and login failures whose lockout
+ * is long over. A spent token is kept as long as its family lives: that is how reuse is caught.
+ * One replica at a time (advisory lock); the others skip the round.
+ */
+@Singleton
+public class SessionPurge {
+
+    private static final Logger LOG = Logger.getLogger(SessionPurge.class);
+    /** The advisory lock of the purge ("authpurg"). */
+    private static final long LOCK = 0x6175746870757267L;
+
+    private final Pool pool;
+
+    SessionPurge(Pool pool) {
+        this.pool = pool;
+    }
+
+    @Scheduled(every = "${auth.tokens.purge-interval}", delayed = "PT1M",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> scheduled() {
+        return purge().onFailure().invoke(e -> LOG.warnf("purge skipped: %s", e.getMessage()))
+                .onFailure().recoverWithNull().replaceWithVoid();
+    }
+
+    /** Returns the number of families deleted, or -1 when another replica holds the lock. */
+    public Uni<Integer> purge() {
+        return pool.withTransaction(conn -> conn.preparedQuery("select pg_try_advisory_xact_lock($1)")
+                .execute(Tuple.of(LOCK))
+                .map(rows -> rows.iterator().next().getBoolean(0))
+                .chain(locked -> !locked ? Uni.createFrom().item(-1) : conn.query(
+                                "delete from refresh_families where expires_at < now() - interval '1 day'"
+                                        + " or revoked_at < now() - interval '1 day'").execute()
+                        .map(rows -> rows.rowCount())
+                        .call(() -> conn.query("delete from login_failures where updated_at < now() - interval '1 day'"
+                                + " and (locked_until is null or locked_until < now())").execute())))
+                .invoke(n -> {
+                    if (n > 0) {
+                        LOG.infof("purged %d ended sessions", n);
+                    }
+                });
+    }
+}
