@@ -55,6 +55,7 @@ class OperationsTest {
                 "/.well-known/oauth-authorization-server:", "/admin/keys:", "/admin/keys/rotate:", "/admin/users:", "/admin/users/{id}:")) {
             org.junit.jupiter.api.Assertions.assertTrue(openapi.contains(path), path + " missing from OpenAPI");
         }
-        given().baseUri(MANAGEMENT).get("/q/openapi").then().body(containsString("openapi"));
+        given().baseUri(MANAGEMENT).get("/q/openapi").then().body(containsString("openapi"))
+                .body(containsString("grant_type")).body(containsString("refresh_expires_in"));
     }
 }
