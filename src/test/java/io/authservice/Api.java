@@ -47,6 +47,14 @@ public final class Api {
         return Tokens.of(answer);
     }
 
+    /** An access token of the bootstrap administrator of the test profile. */
+    public static String adminToken() {
+        var config = org.eclipse.microprofile.config.ConfigProvider.getConfig();
+        return login(config.getValue("auth.bootstrap-admin.username", String.class),
+                config.getValue("auth.bootstrap-admin.password", String.class))
+                .then().statusCode(200).extract().path("access_token");
+    }
+
     public static Response refresh(String refreshToken) {
         return given().contentType(ContentType.URLENC)
                 .formParam("grant_type", "refresh_token")

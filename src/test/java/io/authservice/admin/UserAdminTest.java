@@ -15,17 +15,10 @@ import io.restassured.http.ContentType;
 import io.restassured.specification.RequestSpecification;
 import java.util.List;
 import java.util.Map;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
 class UserAdminTest {
-
-    @ConfigProperty(name = "auth.bootstrap-admin.username")
-    String adminName;
-
-    @ConfigProperty(name = "auth.bootstrap-admin.password")
-    String adminPassword;
 
     @Test
     void onlyAdministrators() {
@@ -113,7 +106,7 @@ class UserAdminTest {
 
     @Test
     void theLastAdministratorStays() {
-        String id = Api.me(adminToken()).path("id");
+        String id = Api.me(Api.adminToken()).path("id");
         admin().post("/admin/users/" + id + "/disable").then().statusCode(409).body("error", equalTo("last_admin"));
         admin().delete("/admin/users/" + id).then().statusCode(409);
         admin().contentType(ContentType.JSON).body(Map.of("roles", List.of("user")))
@@ -121,10 +114,7 @@ class UserAdminTest {
     }
 
     private RequestSpecification admin() {
-        return given().header("Authorization", "Bearer " + adminToken());
+        return given().header("Authorization", "Bearer " + Api.adminToken());
     }
 
-    private String adminToken() {
-        return Api.login(adminName, adminPassword).then().statusCode(200).extract().path("access_token");
-    }
 }

@@ -10,17 +10,10 @@ import static org.hamcrest.Matchers.notNullValue;
 
 import io.authservice.Api;
 import io.quarkus.test.junit.QuarkusTest;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
 class KeyAdminTest {
-
-    @ConfigProperty(name = "auth.bootstrap-admin.username")
-    String admin;
-
-    @ConfigProperty(name = "auth.bootstrap-admin.password")
-    String password;
 
     @Test
     void onlyAdministratorsSeeKeys() {
@@ -33,7 +26,7 @@ class KeyAdminTest {
 
     @Test
     void listsKeysWithStatesAndDatesButNoPrivateMaterial() {
-        given().header("Authorization", "Bearer " + adminToken()).get("/admin/keys")
+        given().header("Authorization", "Bearer " + Api.adminToken()).get("/admin/keys")
                 .then().statusCode(200)
                 .body("state", hasItem("active"))
                 .body("kid", everyItem(notNullValue()))
@@ -45,7 +38,7 @@ class KeyAdminTest {
 
     @Test
     void aStagedRotationPublishesTheNextKeyAtOnceButDoesNotSignWithIt() {
-        String token = adminToken();
+        String token = Api.adminToken();
         String kid = given().header("Authorization", "Bearer " + token).post("/admin/keys/rotate")
                 .then().statusCode(200)
                 .body("state", equalTo("next"))
@@ -53,7 +46,7 @@ class KeyAdminTest {
                 .extract().path("kid");
         given().get("/.well-known/jwks.json").then().body("keys.kid", hasItem(kid));
         // The active key still signs: tokens issued now carry another kid.
-        org.junit.jupiter.api.Assertions.assertNotEquals(kid, kidOf(adminToken()));
+        org.junit.jupiter.api.Assertions.assertNotEquals(kid, kidOf(Api.adminToken()));
         // Asking again keeps the one next key.
         given().header("Authorization", "Bearer " + token).post("/admin/keys/rotate")
                 .then().statusCode(200).body("kid", equalTo(kid));
@@ -61,13 +54,10 @@ class KeyAdminTest {
 
     @Test
     void withdrawingAnUnknownKeyIs404() {
-        given().header("Authorization", "Bearer " + adminToken()).post("/admin/keys/no-such-kid/withdraw")
+        given().header("Authorization", "Bearer " + Api.adminToken()).post("/admin/keys/no-such-kid/withdraw")
                 .then().statusCode(404).body("error", equalTo("not_found"));
     }
 
-    private String adminToken() {
-        return Api.login(admin, password).then().statusCode(200).extract().path("access_token");
-    }
 
     private static String kidOf(String token) {
         try {
