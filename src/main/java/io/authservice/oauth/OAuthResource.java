@@ -5,6 +5,7 @@ import io.authservice.audit.Audit;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.ws.rs.core.Context;
 import io.authservice.tokens.RefreshTokens;
+import io.authservice.web.ClientAddress;
 import io.authservice.web.ErrorBody;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
@@ -55,7 +56,7 @@ public class OAuthResource {
             content = @Content(schema = @Schema(implementation = ErrorBody.class)))
     public Uni<Response> token(@HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, byte[] body,
             @Context HttpServerRequest request) {
-        String source = source(request);
+        String source = ClientAddress.of(request);
         return Uni.createFrom().item(() -> OAuthParams.parse(contentType, body, json))
                 .chain(params -> tokens.grant(params, source))
                 .map(answer -> Response.ok(answer)
@@ -73,7 +74,7 @@ public class OAuthResource {
             content = @Content(schema = @Schema(implementation = ErrorBody.class)))
     public Uni<Response> revoke(@HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, byte[] body,
             @Context HttpServerRequest request) {
-        String source = source(request);
+        String source = ClientAddress.of(request);
         return Uni.createFrom().item(() -> OAuthParams.parse(contentType, body, json))
                 .chain(params -> {
                     tokens.client(params);
@@ -81,10 +82,5 @@ public class OAuthResource {
                 })
                 .invoke(revoked -> audit.revocation("revoked", null, revoked, source))
                 .map(done -> Response.ok().header(HttpHeaders.CACHE_CONTROL, "no-store").build());
-    }
-
-    /** The caller's address (the forwarded one behind the ingress). */
-    static String source(HttpServerRequest request) {
-        return request.remoteAddress() == null ? "-" : request.remoteAddress().host();
     }
 }

@@ -1,6 +1,7 @@
 package io.authservice.users;
 
 import io.quarkus.security.Authenticated;
+import io.authservice.web.ClientAddress;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.validation.Valid;
@@ -51,8 +52,7 @@ public class UserResource {
     @Consumes(MediaType.APPLICATION_JSON)
     public Uni<Response> changePassword(@Context SecurityContext security, @Context HttpServerRequest request,
             @Valid @NotNull PasswordChange change) {
-        String source = request.remoteAddress() == null ? "-" : request.remoteAddress().host();
-        return users.changePassword(caller(security), change, source).map(done -> Response.noContent().build());
+        return users.changePassword(caller(security), change, ClientAddress.of(request)).map(done -> Response.noContent().build());
     }
 
     private static UUID caller(SecurityContext security) {

@@ -77,4 +77,31 @@ class ProdStartIT {
             assertFalse(log.contains(Jose.field(token.body(), "refresh_token")), "no token in the logs");
         }
     }
+
+    /** SIGTERM while a login hashes for seconds: the login still gets its tokens. */
+    @Test
+    void finishesInFlightRequestsOnShutdown() throws Exception {
+        try (Service service = Service.start(database, Map.of("AUTH_PASSWORDS_ARGON2_ITERATIONS", "40"))) {
+            service.awaitReady();
+            String user = "it-" + UUID.randomUUID().toString().substring(0, 8);
+            assertEquals(201, service.post("/users", "application/json",
+                    "{\"username\":\"" + user + "\",\"password\":\"correct-horse-battery\"}", null).statusCode());
+            long start = System.nanoTime();
+            var login = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try {
+                    return service.post("/oauth2/token", "application/x-www-form-urlencoded",
+                            "grant_type=password&username=" + user + "&password=correct-horse-battery", null);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            Thread.sleep(300);
+            service.process.destroy(); // SIGTERM
+            HttpResponse<String> answer = login.get(60, TimeUnit.SECONDS);
+            assertEquals(200, answer.statusCode(), answer.body());
+            assertTrue(answer.body().contains("\"access_token\""));
+            assertTrue(System.nanoTime() - start > TimeUnit.MILLISECONDS.toNanos(300), "the login was in flight");
+            assertTrue(service.process.waitFor(30, TimeUnit.SECONDS), "stopped after finishing");
+        }
+    }
 }
