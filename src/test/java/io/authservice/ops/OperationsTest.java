@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 class OperationsTest {
 
-    private static final String MANAGEMENT = "http://localhost:9001";
+    private static final String MANAGEMENT = "http://localhost:"
+            + org.eclipse.microprofile.config.ConfigProvider.getConfig().getValue("quarkus.management.test-port", Integer.class);
 
     @Test
     void healthOnTheManagementPort() {
