@@ -29,6 +29,8 @@ public interface AuthConfig {
 
     Login login();
 
+    Database database();
+
     interface Registration {
         @WithDefault("true")
         boolean enabled();
@@ -137,5 +139,15 @@ public interface AuthConfig {
 
         @WithDefault("PT15M")
         Duration throttleMax();
+    }
+
+    interface Database {
+        /** The longest a request waits for the database (connect, acquire, its statements); then 503. */
+        @WithDefault("PT1.5S")
+        Duration timeout();
+
+        /** A connection that receives nothing for this long is closed (a database that stopped answering). */
+        @WithDefault("PT5S")
+        Duration stallTimeout();
     }
 }

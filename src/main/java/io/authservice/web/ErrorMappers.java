@@ -9,9 +9,8 @@ import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import io.vertx.pgclient.PgException;
-import io.vertx.sqlclient.ClosedConnectionException;
-import java.net.ConnectException;
+import io.authservice.db.Database;
+import io.authservice.db.DatabaseUnavailable;
 import java.util.Comparator;
 import java.util.List;
 import io.quarkus.security.AuthenticationFailedException;
@@ -87,30 +86,25 @@ public class ErrorMappers {
         return json(403, new ErrorBody("forbidden", "the access token does not grant this")).build();
     }
 
+    /** RFC 6749 §5.2 / API.md: the database could not be asked; the client may retry. */
+    @ServerExceptionMapper
+    public Response databaseUnavailable(DatabaseUnavailable e) {
+        LOG.warnf("database unavailable: %s", e.getMessage());
+        return json(503, new ErrorBody("temporarily_unavailable", "the service is temporarily unavailable"))
+                .header(HttpHeaders.RETRY_AFTER, 1).build();
+    }
+
     /**
-     * Anything else is the server's fault: 503 while the database cannot be reached, otherwise 500;
+     * Anything else is the server's fault: 503 if the database could not be reached, otherwise 500;
      * either way a JSON body without details, and the details in the log.
      */
     @ServerExceptionMapper
     public Response unexpected(Throwable e) {
-        if (databaseUnreachable(e)) {
-            LOG.warnf("database unreachable: %s", e.toString());
-            return json(503, new ErrorBody("temporarily_unavailable", "the service is temporarily unavailable"))
-                    .header(HttpHeaders.RETRY_AFTER, 5).build();
+        if (Database.unreachable(e)) {
+            return databaseUnavailable(new DatabaseUnavailable(e.toString(), e));
         }
         LOG.error("unexpected failure", e);
         return json(500, new ErrorBody("server_error", "the server could not answer")).build();
-    }
-
-    static boolean databaseUnreachable(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof ConnectException || t instanceof ClosedConnectionException
-                    || (t instanceof PgException pg && pg.getSqlState() != null
-                            && (pg.getSqlState().startsWith("08") || pg.getSqlState().startsWith("57P")))) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /**
