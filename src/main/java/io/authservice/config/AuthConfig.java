@@ -62,6 +62,13 @@ public interface AuthConfig {
         @WithDefault("P30D")
         Duration refreshAbsoluteLifetime();
 
+        /**
+         * How long after a refresh token was spent the same client may present it again and get the
+         * same successor (its answer was lost); {@code PT0S} makes every second presentation reuse.
+         */
+        @WithDefault("PT10S")
+        Duration refreshRetryWindow();
+
         /** How often ended sessions and old login failures are deleted. */
         @WithDefault("PT1H")
         Duration purgeInterval();

@@ -100,6 +100,27 @@ public class KeyEncryption {
         }
     }
 
+    /**
+     * Keys for {@code purpose} derived from the KEK (HMAC-SHA256 of the purpose under it), the current
+     * KEK's first: every replica derives the same ones, and none is stored.
+     */
+    public List<SecretKey> derivedKeys(String purpose) {
+        List<SecretKey> derived = new java.util.ArrayList<>();
+        derived.add(derive(kek, purpose));
+        openers.values().stream().filter(k -> k != kek).forEach(k -> derived.add(derive(k, purpose)));
+        return derived;
+    }
+
+    private static SecretKey derive(SecretKey from, String purpose) {
+        try {
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(from.getEncoded(), "HmacSHA256"));
+            return new SecretKeySpec(mac.doFinal(purpose.getBytes(StandardCharsets.UTF_8)), "HmacSHA256");
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private static String fingerprint(byte[] raw) {
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(raw);

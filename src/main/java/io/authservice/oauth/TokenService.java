@@ -95,15 +95,21 @@ public class TokenService {
                         })));
     }
 
+    /** The access token is signed before the presented token is spent: after the spend nothing can fail. */
     private Uni<TokenResponse> refresh(OAuthParams params, String source) {
         String clientId = client(params);
         String presented = params.required("refresh_token");
         Optional<String> requested = params.optional("scope");
-        return refreshTokens.rotate(presented, granted -> Scopes.narrow(requested, granted))
-                .onFailure(ApiError.class).invoke(() -> audit.refresh("failure", null, clientId, source))
-                .chain(rotation -> accessTokens.issue(rotation.subject(), rotation.clientId(), rotation.scope())
-                        .invoke(() -> audit.refresh("success", rotation.subject().id(), rotation.clientId(), source))
-                        .map(accessToken -> response(accessToken, rotation.next(), rotation.scope())));
+        return refreshTokens.inspect(presented, clientId)
+                .chain(session -> {
+                    String scope = Scopes.narrow(requested, session.grantedScope());
+                    return accessTokens.issue(session.subject(), clientId, scope)
+                            .chain(accessToken -> refreshTokens.rotate(session, clientId)
+                                    .invoke(next -> audit.refresh(next.retry() ? "retry" : "success",
+                                            session.subject().id(), clientId, source))
+                                    .map(next -> response(accessToken, next, scope)));
+                })
+                .onFailure(ApiError.class).invoke(() -> audit.refresh("failure", null, clientId, source));
     }
 
     private Uni<TokenResponse> issue(Subject subject, String clientId, String scope) {

@@ -2,16 +2,17 @@ package io.authservice.tokens;
 
 import io.authservice.audit.Audit;
 import io.authservice.config.AuthConfig;
+import io.authservice.db.Database;
+import io.authservice.keys.KeyEncryption;
 import io.authservice.web.ApiError;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
-import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Singleton;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
@@ -20,76 +21,160 @@ import java.time.ZoneOffset;
 import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
-import java.util.function.UnaryOperator;
+import javax.crypto.Mac;
+import javax.crypto.SecretKey;
 
 /**
  * Opaque refresh tokens in families (one per login), kept only as SHA-256 hashes. Every refresh
- * spends the presented token and adds the next one to its family (RFC 9700 §4.14.2); presenting a
- * spent token again revokes the family. Exactly-once spending is a conditional UPDATE in
- * PostgreSQL, so it holds across replicas.
+ * spends the presented token and adds its successor to the family (RFC 9700 §4.14.2).
+ *
+ * <p>A token's successor is not random: it is an HMAC of the token under a key derived from the
+ * KEK, so any replica can recompute it without the database holding it. A client whose answer was
+ * lost presents the spent token again; within {@code auth.tokens.refresh-retry-window}, from the
+ * same client, while the successor is unused, it gets that same successor back and the session
+ * lives on. Any other presentation of a spent token is reuse and revokes the family. Exactly-once
+ * spending is a conditional UPDATE in PostgreSQL, so it holds across replicas.
  */
 @Singleton
 public class RefreshTokens {
 
     private static final int MAX_TOKEN_LENGTH = 256;
     private static final String INVALID = "the refresh token is invalid, expired or revoked";
+    private static final String SUCCESSOR_PURPOSE = "auth-service refresh-token successor v1";
 
-    /** A new refresh token and the seconds it may be used for. */
-    public record Issued(String token, long expiresIn) {}
+    /** A refresh token, the seconds it may be used for, and whether it answers a retry. */
+    public record Issued(String token, long expiresIn, boolean retry) {}
 
-    /** The outcome of a successful refresh: who, for which client, the scope to grant, the next token. */
-    public record Rotation(Subject subject, String clientId, String scope, Issued next) {}
+    /**
+     * A presented refresh token that may be refreshed: whose session it is, for which client, the
+     * scope granted at login, and whether it was already spent (then only a retry can succeed).
+     */
+    public record Presented(String token, Subject subject, String clientId, String grantedScope, boolean spent) {}
 
-    private final Pool pool;
+    private final Database database;
     private final Audit audit;
+    private final List<SecretKey> successorKeys;
     private final long idleSeconds;
     private final long absoluteSeconds;
+    private final double retryWindowSeconds;
     private final SecureRandom random = new SecureRandom();
 
-    RefreshTokens(Pool pool, Audit audit, AuthConfig config) {
-        this.pool = pool;
+    RefreshTokens(Database database, Audit audit, AuthConfig config, KeyEncryption encryption) {
+        this.database = database;
         this.audit = audit;
+        this.successorKeys = encryption.derivedKeys(SUCCESSOR_PURPOSE);
         this.idleSeconds = config.tokens().refreshIdleLifetime().toSeconds();
         this.absoluteSeconds = config.tokens().refreshAbsoluteLifetime().toSeconds();
+        this.retryWindowSeconds = config.tokens().refreshRetryWindow().toMillis() / 1000.0;
     }
 
     /** Starts a family (a login session) and returns its first token. */
     public Uni<Issued> start(UUID userId, String clientId, String scope) {
         String token = newToken();
         long expiresIn = Math.min(idleSeconds, absoluteSeconds);
-        return pool.preparedQuery("with family as ("
+        return database.execute("with family as ("
                         + " insert into refresh_families (id, user_id, client_id, scope, expires_at)"
                         + " values ($1, $2, $3, $4, now() + make_interval(secs => $5)) returning id)"
                         + " insert into refresh_tokens (token_hash, family_id, expires_at)"
-                        + " select $6, id, now() + make_interval(secs => $7) from family")
-                .execute(Tuple.from(List.of(UUID.randomUUID(), userId, clientId, scope, (double) absoluteSeconds,
-                        hash(token), (double) expiresIn)))
-                .replaceWith(new Issued(token, expiresIn));
+                        + " select $6, id, now() + make_interval(secs => $7) from family",
+                        Tuple.from(List.of(UUID.randomUUID(), userId, clientId, scope, (double) absoluteSeconds,
+                                hash(token), (double) expiresIn)))
+                .replaceWith(new Issued(token, expiresIn, false));
     }
 
     /**
-     * Spends {@code presented} and issues the next token of its family. {@code narrowScope} maps the
-     * family's granted scope to the scope of this refresh; if it throws, nothing is spent.
+     * Reads what {@code token} allows {@code clientId} to do, without changing anything: fails with
+     * {@code invalid_grant} unless it is a known token of a live session of that client (or a spent
+     * one, which {@link #rotate} then judges as a retry or as reuse).
      */
-    public Uni<Rotation> rotate(String presented, UnaryOperator<String> narrowScope) {
-        if (presented.length() > MAX_TOKEN_LENGTH) {
+    public Uni<Presented> inspect(String token, String clientId) {
+        if (token.length() > MAX_TOKEN_LENGTH) {
             return Uni.createFrom().failure(ApiError.invalidGrant(INVALID));
         }
-        Buffer hash = hash(presented);
-        return pool.withTransaction(conn -> spend(conn, hash).chain(row -> {
-            if (row == null) {
-                return revokeIfReused(conn, hash).replaceWith((Rotation) null);
-            }
-            if (!row.getBoolean("live")) {
-                return Uni.createFrom().item((Rotation) null);
-            }
-            String scope = narrowScope.apply(row.getString("scope"));
-            UUID familyId = row.getUUID("family_id");
-            return next(conn, familyId, row.getLong("family_remaining")).map(next -> new Rotation(
-                    new Subject(row.getUUID("user_id"), row.getString("username"),
-                            List.of(row.getArrayOfStrings("roles"))),
-                    row.getString("client_id"), scope, next));
-        })).onItem().ifNull().failWith(() -> ApiError.invalidGrant(INVALID));
+        return database.execute("select t.spent_at is not null as spent,"
+                        + " (t.expires_at > now() and f.revoked_at is null and f.expires_at > now() and u.enabled)"
+                        + "  as live,"
+                        + " f.client_id, f.scope, u.id as user_id, u.username, u.roles"
+                        + " from refresh_tokens t join refresh_families f on f.id = t.family_id"
+                        + " join users u on u.id = f.user_id where t.token_hash = $1",
+                        Tuple.of(hash(token)))
+                .map(rows -> {
+                    Row row = first(rows);
+                    boolean spent = row != null && row.getBoolean("spent");
+                    // A spent token goes on to rotate(), which tells a retry from reuse and revokes on reuse.
+                    if (row == null || (!spent && !(row.getBoolean("live") && clientId.equals(row.getString("client_id"))))) {
+                        throw ApiError.invalidGrant(INVALID);
+                    }
+                    return new Presented(token,
+                            new Subject(row.getUUID("user_id"), row.getString("username"),
+                                    List.of(row.getArrayOfStrings("roles"))),
+                            row.getString("client_id"), row.getString("scope"), spent);
+                });
+    }
+
+    /**
+     * Spends {@code presented} by {@code clientId} and answers its successor, in one statement; or, for
+     * a token already spent (also by a concurrent request a moment ago), answers the same successor if
+     * this is a retry, and revokes the family otherwise. Callers sign the access token before this, so
+     * once the spend commits nothing can fail any more.
+     */
+    public Uni<Issued> rotate(Presented presented, String clientId) {
+        if (presented.spent()) {
+            return retry(presented.token(), clientId);
+        }
+        String successor = successor(presented.token(), successorKeys.get(0));
+        return database.execute("with spent as ("
+                        + " update refresh_tokens t set spent_at = now()"
+                        + " from refresh_families f, users u"
+                        + " where t.token_hash = $1 and t.spent_at is null and t.expires_at > now()"
+                        + " and f.id = t.family_id and f.revoked_at is null and f.expires_at > now()"
+                        + " and f.client_id = $3 and u.id = f.user_id and u.enabled"
+                        + " returning t.family_id, least(f.expires_at, now() + make_interval(secs => $4)) as expires_at)"
+                        + " insert into refresh_tokens (token_hash, family_id, expires_at)"
+                        + " select $2, family_id, expires_at from spent"
+                        + " returning extract(epoch from expires_at - now())::bigint as expires_in",
+                        Tuple.of(hash(presented.token()), hash(successor), clientId, (double) idleSeconds))
+                .chain(rows -> {
+                    Row row = first(rows);
+                    if (row != null) {
+                        return Uni.createFrom().item(new Issued(successor, Math.max(0, row.getLong("expires_in")), false));
+                    }
+                    // Spent a moment ago by a concurrent request, or ended meanwhile: judge it as spent.
+                    return retry(presented.token(), clientId);
+                });
+    }
+
+    /**
+     * A spent token presented again: within the retry window, by the client of its family, with the
+     * successor unused and the session live, it is a retry and gets that successor; otherwise it is
+     * reuse and the family ends. The successor row is locked while deciding, so a concurrent use of it
+     * is ordered before (then this is reuse) or after this answer.
+     */
+    private Uni<Issued> retry(String token, String clientId) {
+        List<String> candidates = successorKeys.stream().map(key -> successor(token, key)).toList();
+        Buffer[] candidateHashes = candidates.stream().map(RefreshTokens::hash).toArray(Buffer[]::new);
+        return database.execute("select s.token_hash, extract(epoch from s.expires_at - now())::bigint as expires_in"
+                        + " from refresh_tokens p"
+                        + " join refresh_tokens s on s.family_id = p.family_id and s.token_hash = any($2)"
+                        + " join refresh_families f on f.id = p.family_id join users u on u.id = f.user_id"
+                        + " where p.token_hash = $1 and p.spent_at > now() - make_interval(secs => $3)"
+                        + " and s.spent_at is null and s.expires_at > now()"
+                        + " and f.revoked_at is null and f.expires_at > now() and f.client_id = $4 and u.enabled"
+                        + " for update of s",
+                        Tuple.of(hash(token), candidateHashes, retryWindowSeconds, clientId))
+                .chain(rows -> {
+                    Row row = first(rows);
+                    if (row == null) {
+                        return revokeReused(token).chain(() -> Uni.createFrom().failure(ApiError.invalidGrant(INVALID)));
+                    }
+                    Buffer found = row.getBuffer("token_hash").getDelegate();
+                    for (int i = 0; i < candidates.size(); i++) {
+                        if (candidateHashes[i].equals(found)) {
+                            return Uni.createFrom().item(new Issued(candidates.get(i), Math.max(0, row.getLong("expires_in")), true));
+                        }
+                    }
+                    throw new IllegalStateException("the successor found is none of the candidates");
+                });
     }
 
     /** Revokes the family of a token (RFC 7009); unknown tokens are ignored. Returns the families ended. */
@@ -97,18 +182,18 @@ public class RefreshTokens {
         if (presented.length() > MAX_TOKEN_LENGTH) {
             return Uni.createFrom().item(0);
         }
-        return pool.preparedQuery("update refresh_families set revoked_at = now(), revoked_reason = 'revoked'"
+        return database.execute("update refresh_families set revoked_at = now(), revoked_reason = 'revoked'"
                         + " where revoked_at is null"
-                        + " and id = (select family_id from refresh_tokens where token_hash = $1)")
-                .execute(Tuple.of(hash(presented)))
+                        + " and id = (select family_id from refresh_tokens where token_hash = $1)",
+                        Tuple.of(hash(presented)))
                 .map(RowSet::rowCount);
     }
 
     /** Ends every session of a user (password change, disabling, deletion). */
     public Uni<Integer> revokeAllOf(UUID userId, String reason) {
-        return pool.preparedQuery("update refresh_families set revoked_at = now(), revoked_reason = $2"
-                        + " where user_id = $1 and revoked_at is null")
-                .execute(Tuple.of(userId, reason))
+        return database.execute("update refresh_families set revoked_at = now(), revoked_reason = $2"
+                        + " where user_id = $1 and revoked_at is null",
+                        Tuple.of(userId, reason))
                 .map(RowSet::rowCount);
     }
 
@@ -117,51 +202,46 @@ public class RefreshTokens {
      * signing): their access tokens were signed by that key.
      */
     public Uni<Integer> revokeIssuedBetween(Instant from, Instant until, String reason) {
-        return pool.preparedQuery("update refresh_families set revoked_at = now(), revoked_reason = $3"
+        return database.execute("update refresh_families set revoked_at = now(), revoked_reason = $3"
                         + " where revoked_at is null and id in (select family_id from refresh_tokens"
-                        + " where created_at between $1 and $2)")
-                .execute(Tuple.of(from.atOffset(ZoneOffset.UTC), until.atOffset(ZoneOffset.UTC), reason))
+                        + " where created_at between $1 and $2)",
+                        Tuple.of(from.atOffset(ZoneOffset.UTC), until.atOffset(ZoneOffset.UTC), reason))
                 .map(RowSet::rowCount);
     }
 
-    /** Marks the token spent if it was not; the row tells whether its family may go on. */
-    private static Uni<Row> spend(SqlConnection conn, Buffer hash) {
-        return conn.preparedQuery("with spent as ("
-                        + " update refresh_tokens set spent_at = now()"
-                        + " where token_hash = $1 and spent_at is null returning family_id, expires_at)"
-                        + " select s.family_id, f.client_id, f.scope, u.id as user_id, u.username, u.roles,"
-                        + " (s.expires_at > now() and f.expires_at > now() and f.revoked_at is null"
-                        + "  and u.enabled) as live,"
-                        + " extract(epoch from f.expires_at - now())::bigint as family_remaining"
-                        + " from spent s join refresh_families f on f.id = s.family_id"
-                        + " join users u on u.id = f.user_id")
-                .execute(Tuple.of(hash))
-                .map(rows -> rows.iterator().hasNext() ? rows.iterator().next() : null);
-    }
-
-    private Uni<Void> revokeIfReused(SqlConnection conn, Buffer hash) {
-        return conn.preparedQuery("update refresh_families f set revoked_at = now(), revoked_reason = 'reuse'"
+    private Uni<Void> revokeReused(String token) {
+        return database.execute("update refresh_families f set revoked_at = now(), revoked_reason = 'reuse'"
                         + " from refresh_tokens t"
                         + " where t.token_hash = $1 and f.id = t.family_id and f.revoked_at is null"
-                        + " returning f.id, f.user_id")
-                .execute(Tuple.of(hash))
+                        + " returning f.id, f.user_id",
+                        Tuple.of(hash(token)))
                 .invoke(rows -> rows.forEach(row -> audit.reuseDetected(row.getUUID("id"), row.getUUID("user_id"))))
                 .replaceWithVoid();
-    }
-
-    private Uni<Issued> next(SqlConnection conn, UUID familyId, long familyRemaining) {
-        String token = newToken();
-        long expiresIn = Math.max(0, Math.min(idleSeconds, familyRemaining));
-        return conn.preparedQuery("insert into refresh_tokens (token_hash, family_id, expires_at)"
-                        + " values ($1, $2, now() + make_interval(secs => $3))")
-                .execute(Tuple.of(hash(token), familyId, (double) expiresIn))
-                .replaceWith(new Issued(token, expiresIn));
     }
 
     private String newToken() {
         byte[] bytes = new byte[32];
         random.nextBytes(bytes);
+        return encode(bytes);
+    }
+
+    private static String successor(String token, SecretKey key) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(key);
+            return encode(mac.doFinal(token.getBytes(StandardCharsets.UTF_8)));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String encode(byte[] bytes) {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    private static Row first(RowSet<Row> rows) {
+        var iterator = rows.iterator();
+        return iterator.hasNext() ? iterator.next() : null;
     }
 
     private static Buffer hash(String token) {
