@@ -60,6 +60,7 @@ final class Service implements AutoCloseable {
         settings.put("AUTH_BOOTSTRAP_ADMIN_PASSWORD", ADMIN_PASSWORD);
         settings.put("QUARKUS_HTTP_PORT", String.valueOf(port));
         settings.put("QUARKUS_MANAGEMENT_PORT", String.valueOf(freePort()));
+        settings.put("QUARKUS_SHUTDOWN_DELAY", "PT0S");
         settings.putAll(env);
         settings.forEach((k, v) -> {
             if (v != null) {
@@ -67,7 +68,7 @@ final class Service implements AutoCloseable {
             }
         });
         Process process = builder.redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        return new Service(URI.create("http://127.0.0.1:" + port),
+        return new Service(URI.create("http://127.0.0.1:" + settings.get("QUARKUS_HTTP_PORT")),
                 URI.create("http://127.0.0.1:" + settings.get("QUARKUS_MANAGEMENT_PORT")), log, process, System.nanoTime());
     }
 
@@ -159,10 +160,21 @@ final class Service implements AutoCloseable {
         }
     }
 
+    /**
+     * A free port below Linux's ephemeral range (32768+): a port there can be taken by a client
+     * socket, even connected to itself, while a restarted replica is away from it.
+     */
     private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
+        java.util.Random random = new java.util.Random();
+        for (int attempt = 0; attempt < 100; attempt++) {
+            int port = 20000 + random.nextInt(12000);
+            try (ServerSocket socket = new ServerSocket(port)) {
+                return socket.getLocalPort();
+            } catch (IOException taken) {
+                // try another
+            }
         }
+        throw new IOException("no free port in 20000-31999");
     }
 
     /** A random key-encryption key for a test run. */
