@@ -13,6 +13,7 @@ import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.EnvFromSource;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -25,6 +26,7 @@ import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.networking.v1.HTTPIngressPath;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeer;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPort;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import java.io.IOException;
@@ -60,6 +62,7 @@ class ManifestsTest {
 
     /** The kinds the manifests may use, with the model class that defines each. */
     private static final Map<String, Class<?>> KINDS = Map.ofEntries(
+            Map.entry("v1/Namespace", Namespace.class),
             Map.entry("v1/ConfigMap", ConfigMap.class),
             Map.entry("v1/Secret", Secret.class),
             Map.entry("v1/Service", Service.class),
@@ -109,7 +112,10 @@ class ManifestsTest {
         int managementPort = Integer.parseInt(application.getProperty("quarkus.management.port"));
 
         Deployment deployment = only(objects, Deployment.class);
-        assertTrue(deployment.getSpec().getReplicas() >= 2, "at least two replicas");
+        HorizontalPodAutoscaler hpa = only(objects, HorizontalPodAutoscaler.class);
+        assertEquals(deployment.getMetadata().getName(), hpa.getSpec().getScaleTargetRef().getName(), "the HPA scales the Deployment");
+        assertEquals(null, deployment.getSpec().getReplicas(), "no replicas beside the HPA: a re-apply would reset its count");
+        assertTrue(hpa.getSpec().getMinReplicas() >= 2, "at least two replicas");
         Container container = deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
         Map<String, Integer> ports = new HashMap<>();
         for (ContainerPort port : container.getPorts()) {
@@ -126,6 +132,11 @@ class ManifestsTest {
         Set<String> known = knownVariables(application);
         for (String name : env.keySet()) {
             assertTrue(known.contains(name), name + " is set but the service reads no such property");
+        }
+        for (Container init : deployment.getSpec().getTemplate().getSpec().getInitContainers()) {
+            for (String name : environment(init, objects).keySet()) {
+                assertTrue(known.contains(name), name + " is set in " + init.getName() + " but the service reads no such property");
+            }
         }
         assertEquals(String.valueOf(httpPort), env.getOrDefault("QUARKUS_HTTP_PORT", String.valueOf(httpPort)));
         assertEquals(String.valueOf(managementPort),
@@ -184,8 +195,167 @@ class ManifestsTest {
         assertEquals(Boolean.FALSE, container.getSecurityContext().getAllowPrivilegeEscalation());
         assertEquals(List.of("ALL"), container.getSecurityContext().getCapabilities().getDrop());
         assertTrue(container.getResources().getRequests() != null && container.getResources().getLimits() != null);
-        long shutdown = java.time.Duration.parse(application.getProperty("quarkus.shutdown.timeout")).toSeconds();
-        assertTrue(pod.getTerminationGracePeriodSeconds() > shutdown, "grace period longer than the shutdown timeout");
+        long shutdown = java.time.Duration.parse(application.getProperty("quarkus.shutdown.timeout")).toSeconds()
+                + java.time.Duration.parse(application.getProperty("quarkus.shutdown.delay")).toSeconds();
+        assertTrue(pod.getTerminationGracePeriodSeconds() >= shutdown + 5,
+                "grace period " + pod.getTerminationGracePeriodSeconds() + " s covers the shutdown delay and timeout, " + shutdown + " s");
+    }
+
+    /** Selectors: every object that selects the service's pods selects exactly them; peers are left alone. */
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "prod"})
+    void selectorsAndNetworkPolicyPeers(String overlay) throws Exception {
+        Map<String, List<Object>> objects = typed(render(overlay));
+        Deployment deployment = only(objects, Deployment.class);
+        Map<String, String> selector = deployment.getSpec().getSelector().getMatchLabels();
+        Map<String, String> podLabels = deployment.getSpec().getTemplate().getMetadata().getLabels();
+        assertTrue(podLabels.entrySet().containsAll(selector.entrySet()), "the Deployment selects its own pods");
+        assertEquals("auth-service", selector.get("app.kubernetes.io/name"));
+        assertEquals(selector, only(objects, PodDisruptionBudget.class).getSpec().getSelector().getMatchLabels(), "PDB selector");
+        assertTrue(objects.get("Service").stream().map(Service.class::cast)
+                .anyMatch(s -> selector.equals(s.getSpec().getSelector())), "a Service selects exactly the Deployment's pods");
+
+        NetworkPolicy policy = objects.get("NetworkPolicy").stream().map(NetworkPolicy.class::cast)
+                .filter(p -> p.getMetadata().getName().equals("auth-service")).findFirst().orElseThrow();
+        assertEquals(selector, policy.getSpec().getPodSelector().getMatchLabels(), "the policy applies to the service's pods");
+        Map<Integer, List<NetworkPolicyPeer>> from = new HashMap<>();
+        policy.getSpec().getIngress().forEach(rule -> rule.getPorts()
+                .forEach(port -> from.computeIfAbsent(port.getPort().getIntVal(), k -> new ArrayList<>()).addAll(rule.getFrom())));
+        assertTrue(from.get(8080).stream().anyMatch(peer -> peer(peer, Map.of("kubernetes.io/metadata.name", "ingress-nginx"),
+                Map.of("app.kubernetes.io/name", "ingress-nginx"))), "the ingress controller's pods reach the API port: " + from.get(8080));
+        assertTrue(from.get(8080).stream().anyMatch(peer -> peer(peer, Map.of("auth-service/jwks-client", "true"), null)),
+                "labelled namespaces reach the API port for the JWKS: " + from.get(8080));
+        assertTrue(from.get(9000).stream().anyMatch(peer -> peer(peer, Map.of("kubernetes.io/metadata.name", "monitoring"), null)),
+                "monitoring reaches the management port: " + from.get(9000));
+        assertTrue(policy.getSpec().getEgress().stream().flatMap(rule -> rule.getTo().stream())
+                .anyMatch(peer -> peer(peer, Map.of("kubernetes.io/metadata.name", "kube-system"), Map.of("k8s-app", "kube-dns"))),
+                "DNS: the kube-dns pods of kube-system");
+        // A peer in another namespace never carries this service's own labels (what includeSelectors did).
+        List<NetworkPolicyPeer> peers = new ArrayList<>();
+        policy.getSpec().getIngress().forEach(rule -> peers.addAll(rule.getFrom()));
+        policy.getSpec().getEgress().forEach(rule -> peers.addAll(rule.getTo()));
+        for (NetworkPolicyPeer peer : peers) {
+            if (peer.getNamespaceSelector() != null && peer.getPodSelector() != null) {
+                Map<String, String> labels = peer.getPodSelector().getMatchLabels();
+                assertTrue(!labels.containsKey("app.kubernetes.io/part-of") && !"auth-service".equals(labels.get("app.kubernetes.io/name")),
+                        "a peer in another namespace selects this service's labels: " + labels);
+            }
+        }
+    }
+
+    /** Every namespaced object lands in a namespace the overlay creates; no preStop sleep (Kubernetes >= 1.25). */
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "prod"})
+    void namespacesAndKubernetesVersion(String overlay) throws Exception {
+        List<JsonNode> documents = render(overlay);
+        Set<String> namespaces = new TreeSet<>();
+        Set<String> used = new TreeSet<>();
+        for (JsonNode document : documents) {
+            if (document.path("kind").asText().equals("Namespace")) {
+                namespaces.add(document.path("metadata").path("name").asText());
+                assertEquals("restricted", document.path("metadata").path("labels").path("pod-security.kubernetes.io/enforce").asText());
+            } else {
+                used.add(document.path("metadata").path("namespace").asText());
+            }
+        }
+        assertEquals(Set.of(overlay.equals("prod") ? "auth" : "auth-dev"), namespaces);
+        assertEquals(namespaces, used, "every object in the overlay's own namespace");
+        String rendered = YAML.writeValueAsString(documents);
+        assertTrue(!rendered.contains("preStop"), "no preStop hook: preStop.sleep needs Kubernetes >= 1.30, the README says >= 1.25");
+        assertTrue(Files.readString(Path.of("README.md")).contains("Kubernetes ≥ 1.25"), "the README states the minimum version");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "prod"})
+    void imageAndMemory(String overlay) throws Exception {
+        Map<String, List<Object>> objects = typed(render(overlay));
+        var pod = only(objects, Deployment.class).getSpec().getTemplate().getSpec();
+        Container container = pod.getContainers().get(0);
+        if (overlay.equals("prod")) {
+            assertTrue(container.getImage().matches("[^@:]+(:[^@]+)?@sha256:[0-9a-f]{64}"), "prod pins a digest: " + container.getImage());
+        } else {
+            assertEquals("auth-service:dev", container.getImage(), "the image README's dev build makes");
+            assertEquals("IfNotPresent", container.getImagePullPolicy(), "a locally loaded image is never pulled");
+        }
+        pod.getInitContainers().forEach(init -> assertEquals(container.getImage(), init.getImage(), "init container, same image"));
+
+        // The heap (a share of the limit) plus what the JVM holds beside it (measured: README, "Memory").
+        long limit = container.getResources().getLimits().get("memory").getNumericalAmount().longValueExact();
+        long request = container.getResources().getRequests().get("memory").getNumericalAmount().longValueExact();
+        String options = environment(container, objects).getOrDefault("JAVA_TOOL_OPTIONS", "");
+        Matcher percentage = Pattern.compile("-XX:MaxRAMPercentage=(\\d+)").matcher(options);
+        assertTrue(percentage.find(), "the heap is set from the limit: " + options);
+        long heap = limit * Integer.parseInt(percentage.group(1)) / 100;
+        long besideHeap = 200L << 20;
+        assertTrue(heap >= 128L << 20, "heap at least 128 MiB: " + (heap >> 20));
+        assertTrue(heap + besideHeap <= limit, "heap " + (heap >> 20) + " MiB + 200 MiB beside it fit the limit " + (limit >> 20) + " MiB");
+        assertTrue(request >= 256L << 20 && request <= limit, "the request covers the resident memory after start");
+    }
+
+    /** Prod: database TLS verified against a mounted CA; migrations in an init container with their own role. */
+    @org.junit.jupiter.api.Test
+    void prodDatabaseTlsAndMigrations() throws Exception {
+        Map<String, List<Object>> objects = typed(render("prod"));
+        var pod = only(objects, Deployment.class).getSpec().getTemplate().getSpec();
+        Container container = pod.getContainers().get(0);
+        Map<String, String> env = environment(container, objects);
+        assertTrue(env.get("QUARKUS_DATASOURCE_REACTIVE_URL").contains("sslmode=verify-full"));
+        assertEquals("true", env.get("QUARKUS_DATASOURCE_REACTIVE_TRUST_CERTIFICATE_PEM"));
+        assertEquals("HTTPS", env.get("QUARKUS_DATASOURCE_REACTIVE_HOSTNAME_VERIFICATION_ALGORITHM"));
+        String ca = env.get("QUARKUS_DATASOURCE_REACTIVE_TRUST_CERTIFICATE_PEM_CERTS");
+        String jdbc = env.get("QUARKUS_DATASOURCE_JDBC_URL");
+        assertTrue(jdbc.contains("sslmode=verify-full") && jdbc.contains("sslrootcert=" + ca), jdbc);
+        assertEquals(1, pod.getInitContainers().size(), "one init container");
+        Container migrations = pod.getInitContainers().get(0);
+        for (Container c : List.of(container, migrations)) {
+            var mount = c.getVolumeMounts().stream().filter(m -> ca.startsWith(m.getMountPath() + "/")).findFirst()
+                    .orElseThrow(() -> new AssertionError(c.getName() + " does not mount " + ca));
+            var volume = pod.getVolumes().stream().filter(v -> v.getName().equals(mount.getName())).findFirst().orElseThrow();
+            assertTrue(volume.getConfigMap() != null || volume.getSecret() != null, "the CA comes from a ConfigMap or Secret");
+        }
+
+        Map<String, String> migrationEnv = environment(migrations, objects);
+        assertEquals("true", migrationEnv.get("QUARKUS_INIT_AND_EXIT"), "the migration container exits when done");
+        assertEquals("true", migrationEnv.get("QUARKUS_FLYWAY_MIGRATE_AT_START"));
+        List<EnvFromSource> sources = migrations.getEnvFrom();
+        assertEquals("auth-service-migrations", sources.get(sources.size() - 1).getSecretRef().getName(),
+                "the owner role's Secret comes last, so its username and password win");
+        assertEquals("false", env.get("QUARKUS_FLYWAY_MIGRATE_AT_START"), "the service does not migrate");
+        assertEquals("true", env.get("QUARKUS_FLYWAY_VALIDATE_AT_START"), "the service checks the schema");
+        assertTrue(env.get("QUARKUS_HTTP_PROXY_TRUSTED_PROXIES").matches("[0-9.]+/[0-9]+"), "trusted proxies: a CIDR");
+        assertEquals("true", env.get("QUARKUS_HTTP_PROXY_PROXY_ADDRESS_FORWARDING"));
+        assertEquals("true", env.get("QUARKUS_HTTP_PROXY_ALLOW_X_FORWARDED"));
+    }
+
+    /** The optional ServiceMonitor scrapes the management port of the service's Service. */
+    @org.junit.jupiter.api.Test
+    void serviceMonitorComponent() throws Exception {
+        Path dir = Files.createDirectories(Path.of("target/kustomize-servicemonitor"));
+        Files.writeString(dir.resolve("kustomization.yaml"), "resources: [../../deploy/base]\ncomponents: [../../deploy/components/servicemonitor]\n");
+        List<JsonNode> documents = render("../../" + dir);
+        JsonNode monitor = documents.stream().filter(d -> d.path("kind").asText().equals("ServiceMonitor")).findFirst().orElseThrow();
+        Service service = only(typed(documents), Service.class);
+        assertEquals("management", monitor.at("/spec/endpoints/0/port").asText());
+        assertEquals("/q/metrics", monitor.at("/spec/endpoints/0/path").asText());
+        assertTrue(service.getSpec().getPorts().stream().anyMatch(p -> p.getName().equals("management")));
+        monitor.at("/spec/selector/matchLabels").fields().forEachRemaining(label -> assertEquals(label.getValue().asText(),
+                service.getMetadata().getLabels().get(label.getKey()), "the ServiceMonitor selects the Service"));
+    }
+
+    /** ingress-nginx answers its own rate limits as the contract does: 429 (a controller setting). */
+    @org.junit.jupiter.api.Test
+    void ingressRateLimitsAnswer429() throws Exception {
+        JsonNode config = YAML.readTree(Path.of("deploy/ingress-nginx/controller-configmap.yaml").toFile());
+        assertEquals("429", config.at("/data/limit-req-status-code").asText());
+        assertEquals("429", config.at("/data/limit-conn-status-code").asText());
+        assertTrue(config.at("/data/location-snippet").asText().contains("Retry-After"));
+        assertTrue(Files.readString(Path.of("README.md")).contains("deploy/ingress-nginx/controller-configmap.yaml"));
+    }
+
+    private static boolean peer(NetworkPolicyPeer peer, Map<String, String> namespaceLabels, Map<String, String> podLabels) {
+        return peer.getNamespaceSelector() != null && namespaceLabels.equals(peer.getNamespaceSelector().getMatchLabels())
+                && (podLabels == null ? peer.getPodSelector() == null
+                        : peer.getPodSelector() != null && podLabels.equals(peer.getPodSelector().getMatchLabels()));
     }
 
     // ---- rendering and typing ----
@@ -326,7 +496,8 @@ class ManifestsTest {
                 properties.add(row.group(1).substring(0, row.group(1).lastIndexOf('.') + 1) + row.group(2));
             }
         }
-        Set<String> variables = new TreeSet<>();
+        // Read by the JVM itself, not by the service.
+        Set<String> variables = new TreeSet<>(Set.of("JAVA_TOOL_OPTIONS"));
         for (String property : properties) {
             variables.add(property.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "_"));
         }
