@@ -1,7 +1,14 @@
 package io.authservice.audit;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.config.MeterFilter;
+import jakarta.enterprise.inject.Produces;
+import io.quarkus.runtime.Startup;
 import jakarta.inject.Singleton;
+import java.util.List;
 import java.util.UUID;
 import org.jboss.logging.Logger;
 
@@ -10,42 +17,104 @@ import org.jboss.logging.Logger;
  * the metrics. Who, which client, from where, what happened; never a password, token or hash.
  */
 @Singleton
+@Startup
 public class Audit {
 
     private static final Logger LOG = Logger.getLogger("audit");
+
+    // Every counter with its HELP text, and each known outcome registered at zero from the start, so
+    // that rates and alerts see a series before its first event.
+    static final String LOGINS = "auth.logins";
+    static final String REFRESHES = "auth.refreshes";
+    static final String REUSE = "auth.refresh.reuse";
+    static final String REVOCATIONS = "auth.revocations";
+    static final String PASSWORD_CHANGES = "auth.password.changes";
+    static final List<String> LOGIN_OUTCOMES = List.of("success", "failure", "disabled", "throttled");
+    static final List<String> REFRESH_OUTCOMES = List.of("success", "retry", "failure");
+    static final List<String> REVOCATION_REASONS = List.of("revoked", "password_changed", "key_withdrawn",
+            "user_disabled", "roles_changed", "user_deleted", "admin_revoked");
+    static final List<String> PASSWORD_CHANGE_OUTCOMES = List.of("success", "failure");
 
     private final MeterRegistry metrics;
 
     Audit(MeterRegistry metrics) {
         this.metrics = metrics;
+        LOGIN_OUTCOMES.forEach(outcome -> loginCounter(outcome));
+        REFRESH_OUTCOMES.forEach(outcome -> refreshCounter(outcome));
+        reuseCounter();
+        REVOCATION_REASONS.forEach(reason -> revocationCounter(reason));
+        PASSWORD_CHANGE_OUTCOMES.forEach(outcome -> passwordChangeCounter(outcome));
+    }
+
+    /**
+     * HELP text without double quotes. OpenMetrics escapes them ({@code \"}), which is valid there
+     * but which the text-format parsers (promtool's among them) refuse; Micrometer's CPU meters have some.
+     */
+    @Produces
+    @Singleton
+    static MeterFilter helpWithoutQuotes() {
+        return new MeterFilter() {
+            @Override
+            public Meter.Id map(Meter.Id id) {
+                String description = id.getDescription();
+                return description == null || description.indexOf('"') < 0 ? id
+                        : new Meter.Id(id.getName(), Tags.of(id.getTagsAsIterable()), id.getBaseUnit(),
+                                description.replace('"', '\''), id.getType());
+            }
+        };
+    }
+
+    private Counter loginCounter(String outcome) {
+        return counter(LOGINS, "Password-grant attempts by outcome", "outcome", outcome);
+    }
+
+    private Counter refreshCounter(String outcome) {
+        return counter(REFRESHES, "Refresh-token grants by outcome (retry: a spent token retried within the retry window)",
+                "outcome", outcome);
+    }
+
+    private Counter reuseCounter() {
+        return counter(REUSE, "Spent refresh tokens presented again: each revokes its family");
+    }
+
+    private Counter revocationCounter(String reason) {
+        return counter(REVOCATIONS, "Sessions (refresh-token families) ended, by reason", "reason", reason);
+    }
+
+    private Counter passwordChangeCounter(String outcome) {
+        return counter(PASSWORD_CHANGES, "Password changes by outcome", "outcome", outcome);
+    }
+
+    private Counter counter(String name, String help, String... tags) {
+        return Counter.builder(name).description(help).tags(tags).register(metrics);
     }
 
     /** A password-grant attempt: {@code success}, {@code failure}, {@code disabled} or {@code throttled}. */
     public void login(String outcome, UUID userId, String clientId, String source) {
-        metrics.counter("auth.logins", "outcome", outcome).increment();
+        loginCounter(outcome).increment();
         LOG.infof("event=login outcome=%s user=%s client=%s source=%s", outcome, id(userId), clientId, source);
     }
 
-    /** A refresh-token grant: {@code success} or {@code failure}. */
+    /** A refresh-token grant: {@code success}, {@code retry} or {@code failure}. */
     public void refresh(String outcome, UUID userId, String clientId, String source) {
-        metrics.counter("auth.refreshes", "outcome", outcome).increment();
+        refreshCounter(outcome).increment();
         LOG.infof("event=refresh outcome=%s user=%s client=%s source=%s", outcome, id(userId), clientId, source);
     }
 
     /** A spent refresh token presented again: its family is revoked. */
     public void reuseDetected(UUID familyId, UUID userId) {
-        metrics.counter("auth.refresh.reuse").increment();
+        reuseCounter().increment();
         LOG.warnf("event=refresh_reuse outcome=family_revoked user=%s family=%s", id(userId), familyId);
     }
 
     /** Sessions ended: {@code reason} is revoked, password_changed, key_withdrawn… */
     public void revocation(String reason, UUID userId, int sessions, String source) {
-        metrics.counter("auth.revocations", "reason", reason).increment(Math.max(sessions, 0));
+        revocationCounter(reason).increment(Math.max(sessions, 0));
         LOG.infof("event=revocation reason=%s user=%s sessions=%d source=%s", reason, id(userId), sessions, source);
     }
 
     public void passwordChange(String outcome, UUID userId, String source) {
-        metrics.counter("auth.password.changes", "outcome", outcome).increment();
+        passwordChangeCounter(outcome).increment();
         LOG.infof("event=password_change outcome=%s user=%s source=%s", outcome, id(userId), source);
     }
 
