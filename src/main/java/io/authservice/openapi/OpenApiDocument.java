@@ -1,0 +1,148 @@
+package io.authservice.openapi;
+
+import io.quarkus.smallrye.openapi.OpenApiFilter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.eclipse.microprofile.config.ConfigProvider;
+import org.eclipse.microprofile.openapi.OASFactory;
+import org.eclipse.microprofile.openapi.OASFilter;
+import org.eclipse.microprofile.openapi.models.OpenAPI;
+import org.eclipse.microprofile.openapi.models.Operation;
+import org.eclipse.microprofile.openapi.models.PathItem;
+import org.eclipse.microprofile.openapi.models.media.Content;
+import org.eclipse.microprofile.openapi.models.media.MediaType;
+import org.eclipse.microprofile.openapi.models.media.Schema;
+import org.eclipse.microprofile.openapi.models.media.Schema.SchemaType;
+import org.eclipse.microprofile.openapi.models.responses.APIResponse;
+import org.eclipse.microprofile.openapi.models.responses.APIResponses;
+
+/**
+ * What the annotations cannot say, or say wrongly, made to match the service (the OpenAPI test
+ * checks each documented status against a real answer): the issuer as the server, {@code security: []}
+ * on public operations, error bodies on 401 and 403, anchored patterns (JSON Schema patterns are
+ * unanchored, Bean Validation's are not), and the answers the generated document gets wrong.
+ * Runs at start, when the issuer is known.
+ */
+@OpenApiFilter(stages = OpenApiFilter.RunStage.RUNTIME_STARTUP)
+public class OpenApiDocument implements OASFilter {
+
+    private static final String ERROR = "#/components/schemas/ErrorBody";
+
+    @Override
+    public void filterOpenAPI(OpenAPI openApi) {
+        openApi.setServers(List.of(OASFactory.createServer()
+                .url(ConfigProvider.getConfig().getValue("auth.issuer", String.class)).description("the issuer")));
+        var schemas = openApi.getComponents().getSchemas();
+        schemas.values().forEach(OpenApiDocument::anchor);
+        openApi.getComponents().addSchema("Jwks", object(Map.of("keys", array(object(Map.of(
+                "kty", string(), "kid", string(), "use", string(), "alg", string(),
+                "n", string(), "e", string(), "crv", string(), "x", string(), "y", string()))))).required(List.of("keys"))
+                .description("RFC 7517 JSON Web Key Set: the public signing keys"));
+        openApi.getComponents().addSchema("Metadata", object(Map.of("issuer", string(), "jwks_uri", string(), "token_endpoint", string(),
+                "revocation_endpoint", string(), "grant_types_supported", array(string()),
+                "response_types_supported", array(string()), "scopes_supported", array(string()),
+                "token_endpoint_auth_methods_supported", array(string()),
+                "id_token_signing_alg_values_supported", array(string()), "subject_types_supported", array(string())))
+                .required(List.of("issuer", "jwks_uri", "token_endpoint")).description("RFC 8414 / OpenID Connect Discovery metadata"));
+        openApi.getComponents().addSchema("Violations", object(Map.of("error", string(), "error_description", string(),
+                "violations", array(ref("#/components/schemas/Violation")))).required(List.of("error", "violations")));
+        openApi.getComponents().addSchema("RevocationRequest", object(Map.of("token", string(), "token_type_hint", string()
+                .enumeration(List.<Object>of("refresh_token", "access_token")))).required(List.of("token")));
+
+        openApi.getPaths().getPathItems().forEach((path, item) -> item.getOperations().forEach((method, operation) -> {
+            if (operation.getSecurity() == null || operation.getSecurity().isEmpty()) {
+                operation.setSecurity(new ArrayList<>());   // public: security: []
+            }
+            APIResponses responses = operation.getResponses();
+            for (String status : List.of("401", "403")) {
+                if (responses.hasAPIResponse(status)) {
+                    responses.getAPIResponse(status).content(json(ref(ERROR)));
+                }
+            }
+            fix(path, method, operation, responses);
+        }));
+    }
+
+    private static void fix(String path, PathItem.HttpMethod method, Operation operation, APIResponses responses) {
+        switch (method + " " + path) {
+            case "GET /.well-known/jwks.json" -> {
+                responses.getAPIResponse("200").content(json(ref("#/components/schemas/Jwks")));
+                responses.addAPIResponse("304", response("not modified: If-None-Match names the current ETag"));
+            }
+            case "GET /.well-known/openid-configuration", "GET /.well-known/oauth-authorization-server" ->
+                    responses.getAPIResponse("200").content(json(ref("#/components/schemas/Metadata")));
+            case "POST /users" -> {
+                responses.removeAPIResponse("200");
+                responses.addAPIResponse("201", response("registered; Location names the user")
+                        .content(json(ref("#/components/schemas/UserView")))
+                        .addHeader("Location", OASFactory.createHeader().schema(string())));
+                responses.addAPIResponse("400", response("invalid_request, with every violation")
+                        .content(json(ref("#/components/schemas/Violations"))));
+                responses.addAPIResponse("403", response("registration_disabled").content(json(ref(ERROR))));
+                responses.addAPIResponse("409", response("username_taken").content(json(ref(ERROR))));
+            }
+            case "POST /users/me/password" -> {
+                responses.removeAPIResponse("200");
+                responses.addAPIResponse("204", response("changed; every session of the user ended"));
+                responses.addAPIResponse("400", response("invalid_request, or the current password is wrong")
+                        .content(json(ref(ERROR))));
+            }
+            case "POST /oauth2/revoke" -> {
+                operation.getRequestBody().content(OASFactory.createContent().addMediaType("application/x-www-form-urlencoded",
+                        OASFactory.createMediaType().schema(ref("#/components/schemas/RevocationRequest"))));
+                responses.getAPIResponse("200").content(null);
+            }
+            case "DELETE /admin/users/{id}" -> {
+                responses.removeAPIResponse("200");
+                responses.addAPIResponse("204", response("deleted; the user's sessions ended"));
+            }
+            default -> { }
+        }
+        if (path.startsWith("/users/me")) {
+            responses.removeAPIResponse("403");   // any valid access token may: never 403
+        }
+        if (path.startsWith("/admin/users/{id}")) {
+            responses.addAPIResponse("404", response("not_found").content(json(ref(ERROR))));
+        }
+    }
+
+    private static void anchor(Schema schema) {
+        if (schema == null) {
+            return;
+        }
+        String pattern = schema.getPattern();
+        if (pattern != null && !pattern.startsWith("^")) {
+            schema.setPattern("^(?:" + pattern + ")$");
+        }
+        if (schema.getProperties() != null) {
+            schema.getProperties().values().forEach(OpenApiDocument::anchor);
+        }
+        anchor(schema.getItems());
+    }
+
+    private static APIResponse response(String description) {
+        return OASFactory.createAPIResponse().description(description);
+    }
+
+    private static Content json(Schema schema) {
+        MediaType media = OASFactory.createMediaType().schema(schema);
+        return OASFactory.createContent().addMediaType("application/json", media);
+    }
+
+    private static Schema ref(String ref) {
+        return OASFactory.createSchema().ref(ref);
+    }
+
+    private static Schema string() {
+        return OASFactory.createSchema().addType(SchemaType.STRING);
+    }
+
+    private static Schema array(Schema items) {
+        return OASFactory.createSchema().addType(SchemaType.ARRAY).items(items);
+    }
+
+    private static Schema object(Map<String, Schema> properties) {
+        return OASFactory.createSchema().addType(SchemaType.OBJECT).properties(new java.util.TreeMap<>(properties));
+    }
+}
