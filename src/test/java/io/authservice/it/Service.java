@@ -67,7 +67,7 @@ final class Service implements AutoCloseable {
             }
         });
         Process process = builder.redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        return new Service(URI.create("http://127.0.0.1:" + port),
+        return new Service(URI.create("http://127.0.0.1:" + settings.get("QUARKUS_HTTP_PORT")),
                 URI.create("http://127.0.0.1:" + settings.get("QUARKUS_MANAGEMENT_PORT")), log, process, System.nanoTime());
     }
 
