@@ -20,23 +20,31 @@ final class Connections {
     /** Closes the network connection under {@code connection}; the pool then drops it. */
     static void destroy(SqlConnection connection) {
         try {
-            if (connection instanceof SqlConnectionInternal internal) {
-                Connection conn = internal.unwrap();
-                for (int i = 0; i < 4 && !(conn instanceof SocketConnectionBase); i++) {
-                    Connection inner = conn.unwrap();
-                    if (inner == conn) {
-                        break;
-                    }
-                    conn = inner;
-                }
-                if (conn instanceof SocketConnectionBase socket) {
-                    socket.socket().close();
-                    return;
-                }
+            SocketConnectionBase socket = socketOf(connection);
+            if (socket != null) {
+                socket.socket().close();
             }
-            LOG.debugf("cannot close a connection of type %s", connection.getClass().getName());
         } catch (RuntimeException e) {
             LOG.warnf("could not close a stuck database connection: %s", e);
         }
+    }
+
+    /** The connection to the server under a (pooled) connection, or null if it cannot be reached. */
+    static SocketConnectionBase socketOf(SqlConnection connection) {
+        if (connection instanceof SqlConnectionInternal internal) {
+            Connection conn = internal.unwrap();
+            for (int i = 0; i < 4 && !(conn instanceof SocketConnectionBase); i++) {
+                Connection inner = conn.unwrap();
+                if (inner == conn) {
+                    break;
+                }
+                conn = inner;
+            }
+            if (conn instanceof SocketConnectionBase socket) {
+                return socket;
+            }
+        }
+        LOG.debugf("cannot reach the socket of a connection of type %s", connection.getClass().getName());
+        return null;
     }
 }

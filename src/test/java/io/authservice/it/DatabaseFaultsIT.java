@@ -105,13 +105,15 @@ class DatabaseFaultsIT {
                 Timed login = timed(() -> loginResponse(user, PASSWORD));
                 Timed me = timed(() -> me(first.access));
                 Timed register = timed(() -> register(newName()));
+                figures.add(String.format("%s round %d (%d ms into the fault): refresh %d ms, login %d ms,"
+                        + " /users/me %d ms, registration %d ms", fault, round, millisSince(faultStart),
+                        refresh.millis, login.millis, me.millis, register.millis)
+                        + String.format(" (statuses %d, %d, %d, %d)", refresh.response.statusCode(),
+                        login.response.statusCode(), me.response.statusCode(), register.response.statusCode()));
                 for (Map.Entry<String, Timed> answer : Map.of("refresh", refresh, "login", login, "/users/me", me,
                         "registration", register).entrySet()) {
                     assertUnavailable(fault + " round " + round + ": " + answer.getKey(), answer.getValue());
                 }
-                figures.add(String.format("%s round %d (%d ms into the fault): refresh %d ms, login %d ms,"
-                        + " /users/me %d ms, registration %d ms", fault, round, millisSince(faultStart),
-                        refresh.millis, login.millis, me.millis, register.millis));
 
                 Timed jwks = timed(() -> get(service.base, "/.well-known/jwks.json", null));
                 Timed metadata = timed(() -> get(service.base, "/.well-known/openid-configuration", null));
