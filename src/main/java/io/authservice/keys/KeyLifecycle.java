@@ -1,6 +1,7 @@
 package io.authservice.keys;
 
 import io.authservice.config.AuthConfig;
+import io.authservice.db.Database;
 import io.authservice.keys.KeyPlan.Create;
 import io.authservice.keys.KeyPlan.Delete;
 import io.authservice.keys.KeyPlan.Promote;
@@ -10,7 +11,6 @@ import io.authservice.web.ApiError;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
-import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Singleton;
@@ -38,15 +38,20 @@ public class KeyLifecycle {
 
     private record State(List<SigningKey> keys, Instant now) {}
 
-    private final Pool pool;
+    /** Transitions may generate a key inside their transaction: the database deadline plus this. */
+    private static final Duration KEY_GENERATION_ALLOWANCE = Duration.ofSeconds(10);
+
+    private final Database database;
+    private final Duration deadline;
     private final KeyRepository repository;
     private final Vertx vertx;
     private final KeyPlan.Settings settings;
     private final Duration retireAfter;
     private final Duration replicaDelay;
 
-    KeyLifecycle(Pool pool, KeyRepository repository, Vertx vertx, AuthConfig config) {
-        this.pool = pool;
+    KeyLifecycle(Database database, KeyRepository repository, Vertx vertx, AuthConfig config) {
+        this.database = database;
+        this.deadline = config.database().timeout().plus(KEY_GENERATION_ALLOWANCE);
         this.repository = repository;
         this.vertx = vertx;
         AuthConfig.Keys keys = config.keys();
@@ -58,7 +63,7 @@ public class KeyLifecycle {
 
     /** Performs the transitions that are due; {@code wait} blocks for the lock instead of skipping. */
     public Uni<Boolean> advance(boolean wait) {
-        return pool.withTransaction(conn -> lock(conn, wait).chain(locked -> !locked
+        return database.inTransaction(deadline, conn -> lock(conn, wait).chain(locked -> !locked
                 ? Uni.createFrom().item(false)
                 : state(conn).chain(state -> apply(conn, KeyPlan.plan(state.keys(), state.now(), settings), state.now())
                         .chain(changed -> reseal(conn, state.keys()).map(resealed -> changed || resealed)))));
@@ -66,7 +71,7 @@ public class KeyLifecycle {
 
     /** Starts a staged rotation now: the next key signs after the lead time. */
     public Uni<String> rotateNow() {
-        return pool.withTransaction(conn -> lock(conn, true).chain(() -> state(conn)).chain(state -> {
+        return database.inTransaction(deadline, conn -> lock(conn, true).chain(() -> state(conn)).chain(state -> {
             Optional<SigningKey> next = KeyPlan.find(state.keys(), KeyState.NEXT);
             if (next.isEmpty()) {
                 return apply(conn, List.of(new Create(KeyState.NEXT, settings.algorithm(),
@@ -87,7 +92,7 @@ public class KeyLifecycle {
      * next key (or a new one) signs from now on. Tokens it signed stop verifying.
      */
     public Uni<Withdrawal> withdraw(String kid) {
-        return pool.withTransaction(conn -> lock(conn, true).chain(() -> state(conn)).chain(state -> {
+        return database.inTransaction(deadline, conn -> lock(conn, true).chain(() -> state(conn)).chain(state -> {
             SigningKey key = state.keys().stream().filter(k -> k.kid().equals(kid)).findFirst()
                     .orElseThrow(() -> new ApiError(Status.NOT_FOUND, "not_found", "no key " + kid));
             Optional<SigningKey> next = KeyPlan.find(state.keys(), KeyState.NEXT);
