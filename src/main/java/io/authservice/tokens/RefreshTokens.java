@@ -8,6 +8,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Singleton;
@@ -53,18 +54,30 @@ public class RefreshTokens {
         this.absoluteSeconds = config.tokens().refreshAbsoluteLifetime().toSeconds();
     }
 
-    /** Starts a family (a login session) and returns its first token. */
-    public Uni<Issued> start(UUID userId, String clientId, String scope) {
+    /**
+     * Starts a family (a login session) and returns its first token, only while the user is enabled
+     * and {@code passwordHash} (the one the login verified) is still current; otherwise invalid_grant.
+     * FOR SHARE makes the check wait for a password change or disabling in progress and see its
+     * outcome, and makes such a change wait until this family exists, so it revokes it.
+     */
+    public Uni<Issued> start(UUID userId, String passwordHash, String clientId, String scope) {
         String token = newToken();
         long expiresIn = Math.min(idleSeconds, absoluteSeconds);
         return pool.preparedQuery("with family as ("
                         + " insert into refresh_families (id, user_id, client_id, scope, expires_at)"
-                        + " values ($1, $2, $3, $4, now() + make_interval(secs => $5)) returning id)"
+                        + " select $1, $2, $3, $4, now() + make_interval(secs => $5)"
+                        + " where exists (select 1 from users where id = $2 and enabled and password_hash = $8"
+                        + " for share) returning id)"
                         + " insert into refresh_tokens (token_hash, family_id, expires_at)"
                         + " select $6, id, now() + make_interval(secs => $7) from family")
                 .execute(Tuple.from(List.of(UUID.randomUUID(), userId, clientId, scope, (double) absoluteSeconds,
-                        hash(token), (double) expiresIn)))
-                .replaceWith(new Issued(token, expiresIn));
+                        hash(token), (double) expiresIn, passwordHash)))
+                .map(rows -> {
+                    if (rows.rowCount() == 0) {
+                        throw ApiError.invalidGrant("the password was changed or the account disabled");
+                    }
+                    return new Issued(token, expiresIn);
+                });
     }
 
     /**
@@ -104,9 +117,9 @@ public class RefreshTokens {
                 .map(RowSet::rowCount);
     }
 
-    /** Ends every session of a user (password change, disabling, deletion). */
-    public Uni<Integer> revokeAllOf(UUID userId, String reason) {
-        return pool.preparedQuery("update refresh_families set revoked_at = now(), revoked_reason = $2"
+    /** Ends every session of a user (password change, disabling, deletion), in the caller's transaction. */
+    public Uni<Integer> revokeAllOf(SqlClient db, UUID userId, String reason) {
+        return db.preparedQuery("update refresh_families set revoked_at = now(), revoked_reason = $2"
                         + " where user_id = $1 and revoked_at is null")
                 .execute(Tuple.of(userId, reason))
                 .map(RowSet::rowCount);
@@ -131,7 +144,7 @@ public class RefreshTokens {
                         + " where token_hash = $1 and spent_at is null returning family_id, expires_at)"
                         + " select s.family_id, f.client_id, f.scope, u.id as user_id, u.username, u.roles,"
                         + " (s.expires_at > now() and f.expires_at > now() and f.revoked_at is null"
-                        + "  and u.enabled) as live,"
+                        + "  and u.enabled and f.created_at >= coalesce(u.sessions_not_before, '-infinity')) as live,"
                         + " extract(epoch from f.expires_at - now())::bigint as family_remaining"
                         + " from spent s join refresh_families f on f.id = s.family_id"
                         + " join users u on u.id = f.user_id")
