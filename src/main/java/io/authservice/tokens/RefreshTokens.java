@@ -127,10 +127,10 @@ public class RefreshTokens {
 
     /**
      * Ends every session that received a token between two instants (the time a withdrawn key was
-     * signing): their access tokens were signed by that key.
+     * signing): their access tokens were signed by that key. In the caller's transaction.
      */
-    public Uni<Integer> revokeIssuedBetween(Instant from, Instant until, String reason) {
-        return pool.preparedQuery("update refresh_families set revoked_at = now(), revoked_reason = $3"
+    public Uni<Integer> revokeIssuedBetween(SqlClient db, Instant from, Instant until, String reason) {
+        return db.preparedQuery("update refresh_families set revoked_at = now(), revoked_reason = $3"
                         + " where revoked_at is null and id in (select family_id from refresh_tokens"
                         + " where created_at between $1 and $2)")
                 .execute(Tuple.of(from.atOffset(ZoneOffset.UTC), until.atOffset(ZoneOffset.UTC), reason))
