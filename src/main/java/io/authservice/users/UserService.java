@@ -111,8 +111,7 @@ public class UserService {
 
     private static boolean isUniqueViolation(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
-            if ((t instanceof PgException pg && "23505".equals(pg.getSqlState()))
-                    || (t instanceof java.sql.SQLException sql && "23505".equals(sql.getSQLState()))) {
+            if (t instanceof PgException pg && "23505".equals(pg.getSqlState())) {
                 return true;
             }
         }
