@@ -69,7 +69,7 @@ public class Database {
         });
     }
 
-    /** Puts the deadline on any database operation (Hibernate Reactive's too). */
+    /** Puts the deadline on any database operation. */
     public <T> Uni<T> bounded(Uni<T> operation) {
         return bounded(operation, new Lease(), timeout);
     }

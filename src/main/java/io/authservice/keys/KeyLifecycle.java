@@ -7,6 +7,7 @@ import io.authservice.keys.KeyPlan.Delete;
 import io.authservice.keys.KeyPlan.Promote;
 import io.authservice.keys.KeyPlan.Step;
 import io.authservice.keys.SigningKey.KeyState;
+import io.authservice.tokens.RefreshTokens;
 import io.authservice.web.ApiError;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -33,8 +34,11 @@ public class KeyLifecycle {
     /** The advisory lock of key transitions ("authkeys"). */
     private static final long LOCK = 0x617574686b657973L;
 
-    /** An emergency withdrawal: which key went, which signs now, and when the withdrawn one signed. */
-    public record Withdrawal(String kid, String activeKid, Instant signedFrom, Instant signedUntil) {}
+    /**
+     * An emergency withdrawal: which key went, which signs now, when the withdrawn one signed (null
+     * if never), and how many sessions it ended.
+     */
+    public record Withdrawal(String kid, String activeKid, Instant signedFrom, Instant signedUntil, int revokedSessions) {}
 
     private record State(List<SigningKey> keys, Instant now) {}
 
@@ -44,15 +48,17 @@ public class KeyLifecycle {
     private final Database database;
     private final Duration deadline;
     private final KeyRepository repository;
+    private final RefreshTokens sessions;
     private final Vertx vertx;
     private final KeyPlan.Settings settings;
     private final Duration retireAfter;
     private final Duration replicaDelay;
 
-    KeyLifecycle(Database database, KeyRepository repository, Vertx vertx, AuthConfig config) {
+    KeyLifecycle(Database database, KeyRepository repository, RefreshTokens sessions, Vertx vertx, AuthConfig config) {
         this.database = database;
         this.deadline = config.database().timeout().plus(KEY_GENERATION_ALLOWANCE);
         this.repository = repository;
+        this.sessions = sessions;
         this.vertx = vertx;
         AuthConfig.Keys keys = config.keys();
         this.settings = new KeyPlan.Settings(keys.algorithm(), keys.rotationPeriod(), keys.publishLeadTime());
@@ -89,7 +95,8 @@ public class KeyLifecycle {
 
     /**
      * Withdraws a key at once (it is compromised): it leaves the JWKS, and if it was signing, the
-     * next key (or a new one) signs from now on. Tokens it signed stop verifying.
+     * next key (or a new one) signs from now on. Tokens it signed stop verifying, and the sessions
+     * that received them end in the same transaction.
      */
     public Uni<Withdrawal> withdraw(String kid) {
         return database.inTransaction(deadline, conn -> lock(conn, true).chain(() -> state(conn)).chain(state -> {
@@ -106,8 +113,11 @@ public class KeyLifecycle {
             Instant until = (key.dates().retired() == null ? state.now() : key.dates().retired()).plus(replicaDelay);
             return conn.preparedQuery("delete from signing_keys where kid = $1").execute(Tuple.of(kid))
                     .chain(() -> replace)
-                    .chain(() -> conn.query("select kid from signing_keys where state = 'active'").execute())
-                    .map(rows -> new Withdrawal(kid, rows.iterator().next().getString(0), from, until))
+                    .chain(() -> from == null ? Uni.createFrom().item(0)
+                            : sessions.revokeIssuedBetween(conn, from, until, "key_withdrawn"))
+                    .chain(revoked -> conn.query("select kid from signing_keys where state = 'active'").execute()
+                            .map(rows -> new Withdrawal(kid, rows.iterator().next().getString(0), from, until,
+                                    revoked)))
                     .invoke(w -> LOG.warnf("signing key %s withdrawn; key %s signs now", kid, w.activeKid()));
         }));
     }
