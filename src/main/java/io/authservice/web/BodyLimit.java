@@ -4,7 +4,6 @@ import io.quarkus.runtime.configuration.MemorySize;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.json.Json;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.event.Observes;
@@ -86,14 +85,8 @@ public class BodyLimit {
 
     private void refuse(RoutingContext rc) {
         boolean oauth = rc.normalizedPath().startsWith("/oauth2/");
-        ErrorBody body = new ErrorBody(oauth ? "invalid_request" : "request_too_large",
-                "the request body is larger than " + maxBytes + " bytes");
-        rc.response()
-                .setStatusCode(oauth ? 400 : 413)
-                .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-                .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
-                .putHeader(HttpHeaders.CONNECTION, "close")
-                .end(Json.encode(body));
+        RouterErrors.answer(rc, oauth ? 400 : 413, new ErrorBody(oauth ? "invalid_request" : "request_too_large",
+                "the request body is larger than " + maxBytes + " bytes"));
     }
 
     private static long declared(String length) {

@@ -56,7 +56,16 @@ public class ErrorMappers {
     @ServerExceptionMapper
     public Response framework(WebApplicationException e) {
         int status = e.getResponse().getStatus();
-        String code = switch (status) {
+        String code = code(status);
+        String description = status >= 500 ? "the server could not answer"
+                : e.getCause() instanceof JsonProcessingException ? "the body is not valid JSON of the expected shape"
+                : e.getMessage();
+        return json(status, new ErrorBody(code, description)).build();
+    }
+
+    /** The {@code error} of a status that the framework, not the service, chose. */
+    static String code(int status) {
+        return switch (status) {
             case 404 -> "not_found";
             case 405 -> "method_not_allowed";
             case 406 -> "not_acceptable";
@@ -64,10 +73,6 @@ public class ErrorMappers {
             case 415 -> "unsupported_media_type";
             default -> status < 500 ? "invalid_request" : "server_error";
         };
-        String description = status >= 500 ? "the server could not answer"
-                : e.getCause() instanceof JsonProcessingException ? "the body is not valid JSON of the expected shape"
-                : e.getMessage();
-        return json(status, new ErrorBody(code, description)).build();
     }
 
     /** RFC 6750 §3: a missing token gets a bare challenge, a bad one {@code error="invalid_token"}. */
