@@ -82,6 +82,11 @@ final class RawHttp {
 
     private static Answer parse(byte[] raw) {
         String text = new String(raw, StandardCharsets.ISO_8859_1);
+        while (text.startsWith("HTTP/1.1 1")) { // an interim answer (100 Continue) precedes the real one
+            int interim = text.indexOf("\r\n\r\n") + 4;
+            raw = java.util.Arrays.copyOfRange(raw, interim, raw.length);
+            text = text.substring(interim);
+        }
         int end = text.indexOf("\r\n\r\n");
         if (end < 0) {
             throw new IllegalStateException("no complete answer: " + text);
