@@ -80,6 +80,9 @@ public class BodyLimit {
         });
         // A client that goes away mid-body leaves nothing to answer.
         request.exceptionHandler(gone -> {});
+        if ("100-continue".equalsIgnoreCase(request.getHeader(HttpHeaders.EXPECT))) {
+            rc.response().writeContinue();
+        }
         request.resume();
     }
 

@@ -201,7 +201,7 @@ class HostileInputTest {
         assertEquals(201, created.status(), created.toString());
         byte[] login = ("grant_type=password&username=" + username + "&password=" + Api.PASSWORD)
                 .getBytes(StandardCharsets.UTF_8);
-        RawHttp.Answer tokens = RawHttp.send(base, "POST /oauth2/token HTTP/1.1\r\nHost: localhost\r\n"
+        RawHttp.Answer tokens = RawHttp.send(base, "POST /oauth2/token HTTP/1.1\r\nHost: localhost\r\nExpect: 100-continue\r\n"
                 + "Content-Type: application/x-www-form-urlencoded\r\nTransfer-Encoding: chunked", RawHttp.chunked(login));
         assertEquals(200, tokens.status(), tokens.toString());
     }
