@@ -4,6 +4,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.authservice.audit.Audit;
+import io.authservice.db.Database;
 import io.authservice.keys.KeyLifecycle;
 import io.authservice.keys.KeyRing;
 import io.authservice.keys.SigningKey;
@@ -55,9 +56,11 @@ public class KeyAdminResource {
     private final KeyRing keys;
     private final KeyLifecycle lifecycle;
     private final RefreshTokens sessions;
+    private final Database db;
     private final Audit audit;
 
-    KeyAdminResource(KeyRing keys, KeyLifecycle lifecycle, RefreshTokens sessions, Audit audit) {
+    KeyAdminResource(KeyRing keys, KeyLifecycle lifecycle, RefreshTokens sessions, Database db, Audit audit) {
+        this.db = db;
         this.audit = audit;
         this.keys = keys;
         this.lifecycle = lifecycle;
@@ -91,11 +94,14 @@ public class KeyAdminResource {
     @Path("/{kid}/withdraw")
     public Uni<Withdrawn> withdraw(@PathParam("kid") String kid) {
         databaseKeys();
-        return lifecycle.withdraw(kid).chain(w -> (w.signedFrom() == null
-                        ? Uni.createFrom().item(0)
-                        : sessions.revokeIssuedBetween(w.signedFrom(), w.signedUntil(), "key_withdrawn")
-                                .invoke(n -> audit.revocation("key_withdrawn", null, n, "admin")))
-                .chain(revoked -> keys.reload().replaceWith(new Withdrawn(w.kid(), w.activeKid(), revoked))));
+        return lifecycle.withdraw(kid).chain(w -> keys.reload()
+                // Until the reload this replica still signed with the key: sessions started meanwhile end too.
+                .chain(() -> w.signedFrom() == null ? Uni.createFrom().item(0)
+                        : db.inTransaction(conn -> sessions.revokeIssuedBetween(conn, w.signedFrom(), w.signedUntil(),
+                                "key_withdrawn")))
+                .map(late -> w.revokedSessions() + late)
+                .invoke(n -> audit.revocation("key_withdrawn", null, n, "admin"))
+                .map(n -> new Withdrawn(w.kid(), w.activeKid(), n)));
     }
 
     private void databaseKeys() {

@@ -1,5 +1,6 @@
 package io.authservice.admin;
 
+import io.authservice.web.ControlCharacters;
 import io.authservice.users.UserAdministration;
 import io.authservice.users.UserView;
 import io.quarkus.runtime.annotations.RegisterForReflection;
@@ -44,7 +45,8 @@ public class UserAdminResource {
     }
 
     @GET
-    public Uni<UserAdministration.Page> search(@QueryParam("search") @Size(max = 64) String search,
+    public Uni<UserAdministration.Page> search(@QueryParam("search") @Size(max = 64)
+            @Pattern(regexp = ControlCharacters.NONE, message = ControlCharacters.MESSAGE) String search,
             @QueryParam("page") @DefaultValue("0") @Min(0) @Max(100_000) int page,
             @QueryParam("size") @DefaultValue("20") @Min(1) @Max(100) int size) {
         return admin.search(search, page, size);

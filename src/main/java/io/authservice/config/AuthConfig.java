@@ -17,6 +17,12 @@ public interface AuthConfig {
     @WithDefault("web")
     String publicClientId();
 
+    /**
+     * Proxies (IP addresses or CIDR ranges) whose {@code X-Forwarded-For} names the client; none by
+     * default, so the socket's peer is the client.
+     */
+    Optional<List<String>> trustedProxies();
+
     Registration registration();
 
     BootstrapAdmin bootstrapAdmin();

@@ -1,16 +1,17 @@
 package io.authservice.keys;
 
 import io.authservice.config.AuthConfig;
+import io.authservice.db.Database;
 import io.authservice.keys.KeyPlan.Create;
 import io.authservice.keys.KeyPlan.Delete;
 import io.authservice.keys.KeyPlan.Promote;
 import io.authservice.keys.KeyPlan.Step;
 import io.authservice.keys.SigningKey.KeyState;
+import io.authservice.tokens.RefreshTokens;
 import io.authservice.web.ApiError;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
-import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Singleton;
@@ -33,21 +34,31 @@ public class KeyLifecycle {
     /** The advisory lock of key transitions ("authkeys"). */
     private static final long LOCK = 0x617574686b657973L;
 
-    /** An emergency withdrawal: which key went, which signs now, and when the withdrawn one signed. */
-    public record Withdrawal(String kid, String activeKid, Instant signedFrom, Instant signedUntil) {}
+    /**
+     * An emergency withdrawal: which key went, which signs now, when the withdrawn one signed (null
+     * if never), and how many sessions it ended.
+     */
+    public record Withdrawal(String kid, String activeKid, Instant signedFrom, Instant signedUntil, int revokedSessions) {}
 
     private record State(List<SigningKey> keys, Instant now) {}
 
-    private final Pool pool;
+    /** Transitions may generate a key inside their transaction: the database deadline plus this. */
+    private static final Duration KEY_GENERATION_ALLOWANCE = Duration.ofSeconds(10);
+
+    private final Database database;
+    private final Duration deadline;
     private final KeyRepository repository;
+    private final RefreshTokens sessions;
     private final Vertx vertx;
     private final KeyPlan.Settings settings;
     private final Duration retireAfter;
     private final Duration replicaDelay;
 
-    KeyLifecycle(Pool pool, KeyRepository repository, Vertx vertx, AuthConfig config) {
-        this.pool = pool;
+    KeyLifecycle(Database database, KeyRepository repository, RefreshTokens sessions, Vertx vertx, AuthConfig config) {
+        this.database = database;
+        this.deadline = config.database().timeout().plus(KEY_GENERATION_ALLOWANCE);
         this.repository = repository;
+        this.sessions = sessions;
         this.vertx = vertx;
         AuthConfig.Keys keys = config.keys();
         this.settings = new KeyPlan.Settings(keys.algorithm(), keys.rotationPeriod(), keys.publishLeadTime());
@@ -58,7 +69,7 @@ public class KeyLifecycle {
 
     /** Performs the transitions that are due; {@code wait} blocks for the lock instead of skipping. */
     public Uni<Boolean> advance(boolean wait) {
-        return pool.withTransaction(conn -> lock(conn, wait).chain(locked -> !locked
+        return database.inTransaction(deadline, conn -> lock(conn, wait).chain(locked -> !locked
                 ? Uni.createFrom().item(false)
                 : state(conn).chain(state -> apply(conn, KeyPlan.plan(state.keys(), state.now(), settings), state.now())
                         .chain(changed -> reseal(conn, state.keys()).map(resealed -> changed || resealed)))));
@@ -66,7 +77,7 @@ public class KeyLifecycle {
 
     /** Starts a staged rotation now: the next key signs after the lead time. */
     public Uni<String> rotateNow() {
-        return pool.withTransaction(conn -> lock(conn, true).chain(() -> state(conn)).chain(state -> {
+        return database.inTransaction(deadline, conn -> lock(conn, true).chain(() -> state(conn)).chain(state -> {
             Optional<SigningKey> next = KeyPlan.find(state.keys(), KeyState.NEXT);
             if (next.isEmpty()) {
                 return apply(conn, List.of(new Create(KeyState.NEXT, settings.algorithm(),
@@ -84,10 +95,11 @@ public class KeyLifecycle {
 
     /**
      * Withdraws a key at once (it is compromised): it leaves the JWKS, and if it was signing, the
-     * next key (or a new one) signs from now on. Tokens it signed stop verifying.
+     * next key (or a new one) signs from now on. Tokens it signed stop verifying, and the sessions
+     * that received them end in the same transaction.
      */
     public Uni<Withdrawal> withdraw(String kid) {
-        return pool.withTransaction(conn -> lock(conn, true).chain(() -> state(conn)).chain(state -> {
+        return database.inTransaction(deadline, conn -> lock(conn, true).chain(() -> state(conn)).chain(state -> {
             SigningKey key = state.keys().stream().filter(k -> k.kid().equals(kid)).findFirst()
                     .orElseThrow(() -> new ApiError(Status.NOT_FOUND, "not_found", "no key " + kid));
             Optional<SigningKey> next = KeyPlan.find(state.keys(), KeyState.NEXT);
@@ -101,8 +113,11 @@ public class KeyLifecycle {
             Instant until = (key.dates().retired() == null ? state.now() : key.dates().retired()).plus(replicaDelay);
             return conn.preparedQuery("delete from signing_keys where kid = $1").execute(Tuple.of(kid))
                     .chain(() -> replace)
-                    .chain(() -> conn.query("select kid from signing_keys where state = 'active'").execute())
-                    .map(rows -> new Withdrawal(kid, rows.iterator().next().getString(0), from, until))
+                    .chain(() -> from == null ? Uni.createFrom().item(0)
+                            : sessions.revokeIssuedBetween(conn, from, until, "key_withdrawn"))
+                    .chain(revoked -> conn.query("select kid from signing_keys where state = 'active'").execute()
+                            .map(rows -> new Withdrawal(kid, rows.iterator().next().getString(0), from, until,
+                                    revoked)))
                     .invoke(w -> LOG.warnf("signing key %s withdrawn; key %s signs now", kid, w.activeKid()));
         }));
     }

@@ -1,11 +1,11 @@
 package io.authservice.keys;
 
 import io.authservice.config.AuthConfig;
+import io.authservice.db.Database;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
-import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 import java.nio.charset.StandardCharsets;
@@ -42,7 +42,7 @@ public class KeyRing {
     public record Snapshot(SigningKey active, Map<String, SigningKey> published, byte[] jwks, String etag,
             Set<String> algorithms) {}
 
-    private final Pool pool;
+    private final Database database;
     private final KeyRepository repository;
     private final KeyLifecycle lifecycle;
     private final Vertx vertx;
@@ -51,8 +51,8 @@ public class KeyRing {
     private volatile Snapshot snapshot;
     private volatile String fingerprint;
 
-    KeyRing(Pool pool, KeyRepository repository, KeyLifecycle lifecycle, Vertx vertx, AuthConfig config) {
-        this.pool = pool;
+    KeyRing(Database database, KeyRepository repository, KeyLifecycle lifecycle, Vertx vertx, AuthConfig config) {
+        this.database = database;
         this.vertx = vertx;
         this.repository = repository;
         this.lifecycle = lifecycle;
@@ -89,21 +89,25 @@ public class KeyRing {
                     .onFailure().recoverWithNull();
         }
         return lifecycle.advance(false)
-                .onFailure().invoke(e -> LOG.error("key lifecycle step failed", e))
+                .onFailure(Database::unreachable).invoke(e -> LOG.warnf("key lifecycle step skipped: %s", e.getMessage()))
+                .onFailure(e -> !Database.unreachable(e)).invoke(e -> LOG.error("key lifecycle step failed", e))
                 .onFailure().recoverWithItem(false)
-                .chain(this::refresh);
+                .chain(this::refresh)
+                // The keys in memory keep serving (JWKS, signing) until the database answers again.
+                .onFailure(Database::unreachable).invoke(e -> LOG.warnf("signing keys not reloaded: %s", e.getMessage()))
+                .onFailure(Database::unreachable).recoverWithNull();
     }
 
     /** Reloads the keys if another replica (or this one) changed them. */
     public Uni<Void> refresh() {
-        return repository.fingerprint(pool)
+        return database.inTransaction(repository::fingerprint)
                 .chain(current -> current.equals(fingerprint) ? Uni.createFrom().voidItem() : reload().replaceWithVoid());
     }
 
     /** Reloads the keys from the database. */
     public Uni<Snapshot> reload() {
-        return repository.fingerprint(pool).chain(current -> repository.loadAll(pool)
-                .map(keys -> install(keys, current)));
+        return database.inTransaction(conn -> repository.fingerprint(conn).chain(current -> repository.loadAll(conn)
+                .map(keys -> install(keys, current))));
     }
 
     /** Reads the key files off the event loop (file I/O blocks). */

@@ -5,7 +5,7 @@ import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
-/** Ready only with signing keys loaded (the database check comes with the reactive client). */
+/** Ready only with signing keys loaded (the database has its own check, {@code DatabaseReadiness}). */
 @Readiness
 @Singleton
 public class KeysReadiness implements HealthCheck {

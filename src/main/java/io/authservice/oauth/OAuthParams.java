@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.authservice.web.ApiError;
+import io.authservice.web.ControlCharacters;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import jakarta.ws.rs.core.MediaType;
 import java.nio.charset.StandardCharsets;
@@ -15,8 +16,8 @@ import java.util.Optional;
 
 /**
  * The parameters of a request to an OAuth endpoint, from an {@code application/x-www-form-urlencoded}
- * body (RFC 6749) or a JSON object with the same names. Empty values count as absent (§3.1) and a
- * parameter given twice is an error (§3.2).
+ * body (RFC 6749) or a JSON object with the same names. Empty values count as absent (§3.1), a
+ * parameter given twice is an error (§3.2), and so is a value with control characters.
  */
 final class OAuthParams {
 
@@ -24,6 +25,11 @@ final class OAuthParams {
     private final Map<String, String> values;
 
     private OAuthParams(Map<String, String> values) {
+        values.forEach((name, value) -> {
+            if (ControlCharacters.in(value)) {
+                throw ApiError.invalidRequest("parameter contains control characters: " + name);
+            }
+        });
         this.values = values;
     }
 

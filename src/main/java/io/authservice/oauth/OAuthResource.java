@@ -32,9 +32,12 @@ public class OAuthResource {
     private final RefreshTokens refreshTokens;
     private final ObjectMapper json;
     private final Audit audit;
+    private final ClientAddress clientAddress;
 
-    OAuthResource(TokenService tokens, RefreshTokens refreshTokens, ObjectMapper json, Audit audit) {
+    OAuthResource(TokenService tokens, RefreshTokens refreshTokens, ObjectMapper json, Audit audit,
+            ClientAddress clientAddress) {
         this.audit = audit;
+        this.clientAddress = clientAddress;
         this.tokens = tokens;
         this.refreshTokens = refreshTokens;
         this.json = json;
@@ -56,7 +59,7 @@ public class OAuthResource {
             content = @Content(schema = @Schema(implementation = ErrorBody.class)))
     public Uni<Response> token(@HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, byte[] body,
             @Context HttpServerRequest request) {
-        String source = ClientAddress.of(request);
+        String source = clientAddress.of(request);
         return Uni.createFrom().item(() -> OAuthParams.parse(contentType, body, json))
                 .chain(params -> tokens.grant(params, source))
                 .map(answer -> Response.ok(answer)
@@ -74,7 +77,7 @@ public class OAuthResource {
             content = @Content(schema = @Schema(implementation = ErrorBody.class)))
     public Uni<Response> revoke(@HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, byte[] body,
             @Context HttpServerRequest request) {
-        String source = ClientAddress.of(request);
+        String source = clientAddress.of(request);
         return Uni.createFrom().item(() -> OAuthParams.parse(contentType, body, json))
                 .chain(params -> {
                     tokens.client(params);

@@ -90,7 +90,7 @@ public class TokenService {
                             }
                             return throttle.reset(name, failures)
                                     .chain(() -> rehashIfOutdated(user, password, outcome))
-                                    .chain(() -> issue(subjectOf(user), clientId, scope))
+                                    .chain(hash -> issue(subjectOf(user), hash, clientId, scope))
                                     .invoke(() -> audit.login("success", user.id, clientId, source));
                         })));
     }
@@ -112,21 +112,29 @@ public class TokenService {
                 .onFailure(ApiError.class).invoke(() -> audit.refresh("failure", null, clientId, source));
     }
 
-    private Uni<TokenResponse> issue(Subject subject, String clientId, String scope) {
-        return Uni.combine().all()
-                .unis(accessTokens.issue(subject, clientId, scope), refreshTokens.start(subject.id(), clientId, scope))
-                .with((accessToken, refreshToken) -> response(accessToken, refreshToken, scope));
+    /**
+     * Signs first, then saves the session: a busy signer (429) leaves no session behind.
+     *
+     * @param passwordHash the hash the login verified: the session starts only while it is current
+     */
+    private Uni<TokenResponse> issue(Subject subject, String passwordHash, String clientId, String scope) {
+        return accessTokens.issue(subject, clientId, scope)
+                .chain(accessToken -> refreshTokens.start(subject.id(), passwordHash, clientId, scope)
+                        .map(refreshToken -> response(accessToken, refreshToken, scope)));
     }
 
-    /** Re-hashes with the configured parameters after a login that matched an older hash. */
-    private Uni<Void> rehashIfOutdated(User user, String password, Outcome outcome) {
+    /**
+     * Re-hashes with the configured parameters after a login that matched an older hash, unless the
+     * hash changed meanwhile. Returns the hash now current for this login.
+     */
+    private Uni<String> rehashIfOutdated(User user, String password, Outcome outcome) {
         if (outcome != Outcome.MATCH_OUTDATED) {
-            return Uni.createFrom().voidItem();
+            return Uni.createFrom().item(user.passwordHash);
         }
         return hasher.hash(password)
-                .chain(hash -> users.updatePasswordHash(user.id, hash))
-                .invoke(() -> LOG.infof("password hash of user %s upgraded", user.id))
-                .replaceWithVoid();
+                .chain(hash -> users.upgradePasswordHash(user.id, user.passwordHash, hash)
+                        .invoke(upgraded -> LOG.infof("password hash of user %s upgraded: %s", user.id, upgraded))
+                        .map(upgraded -> upgraded ? hash : user.passwordHash));
     }
 
     private TokenResponse response(String accessToken, RefreshTokens.Issued refreshToken, String scope) {

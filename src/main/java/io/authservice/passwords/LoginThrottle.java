@@ -1,9 +1,9 @@
 package io.authservice.passwords;
 
 import io.authservice.config.AuthConfig;
+import io.authservice.db.Database;
 import io.authservice.web.ApiError;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Singleton;
@@ -18,13 +18,13 @@ import jakarta.inject.Singleton;
 @Singleton
 public class LoginThrottle {
 
-    private final Pool pool;
+    private final Database database;
     private final int maxFailures;
     private final double baseSeconds;
     private final double maxSeconds;
 
-    LoginThrottle(Pool pool, AuthConfig config) {
-        this.pool = pool;
+    LoginThrottle(Database database, AuthConfig config) {
+        this.database = database;
         this.maxFailures = config.login().maxFailures();
         this.baseSeconds = config.login().throttleBase().toMillis() / 1000.0;
         this.maxSeconds = config.login().throttleMax().toMillis() / 1000.0;
@@ -32,10 +32,10 @@ public class LoginThrottle {
 
     /** The failures counted so far; fails with 429 and {@code Retry-After} while locked. */
     public Uni<Integer> check(String username) {
-        return pool.preparedQuery("select failures,"
+        return database.execute("select failures,"
                         + " ceil(extract(epoch from locked_until - now()))::bigint as wait"
-                        + " from login_failures where username = $1")
-                .execute(Tuple.of(username))
+                        + " from login_failures where username = $1",
+                        Tuple.of(username))
                 .map(rows -> {
                     if (!rows.iterator().hasNext()) {
                         return 0;
@@ -50,7 +50,7 @@ public class LoginThrottle {
     }
 
     public Uni<Void> recordFailure(String username) {
-        return pool.preparedQuery("insert into login_failures as lf (username, failures, locked_until)"
+        return database.execute("insert into login_failures as lf (username, failures, locked_until)"
                         + " values ($1, 1, case when 1 >= $2 then now() + make_interval(secs => $3) end)"
                         + " on conflict (username) do update set"
                         + " failures = case when lf.updated_at < now() - make_interval(secs => $4)"
@@ -59,8 +59,8 @@ public class LoginThrottle {
                         + "   and lf.failures + 1 >= $2"
                         + "   then now() + make_interval(secs => least($3 * power(2, lf.failures + 1 - $2), $4))"
                         + "   end,"
-                        + " updated_at = now()")
-                .execute(Tuple.of(username, maxFailures, baseSeconds, maxSeconds))
+                        + " updated_at = now()",
+                        Tuple.of(username, maxFailures, baseSeconds, maxSeconds))
                 .replaceWithVoid();
     }
 
@@ -69,8 +69,8 @@ public class LoginThrottle {
         if (failures == 0) {
             return Uni.createFrom().voidItem();
         }
-        return pool.preparedQuery("delete from login_failures where username = $1")
-                .execute(Tuple.of(username))
+        return database.execute("delete from login_failures where username = $1",
+                        Tuple.of(username))
                 .replaceWithVoid();
     }
 }

@@ -9,6 +9,7 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Singleton;
 import java.nio.charset.StandardCharsets;
@@ -41,6 +42,8 @@ public class RefreshTokens {
     private static final int MAX_TOKEN_LENGTH = 256;
     private static final String INVALID = "the refresh token is invalid, expired or revoked";
     private static final String SUCCESSOR_PURPOSE = "auth-service refresh-token successor v1";
+    /** A family started before the user's last password change, disabling or session end is over. */
+    private static final String SESSION_CURRENT = "f.created_at >= coalesce(u.sessions_not_before, '-infinity')";
 
     /** A refresh token, the seconds it may be used for, and whether it answers a retry. */
     public record Issued(String token, long expiresIn, boolean retry) {}
@@ -68,18 +71,30 @@ public class RefreshTokens {
         this.retryWindowSeconds = config.tokens().refreshRetryWindow().toMillis() / 1000.0;
     }
 
-    /** Starts a family (a login session) and returns its first token. */
-    public Uni<Issued> start(UUID userId, String clientId, String scope) {
+    /**
+     * Starts a family (a login session) and returns its first token, only while the user is enabled
+     * and {@code passwordHash} (the one the login verified) is still current; otherwise invalid_grant.
+     * FOR SHARE makes the check wait for a password change or disabling in progress and see its
+     * outcome, and makes such a change wait until this family exists, so it revokes it.
+     */
+    public Uni<Issued> start(UUID userId, String passwordHash, String clientId, String scope) {
         String token = newToken();
         long expiresIn = Math.min(idleSeconds, absoluteSeconds);
         return database.execute("with family as ("
                         + " insert into refresh_families (id, user_id, client_id, scope, expires_at)"
-                        + " values ($1, $2, $3, $4, now() + make_interval(secs => $5)) returning id)"
+                        + " select $1, $2, $3, $4, now() + make_interval(secs => $5)"
+                        + " where exists (select 1 from users where id = $2 and enabled and password_hash = $8"
+                        + " for share) returning id)"
                         + " insert into refresh_tokens (token_hash, family_id, expires_at)"
                         + " select $6, id, now() + make_interval(secs => $7) from family",
                         Tuple.from(List.of(UUID.randomUUID(), userId, clientId, scope, (double) absoluteSeconds,
-                                hash(token), (double) expiresIn)))
-                .replaceWith(new Issued(token, expiresIn, false));
+                                hash(token), (double) expiresIn, passwordHash)))
+                .map(rows -> {
+                    if (rows.rowCount() == 0) {
+                        throw ApiError.invalidGrant("the password was changed or the account disabled");
+                    }
+                    return new Issued(token, expiresIn, false);
+                });
     }
 
     /**
@@ -92,8 +107,8 @@ public class RefreshTokens {
             return Uni.createFrom().failure(ApiError.invalidGrant(INVALID));
         }
         return database.execute("select t.spent_at is not null as spent,"
-                        + " (t.expires_at > now() and f.revoked_at is null and f.expires_at > now() and u.enabled)"
-                        + "  as live,"
+                        + " (t.expires_at > now() and f.revoked_at is null and f.expires_at > now() and u.enabled"
+                        + "  and " + SESSION_CURRENT + ") as live,"
                         + " f.client_id, f.scope, u.id as user_id, u.username, u.roles"
                         + " from refresh_tokens t join refresh_families f on f.id = t.family_id"
                         + " join users u on u.id = f.user_id where t.token_hash = $1",
@@ -128,7 +143,7 @@ public class RefreshTokens {
                         + " from refresh_families f, users u"
                         + " where t.token_hash = $1 and t.spent_at is null and t.expires_at > now()"
                         + " and f.id = t.family_id and f.revoked_at is null and f.expires_at > now()"
-                        + " and f.client_id = $3 and u.id = f.user_id and u.enabled"
+                        + " and f.client_id = $3 and u.id = f.user_id and u.enabled and " + SESSION_CURRENT
                         + " returning t.family_id, least(f.expires_at, now() + make_interval(secs => $4)) as expires_at)"
                         + " insert into refresh_tokens (token_hash, family_id, expires_at)"
                         + " select $2, family_id, expires_at from spent"
@@ -160,7 +175,7 @@ public class RefreshTokens {
                         + " where p.token_hash = $1 and p.spent_at > now() - make_interval(secs => $3)"
                         + " and s.spent_at is null and s.expires_at > now()"
                         + " and f.revoked_at is null and f.expires_at > now() and f.client_id = $4 and u.enabled"
-                        + " for update of s",
+                        + " and " + SESSION_CURRENT + " for update of s",
                         Tuple.of(hash(token), candidateHashes, retryWindowSeconds, clientId))
                 .chain(rows -> {
                     Row row = first(rows);
@@ -189,23 +204,23 @@ public class RefreshTokens {
                 .map(RowSet::rowCount);
     }
 
-    /** Ends every session of a user (password change, disabling, deletion). */
-    public Uni<Integer> revokeAllOf(UUID userId, String reason) {
-        return database.execute("update refresh_families set revoked_at = now(), revoked_reason = $2"
-                        + " where user_id = $1 and revoked_at is null",
-                        Tuple.of(userId, reason))
+    /** Ends every session of a user (password change, disabling, deletion), in the caller's transaction. */
+    public Uni<Integer> revokeAllOf(SqlClient db, UUID userId, String reason) {
+        return db.preparedQuery("update refresh_families set revoked_at = now(), revoked_reason = $2"
+                        + " where user_id = $1 and revoked_at is null")
+                .execute(Tuple.of(userId, reason))
                 .map(RowSet::rowCount);
     }
 
     /**
      * Ends every session that received a token between two instants (the time a withdrawn key was
-     * signing): their access tokens were signed by that key.
+     * signing): their access tokens were signed by that key. In the caller's transaction.
      */
-    public Uni<Integer> revokeIssuedBetween(Instant from, Instant until, String reason) {
-        return database.execute("update refresh_families set revoked_at = now(), revoked_reason = $3"
+    public Uni<Integer> revokeIssuedBetween(SqlClient db, Instant from, Instant until, String reason) {
+        return db.preparedQuery("update refresh_families set revoked_at = now(), revoked_reason = $3"
                         + " where revoked_at is null and id in (select family_id from refresh_tokens"
-                        + " where created_at between $1 and $2)",
-                        Tuple.of(from.atOffset(ZoneOffset.UTC), until.atOffset(ZoneOffset.UTC), reason))
+                        + " where created_at between $1 and $2)")
+                .execute(Tuple.of(from.atOffset(ZoneOffset.UTC), until.atOffset(ZoneOffset.UTC), reason))
                 .map(RowSet::rowCount);
     }
 

@@ -1,10 +1,11 @@
 package io.authservice.tokens;
 
+import io.authservice.db.Database;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Singleton;
+import java.time.Duration;
 import org.jboss.logging.Logger;
 
 /**
@@ -20,10 +21,13 @@ public class SessionPurge {
     /** The advisory lock of the purge ("authpurg"). */
     private static final long LOCK = 0x6175746870757267L;
 
-    private final Pool pool;
+    /** A purge is background work and may delete many rows; the stall timeout still bounds each statement. */
+    private static final Duration DEADLINE = Duration.ofSeconds(30);
 
-    SessionPurge(Pool pool) {
-        this.pool = pool;
+    private final Database database;
+
+    SessionPurge(Database database) {
+        this.database = database;
     }
 
     @Scheduled(every = "${auth.tokens.purge-interval}", delayed = "PT1M",
@@ -35,7 +39,7 @@ public class SessionPurge {
 
     /** Returns the number of families deleted, or -1 when another replica holds the lock. */
     public Uni<Integer> purge() {
-        return pool.withTransaction(conn -> conn.preparedQuery("select pg_try_advisory_xact_lock($1)")
+        return database.inTransaction(DEADLINE, conn -> conn.preparedQuery("select pg_try_advisory_xact_lock($1)")
                 .execute(Tuple.of(LOCK))
                 .map(rows -> rows.iterator().next().getBoolean(0))
                 .chain(locked -> !locked ? Uni.createFrom().item(-1) : conn.query(

@@ -1,9 +1,12 @@
 package io.authservice.users;
 
 import io.authservice.config.AuthConfig;
+import io.authservice.db.Database;
+import io.authservice.passwords.PasswordHasher;
 import io.authservice.web.ApiError;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.vertx.VertxContextSupport;
+import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 import java.util.List;
@@ -11,8 +14,8 @@ import java.util.Optional;
 import org.jboss.logging.Logger;
 
 /**
- * Creates the administrator at first start from {@code auth.bootstrap-admin.*} when no user has the
- * {@code admin} role. There is no built-in default: without both settings no administrator is made.
+ * Creates the administrator at start from {@code auth.bootstrap-admin.*} when no enabled
+ * administrator exists. There is no built-in default: without both settings no administrator is made.
  */
 @Singleton
 class BootstrapAdmin {
@@ -20,8 +23,8 @@ class BootstrapAdmin {
     private static final Logger LOG = Logger.getLogger(BootstrapAdmin.class);
     static final String ADMIN = "admin";
 
-    void onStart(@Observes StartupEvent event, UserRepository users, UserService service, AuthConfig config)
-            throws Throwable {
+    void onStart(@Observes StartupEvent event, Database db, UserRepository users, UserService service,
+            PasswordHasher hasher, AuthConfig config) throws Throwable {
         Optional<String> username = config.bootstrapAdmin().username();
         Optional<String> password = config.bootstrapAdmin().password();
         if (username.isEmpty() || password.isEmpty()) {
@@ -32,18 +35,20 @@ class BootstrapAdmin {
             throw new IllegalStateException("auth.bootstrap-admin.password must have at least "
                     + Passwords.MIN_LENGTH + " characters");
         }
-        VertxContextSupport.subscribeAndAwait(() -> users.anyWithRole(ADMIN).chain(exists -> exists
-                ? io.smallrye.mutiny.Uni.createFrom().voidItem()
-                : service.create(username.get(), password.get(), null, List.of(ADMIN, "user"))
-                        .invoke(admin -> LOG.infof("bootstrap administrator %s created", admin.username))
-                        .replaceWithVoid()
-                        // Replicas starting together: one creates the administrator, the others find it made.
-                        .onFailure(e -> e instanceof ApiError api && api.status == 409)
-                        .recoverWithUni(() -> users.anyWithRole(ADMIN).invoke(made -> {
-                            if (!made) {
-                                throw new IllegalStateException("auth.bootstrap-admin.username is taken by a user"
-                                        + " who is not an administrator");
-                            }
-                        }).replaceWithVoid())));
+        VertxContextSupport.subscribeAndAwait(() -> users.enabledAdminExists().chain(exists -> exists
+                ? Uni.createFrom().voidItem()
+                : hasher.hash(password.get())
+                        // Under the administration lock: replicas starting together create one administrator,
+                        // and no administrator can be disabled meanwhile.
+                        .chain(hash -> db.inTransaction(conn -> users.lockAdministration(conn)
+                                .chain(() -> users.enabledAdminExists(conn, null))
+                                .chain(made -> made ? Uni.createFrom().voidItem() : service.insert(conn,
+                                                User.create(Usernames.normalize(username.get()), null, hash,
+                                                        List.of(ADMIN, "user")))
+                                        .invoke(created -> LOG.infof("bootstrap administrator %s created", created.username))
+                                        .replaceWithVoid())))
+                        .onFailure(e -> e instanceof ApiError api && api.status == 409).transform(e ->
+                                new IllegalStateException("no enabled administrator exists and"
+                                        + " auth.bootstrap-admin.username is taken by another user"))));
     }
 }

@@ -1,5 +1,6 @@
 package io.authservice.users;
 
+import io.authservice.web.ControlCharacters;
 import jakarta.validation.constraints.Email;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
@@ -15,8 +16,10 @@ public record NewUser(
 
         @NotNull
         @Size(min = Passwords.MIN_LENGTH, max = Passwords.MAX_LENGTH)
+        @Pattern(regexp = ControlCharacters.NONE, message = ControlCharacters.MESSAGE)
         String password,
 
         @Email
         @Size(max = 254)
+        @Pattern(regexp = ControlCharacters.NONE, message = ControlCharacters.MESSAGE)
         String email) {}

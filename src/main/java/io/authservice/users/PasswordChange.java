@@ -1,11 +1,17 @@
 package io.authservice.users;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.authservice.web.ControlCharacters;
 import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 
 /** The body of {@code POST /users/me/password}. */
 public record PasswordChange(
-        @JsonProperty("current_password") @NotNull @Size(max = Passwords.MAX_LENGTH) String currentPassword,
+        @JsonProperty("current_password") @NotNull @Size(max = Passwords.MAX_LENGTH)
+        @Pattern(regexp = ControlCharacters.NONE, message = ControlCharacters.MESSAGE)
+        String currentPassword,
+
         @JsonProperty("new_password") @NotNull @Size(min = Passwords.MIN_LENGTH, max = Passwords.MAX_LENGTH)
+        @Pattern(regexp = ControlCharacters.NONE, message = ControlCharacters.MESSAGE)
         String newPassword) {}

@@ -1,54 +1,49 @@
 package io.authservice.users;
 
-import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
-import jakarta.persistence.Column;
-import jakarta.persistence.Entity;
-import jakarta.persistence.Id;
-import jakarta.persistence.Table;
+import io.vertx.mutiny.sqlclient.Row;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.UUID;
 
 /** A user account. {@code username} is stored normalized (see {@link Usernames}). */
-@Entity
-@Table(name = "users")
-public class User extends PanacheEntityBase {
+public final class User {
 
-    @Id
-    public UUID id;
+    public final UUID id;
+    public final String username;
+    public final String email;
+    public final String passwordHash;
+    private final List<String> roles;
+    public final boolean enabled;
+    public final Instant createdAt;
 
-    public String username;
-
-    public String email;
-
-    @Column(name = "password_hash")
-    public String passwordHash;
-
-    public String[] roles;
-
-    public boolean enabled;
-
-    @Column(name = "created_at")
-    public Instant createdAt;
-
-    @Column(name = "updated_at")
-    public Instant updatedAt;
+    private User(UUID id, String username, String email, String passwordHash, List<String> roles, boolean enabled,
+            Instant createdAt) {
+        this.id = id;
+        this.username = username;
+        this.email = email;
+        this.passwordHash = passwordHash;
+        this.roles = List.copyOf(roles);
+        this.enabled = enabled;
+        this.createdAt = createdAt;
+    }
 
     static User create(String username, String email, String passwordHash, List<String> roles) {
-        User user = new User();
-        user.id = UUID.randomUUID();
-        user.username = username;
-        user.email = email;
-        user.passwordHash = passwordHash;
-        user.roles = roles.toArray(String[]::new);
-        user.enabled = true;
-        user.createdAt = Instant.now().truncatedTo(ChronoUnit.MICROS); // PostgreSQL keeps microseconds
-        user.updatedAt = user.createdAt;
-        return user;
+        return new User(UUID.randomUUID(), username, email, passwordHash, roles, true,
+                Instant.now().truncatedTo(ChronoUnit.MICROS)); // PostgreSQL keeps microseconds
+    }
+
+    static User of(Row row) {
+        return new User(row.getUUID("id"), row.getString("username"), row.getString("email"),
+                row.getString("password_hash"), List.of(row.getArrayOfStrings("roles")), row.getBoolean("enabled"),
+                row.getOffsetDateTime("created_at").toInstant());
     }
 
     public List<String> roleList() {
-        return List.of(roles);
+        return roles;
+    }
+
+    boolean isAdmin() {
+        return roles.contains(BootstrapAdmin.ADMIN);
     }
 }

@@ -1,17 +1,19 @@
 package io.authservice.users;
 
-import io.authservice.audit.Audit;
-import io.authservice.tokens.RefreshTokens;
+import io.authservice.db.Database;
 import io.authservice.web.ApiError;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.core.Response.Status;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Function;
 
 /**
  * What administrators do to accounts. Disabling or deleting a user, or changing roles, ends the
- * user's sessions; the last enabled administrator cannot be disabled, deleted or demoted.
+ * user's sessions in the same transaction; the last enabled administrator cannot be disabled,
+ * deleted or demoted.
  */
 @ApplicationScoped
 public class UserAdministration {
@@ -19,16 +21,16 @@ public class UserAdministration {
     @io.quarkus.runtime.annotations.RegisterForReflection
     public record Page(List<UserView> items, int page, int size, long total) {}
 
+    private static final String SOURCE = "admin";
+
+    private final Database db;
     private final UserRepository users;
     private final UserService service;
-    private final RefreshTokens sessions;
-    private final Audit audit;
 
-    UserAdministration(UserRepository users, UserService service, RefreshTokens sessions, Audit audit) {
+    UserAdministration(Database db, UserRepository users, UserService service) {
+        this.db = db;
         this.users = users;
         this.service = service;
-        this.sessions = sessions;
-        this.audit = audit;
     }
 
     public Uni<Page> search(String term, int page, int size) {
@@ -42,47 +44,44 @@ public class UserAdministration {
     }
 
     public Uni<UserView> setEnabled(UUID id, boolean enabled) {
-        return service.find(id)
-                .call(user -> enabled ? Uni.createFrom().voidItem() : notTheLastAdmin(user))
-                .call(user -> users.setEnabled(id, enabled))
-                .call(user -> enabled ? Uni.createFrom().voidItem() : endSessions(id, "user_disabled"))
-                .chain(() -> read(id));
+        return guarded(id, enabled, conn -> users.setEnabled(conn, id, enabled)
+                .call(() -> enabled ? Uni.createFrom().voidItem() : service.endSessions(conn, id, "user_disabled", SOURCE)))
+                .map(UserView::of);
     }
 
     public Uni<UserView> setRoles(UUID id, List<String> roles) {
         List<String> distinct = roles.stream().distinct().toList();
-        return service.find(id)
-                .call(user -> distinct.contains(BootstrapAdmin.ADMIN) ? Uni.createFrom().voidItem() : notTheLastAdmin(user))
-                .call(user -> users.setRoles(id, distinct))
+        return guarded(id, distinct.contains(BootstrapAdmin.ADMIN), conn -> users.setRoles(conn, id, distinct)
                 // Refreshed access tokens carry the new roles; older sessions are ended to be sure.
-                .call(user -> endSessions(id, "roles_changed"))
-                .chain(() -> read(id));
+                .call(() -> service.endSessions(conn, id, "roles_changed", SOURCE)))
+                .map(UserView::of);
     }
 
     public Uni<Void> delete(UUID id) {
-        return service.find(id)
-                .call(this::notTheLastAdmin)
-                .call(user -> endSessions(id, "user_deleted"))
-                .call(user -> users.remove(id))
-                .replaceWithVoid();
+        return guarded(id, false, conn -> service.endSessions(conn, id, "user_deleted", SOURCE)
+                .chain(() -> users.delete(conn, id)));
     }
 
     public Uni<Integer> revokeSessions(UUID id) {
-        return service.find(id).chain(user -> endSessions(id, "admin_revoked"));
+        return db.inTransaction(conn -> service.endSessions(conn, id, "admin_revoked", SOURCE));
     }
 
-    private Uni<Integer> endSessions(UUID id, String reason) {
-        return sessions.revokeAllOf(id, reason).invoke(n -> audit.revocation(reason, id, n, "admin"));
-    }
-
-    private Uni<Void> notTheLastAdmin(User user) {
-        if (!user.roleList().contains(BootstrapAdmin.ADMIN)) {
-            return Uni.createFrom().voidItem();
-        }
-        return users.otherEnabledAdmins(user.id).invoke(others -> {
-            if (others == 0) {
-                throw new ApiError(Status.CONFLICT, "last_admin", "the last enabled administrator must stay");
-            }
-        }).replaceWithVoid();
+    /**
+     * Applies {@code change} to the user in one transaction. Unless the user stays an enabled
+     * administrator ({@code keepsAdmin}), the change is refused when no other enabled administrator
+     * would remain; all such changes wait for one lock, so two administrators disabling each other at
+     * once cannot both succeed.
+     */
+    private <T> Uni<T> guarded(UUID id, boolean keepsAdmin, Function<SqlConnection, Uni<T>> change) {
+        return db.inTransaction(conn -> users.lockAdministration(conn)
+                .chain(() -> users.lock(conn, id))
+                .onItem().ifNull().failWith(UserService::notFound)
+                .call(user -> keepsAdmin || !user.isAdmin() || !user.enabled ? Uni.createFrom().voidItem()
+                        : users.enabledAdminExists(conn, id).invoke(others -> {
+                            if (!others) {
+                                throw new ApiError(Status.CONFLICT, "last_admin", "the last enabled administrator must stay");
+                            }
+                        }))
+                .chain(() -> change.apply(conn)));
     }
 }

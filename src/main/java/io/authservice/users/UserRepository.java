@@ -1,85 +1,146 @@
 package io.authservice.users;
 
-import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
-import io.quarkus.hibernate.reactive.panache.common.WithSession;
-import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
+import io.authservice.db.Database;
 import io.smallrye.mutiny.Uni;
-import jakarta.enterprise.context.ApplicationScoped;
-import io.quarkus.panache.common.Sort;
-import java.time.Instant;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.inject.Singleton;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.UUID;
 
-/** Users in PostgreSQL through Hibernate Reactive; each method opens the session it needs. */
-@ApplicationScoped
-public class UserRepository implements PanacheRepositoryBase<User, UUID> {
+/**
+ * Users in PostgreSQL. Reads and single changes run through {@link Database}; the methods taking a
+ * connection are steps of a transaction their caller owns.
+ */
+@Singleton
+public class UserRepository {
 
-    @WithSession
+    private static final String COLUMNS = "id, username, email, password_hash, roles, enabled, created_at";
+    private static final String MATCHING = " where username like $1 or lower(email) like $1";
+    private static final String ENABLED_ADMIN = "select exists (select 1 from users"
+            + " where 'admin' = any(roles) and enabled and id is distinct from $1)";
+    /** Compare-and-set: the new hash is stored only over the one that was verified. */
+    private static final String REPLACE_HASH = "update users set password_hash = $3, updated_at = now()"
+            + " where id = $1 and password_hash = $2";
+    /** The advisory lock that serializes changes which could leave no enabled administrator ("authadmn"). */
+    private static final long ADMINISTRATION_LOCK = 0x6175746861646d6eL;
+
+    private final Database db;
+
+    UserRepository(Database db) {
+        this.db = db;
+    }
+
     public Uni<User> findByUsername(String normalizedUsername) {
-        return find("username", normalizedUsername).firstResult();
+        return db.execute("select " + COLUMNS + " from users where username = $1", Tuple.of(normalizedUsername))
+                .map(UserRepository::first);
     }
 
-    @WithSession
-    public Uni<User> findByIdOrNull(UUID id) {
-        return findById(id);
+    public Uni<User> findById(UUID id) {
+        return db.execute("select " + COLUMNS + " from users where id = $1", Tuple.of(id)).map(UserRepository::first);
     }
 
-    @WithSession
-    public Uni<Boolean> anyWithRole(String role) {
-        return count("array_contains(roles, ?1)", role).map(n -> n > 0);
+    Uni<Boolean> usernameTaken(String normalizedUsername) {
+        return db.execute("select exists (select 1 from users where username = $1)", Tuple.of(normalizedUsername))
+                .map(UserRepository::bool);
     }
 
-    @WithSession
-    public Uni<Boolean> usernameTaken(String normalizedUsername) {
-        return count("username", normalizedUsername).map(n -> n > 0);
-    }
-
-    @WithTransaction
-    public Uni<User> add(User user) {
-        return persist(user);
+    Uni<Boolean> enabledAdminExists() {
+        return db.execute(ENABLED_ADMIN, Tuple.of((UUID) null)).map(UserRepository::bool);
     }
 
     /** A page of users whose username or email contains {@code term} (any case), by username. */
-    @WithSession
-    public Uni<List<User>> search(String term, int page, int size) {
-        return find("username like ?1 or lower(email) like ?1", Sort.by("username"), pattern(term))
-                .page(page, size).list();
+    Uni<List<User>> search(String term, int page, int size) {
+        return db.execute("select " + COLUMNS + " from users" + MATCHING + " order by username limit $2 offset $3",
+                        Tuple.of(pattern(term), size, (long) page * size))
+                .map(rows -> {
+                    List<User> found = new ArrayList<>();
+                    rows.forEach(row -> found.add(User.of(row)));
+                    return found;
+                });
     }
 
-    @WithSession
-    public Uni<Long> countMatching(String term) {
-        return count("username like ?1 or lower(email) like ?1", pattern(term));
+    Uni<Long> countMatching(String term) {
+        return db.execute("select count(*) from users" + MATCHING, Tuple.of(pattern(term)))
+                .map(rows -> rows.iterator().next().getLong(0));
     }
 
-    /** Administrators who can still log in, other than {@code except}. */
-    @WithSession
-    public Uni<Long> otherEnabledAdmins(UUID except) {
-        return count("array_contains(roles, ?1) and enabled = true and id <> ?2", "admin", except);
+    /** Stores a re-hash of the same password, unless the hash changed meanwhile. */
+    public Uni<Boolean> upgradePasswordHash(UUID id, String verifiedHash, String newHash) {
+        return db.execute(REPLACE_HASH, Tuple.of(id, verifiedHash, newHash)).map(rows -> rows.rowCount() == 1);
     }
 
-    @WithTransaction
-    public Uni<Integer> setEnabled(UUID id, boolean enabled) {
-        return update("enabled = ?1, updatedAt = ?2 where id = ?3", enabled, Instant.now(), id);
+    // ---- steps of a transaction ----
+
+    /** Waits for other changes that could remove an enabled administrator, until the transaction ends. */
+    Uni<Void> lockAdministration(SqlConnection conn) {
+        return conn.preparedQuery("select pg_advisory_xact_lock($1)").execute(Tuple.of(ADMINISTRATION_LOCK))
+                .replaceWithVoid();
     }
 
-    @WithTransaction
-    public Uni<Integer> setRoles(UUID id, List<String> roles) {
-        return update("roles = ?1, updatedAt = ?2 where id = ?3", roles.toArray(String[]::new), Instant.now(), id);
+    /** Enabled administrators other than {@code except} (null: any) exist. */
+    Uni<Boolean> enabledAdminExists(SqlConnection conn, UUID except) {
+        return conn.preparedQuery(ENABLED_ADMIN).execute(Tuple.of(except)).map(UserRepository::bool);
     }
 
-    @WithTransaction
-    public Uni<Boolean> remove(UUID id) {
-        return deleteById(id);
+    /** The user, locked against other changes until the transaction ends; null if there is none. */
+    Uni<User> lock(SqlConnection conn, UUID id) {
+        return conn.preparedQuery("select " + COLUMNS + " from users where id = $1 for update").execute(Tuple.of(id))
+                .map(UserRepository::first);
+    }
+
+    Uni<User> insert(SqlConnection conn, User user) {
+        return conn.preparedQuery("insert into users (id, username, email, password_hash, roles, enabled,"
+                        + " created_at, updated_at) values ($1, $2, $3, $4, $5, $6, $7, $7)")
+                .execute(Tuple.from(new Object[] {user.id, user.username, user.email, user.passwordHash,
+                        user.roleList().toArray(String[]::new), user.enabled, user.createdAt.atOffset(ZoneOffset.UTC)}))
+                .replaceWith(user);
+    }
+
+    Uni<Boolean> replacePasswordHash(SqlConnection conn, UUID id, String verifiedHash, String newHash) {
+        return conn.preparedQuery(REPLACE_HASH).execute(Tuple.of(id, verifiedHash, newHash))
+                .map(rows -> rows.rowCount() == 1);
+    }
+
+    Uni<User> setEnabled(SqlConnection conn, UUID id, boolean enabled) {
+        return conn.preparedQuery("update users set enabled = $2, updated_at = now() where id = $1 returning " + COLUMNS)
+                .execute(Tuple.of(id, enabled)).map(UserRepository::first);
+    }
+
+    Uni<User> setRoles(SqlConnection conn, UUID id, List<String> roles) {
+        return conn.preparedQuery("update users set roles = $2, updated_at = now() where id = $1 returning " + COLUMNS)
+                .execute(Tuple.of(id, roles.toArray(String[]::new))).map(UserRepository::first);
+    }
+
+    Uni<Void> delete(SqlConnection conn, UUID id) {
+        return conn.preparedQuery("delete from users where id = $1").execute(Tuple.of(id)).replaceWithVoid();
+    }
+
+    /**
+     * Refreshes refuse families created before now. The wall clock, not the transaction's start:
+     * a login whose family insert waited for this transaction began before it and must not count
+     * as later. Returns whether the user exists.
+     */
+    Uni<Boolean> endSessionsNow(SqlConnection conn, UUID id) {
+        return conn.preparedQuery("update users set sessions_not_before = clock_timestamp() where id = $1")
+                .execute(Tuple.of(id)).map(rows -> rows.rowCount() == 1);
+    }
+
+    private static User first(RowSet<Row> rows) {
+        return rows.iterator().hasNext() ? User.of(rows.iterator().next()) : null;
+    }
+
+    private static boolean bool(RowSet<Row> rows) {
+        return rows.iterator().next().getBoolean(0);
     }
 
     private static String pattern(String term) {
-        String escaped = term.toLowerCase(java.util.Locale.ROOT).replace("\\", "\\\\").replace("%", "\\%")
-                .replace("_", "\\_");
+        String escaped = term.toLowerCase(Locale.ROOT).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
         return "%" + escaped + "%";
-    }
-
-    @WithTransaction
-    public Uni<Integer> updatePasswordHash(UUID id, String passwordHash) {
-        return update("passwordHash = ?1, updatedAt = ?2 where id = ?3", passwordHash, Instant.now(), id);
     }
 }

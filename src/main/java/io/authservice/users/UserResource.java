@@ -1,5 +1,6 @@
 package io.authservice.users;
 
+import io.authservice.config.AuthConfig;
 import io.quarkus.security.Authenticated;
 import io.authservice.web.ClientAddress;
 import io.smallrye.mutiny.Uni;
@@ -25,16 +26,21 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 public class UserResource {
 
     private final UserService users;
+    /** Location is under the issuer, never built from Host or forwarded headers a client chose. */
+    private final String base;
+    private final ClientAddress clientAddress;
 
-    UserResource(UserService users) {
+    UserResource(UserService users, AuthConfig config, ClientAddress clientAddress) {
         this.users = users;
+        this.clientAddress = clientAddress;
+        this.base = config.issuer().replaceAll("/+$", "");
     }
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     public Uni<Response> register(@Valid @NotNull NewUser request) {
         return users.register(request).map(user -> Response
-                .created(URI.create("/admin/users/" + user.id))
+                .created(URI.create(base + "/admin/users/" + user.id))
                 .entity(UserView.of(user))
                 .build());
     }
@@ -52,7 +58,7 @@ public class UserResource {
     @Consumes(MediaType.APPLICATION_JSON)
     public Uni<Response> changePassword(@Context SecurityContext security, @Context HttpServerRequest request,
             @Valid @NotNull PasswordChange change) {
-        return users.changePassword(caller(security), change, ClientAddress.of(request)).map(done -> Response.noContent().build());
+        return users.changePassword(caller(security), change, clientAddress.of(request)).map(done -> Response.noContent().build());
     }
 
     private static UUID caller(SecurityContext security) {

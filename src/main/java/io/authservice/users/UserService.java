@@ -2,11 +2,13 @@ package io.authservice.users;
 
 import io.authservice.audit.Audit;
 import io.authservice.config.AuthConfig;
+import io.authservice.db.Database;
 import io.authservice.passwords.LoginThrottle;
 import io.authservice.passwords.PasswordHasher;
 import io.authservice.tokens.RefreshTokens;
 import io.authservice.web.ApiError;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.pgclient.PgException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.core.Response.Status;
@@ -21,6 +23,7 @@ public class UserService {
     private static final Logger LOG = Logger.getLogger(UserService.class);
     static final List<String> DEFAULT_ROLES = List.of("user");
 
+    private final Database db;
     private final UserRepository users;
     private final PasswordHasher hasher;
     private final LoginThrottle throttle;
@@ -28,8 +31,9 @@ public class UserService {
     private final Audit audit;
     private final AuthConfig config;
 
-    UserService(UserRepository users, PasswordHasher hasher, LoginThrottle throttle, RefreshTokens sessions,
-            Audit audit, AuthConfig config) {
+    UserService(Database db, UserRepository users, PasswordHasher hasher, LoginThrottle throttle,
+            RefreshTokens sessions, Audit audit, AuthConfig config) {
+        this.db = db;
         this.audit = audit;
         this.users = users;
         this.hasher = hasher;
@@ -50,17 +54,25 @@ public class UserService {
         String normalized = Usernames.normalize(username);
         return users.usernameTaken(normalized)
                 .chain(taken -> taken ? Uni.createFrom().failure(usernameTaken()) : hasher.hash(password))
-                .chain(hash -> users.add(User.create(normalized, email == null ? null : email.strip(), hash, roles)))
+                .chain(hash -> db.inTransaction(conn -> insert(conn, User.create(normalized,
+                        email == null ? null : email.strip(), hash, roles))));
+    }
+
+    /** Adds a user in the caller's transaction; a taken username fails with 409. */
+    Uni<User> insert(SqlConnection conn, User user) {
+        return users.insert(conn, user)
                 .onFailure(UserService::isUniqueViolation).transform(e -> usernameTaken())
-                .invoke(user -> LOG.infof("user %s created", user.id));
+                .invoke(() -> LOG.infof("user %s created", user.id));
     }
 
     public Uni<User> find(UUID id) {
-        return users.findByIdOrNull(id)
-                .onItem().ifNull().failWith(() -> new ApiError(Status.NOT_FOUND, "not_found", "no such user"));
+        return users.findById(id).onItem().ifNull().failWith(UserService::notFound);
     }
 
-    /** Checks the current password, sets the new one and ends every session of the user. */
+    /**
+     * Checks the current password, then in one transaction stores the new hash (only over the hash
+     * that was checked) and ends every session of the user. Hashing happens before, outside it.
+     */
     public Uni<Void> changePassword(UUID id, PasswordChange change, String source) {
         return find(id).chain(user -> throttle.check(user.username)
                 .chain(failures -> hasher.verify(change.currentPassword(), user.passwordHash)
@@ -69,12 +81,28 @@ public class UserService {
                                         .failure(new ApiError(Status.BAD_REQUEST, "invalid_grant",
                                                 "the current password is not correct")))
                                 : throttle.reset(user.username, failures).chain(() -> hasher.hash(change.newPassword())))
+                        .chain(hash -> db.inTransaction(conn -> users.replacePasswordHash(conn, id, user.passwordHash, hash)
+                                .chain(replaced -> replaced ? endSessions(conn, id, "password_changed", source)
+                                        : Uni.createFrom().failure(new ApiError(Status.CONFLICT, "password_changed",
+                                                "the password was changed meanwhile; try again")))))
                         .onFailure(ApiError.class).invoke(() -> audit.passwordChange("failure", user.id, source))
-                        .chain(hash -> sessions.revokeAllOf(user.id, "password_changed")
-                                .invoke(n -> audit.revocation("password_changed", user.id, n, source))
-                                .chain(() -> users.updatePasswordHash(user.id, hash)))
                         .invoke(() -> audit.passwordChange("success", user.id, source))
                         .replaceWithVoid()));
+    }
+
+    /**
+     * Ends every session of a user, in the caller's transaction: refreshes refuse families created
+     * before now, and the existing ones are revoked. Fails with 404 if there is no such user.
+     */
+    Uni<Integer> endSessions(SqlConnection conn, UUID id, String reason, String source) {
+        return users.endSessionsNow(conn, id)
+                .chain(exists -> exists ? sessions.revokeAllOf(conn, id, reason)
+                        : Uni.createFrom().failure(notFound()))
+                .invoke(n -> audit.revocation(reason, id, n, source));
+    }
+
+    static ApiError notFound() {
+        return new ApiError(Status.NOT_FOUND, "not_found", "no such user");
     }
 
     private static ApiError usernameTaken() {
@@ -83,8 +111,7 @@ public class UserService {
 
     private static boolean isUniqueViolation(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
-            if ((t instanceof PgException pg && "23505".equals(pg.getSqlState()))
-                    || (t instanceof java.sql.SQLException sql && "23505".equals(sql.getSQLState()))) {
+            if (t instanceof PgException pg && "23505".equals(pg.getSqlState())) {
                 return true;
             }
         }

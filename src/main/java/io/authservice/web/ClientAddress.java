@@ -1,13 +1,75 @@
 package io.authservice.web;
 
+import io.authservice.config.AuthConfig;
+import io.netty.util.NetUtil;
 import io.vertx.core.http.HttpServerRequest;
+import jakarta.inject.Singleton;
+import java.util.List;
 
-/** The caller's address for audit lines: the forwarded one behind the ingress. */
-public final class ClientAddress {
+/**
+ * The caller's address for audit lines: the socket's peer, or, when that peer is a trusted proxy
+ * ({@code auth.trusted-proxies}), the nearest {@code X-Forwarded-For} entry that is not one. Read
+ * here, not by Quarkus' proxy support, which believes the first entry (the client's own claim when
+ * the proxy appends) and leaves a request with an empty entry unanswered.
+ */
+@Singleton
+public class ClientAddress {
 
-    private ClientAddress() {}
+    private final List<Range> trusted;
 
-    public static String of(HttpServerRequest request) {
-        return request.remoteAddress() == null ? "-" : request.remoteAddress().host();
+    ClientAddress(AuthConfig config) {
+        this.trusted = config.trustedProxies().orElse(List.of()).stream().map(Range::parse).toList();
+    }
+
+    public String of(HttpServerRequest request) {
+        String peer = request.remoteAddress() == null ? null : request.remoteAddress().host();
+        if (peer == null) {
+            return "-";
+        }
+        String client = peer;
+        List<String> hops = request.headers().getAll("X-Forwarded-For");
+        for (int h = hops.size() - 1; h >= 0 && isTrusted(client); h--) {
+            String[] entries = hops.get(h).split(",");
+            for (int e = entries.length - 1; e >= 0 && isTrusted(client); e--) {
+                String entry = entries[e].trim();
+                if (NetUtil.createByteArrayFromIpAddressString(entry) == null) {
+                    return client; // garbage: the last address known is the proxy that passed it on
+                }
+                client = entry;
+            }
+        }
+        return client;
+    }
+
+    private boolean isTrusted(String address) {
+        byte[] bytes = NetUtil.createByteArrayFromIpAddressString(address);
+        return bytes != null && trusted.stream().anyMatch(range -> range.contains(bytes));
+    }
+
+    /** An address or a CIDR range, e.g. {@code 10.0.0.0/8} or {@code fd00::/8}. */
+    record Range(byte[] network, int bits) {
+
+        static Range parse(String text) {
+            String[] parts = text.trim().split("/", 2);
+            byte[] network = NetUtil.createByteArrayFromIpAddressString(parts[0]);
+            int bits = parts.length == 2 ? Integer.parseInt(parts[1]) : network == null ? 0 : network.length * 8;
+            if (network == null || bits < 0 || bits > network.length * 8) {
+                throw new IllegalArgumentException("auth.trusted-proxies: not an address or CIDR range: " + text);
+            }
+            return new Range(network, bits);
+        }
+
+        boolean contains(byte[] address) {
+            if (address.length != network.length) {
+                return false;
+            }
+            for (int bit = 0; bit < bits; bit++) {
+                int mask = 0x80 >> (bit % 8);
+                if ((address[bit / 8] & mask) != (network[bit / 8] & mask)) {
+                    return false;
+                }
+            }
+            return true;
+        }
     }
 }

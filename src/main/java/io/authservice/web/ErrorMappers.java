@@ -11,6 +11,8 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import io.authservice.db.Database;
 import io.authservice.db.DatabaseUnavailable;
+import io.vertx.pgclient.PgException;
+import java.sql.SQLException;
 import java.util.Comparator;
 import java.util.List;
 import io.quarkus.security.AuthenticationFailedException;
@@ -54,7 +56,16 @@ public class ErrorMappers {
     @ServerExceptionMapper
     public Response framework(WebApplicationException e) {
         int status = e.getResponse().getStatus();
-        String code = switch (status) {
+        String code = code(status);
+        String description = status >= 500 ? "the server could not answer"
+                : e.getCause() instanceof JsonProcessingException ? "the body is not valid JSON of the expected shape"
+                : e.getMessage();
+        return json(status, new ErrorBody(code, description)).build();
+    }
+
+    /** The {@code error} of a status that the framework, not the service, chose. */
+    static String code(int status) {
+        return switch (status) {
             case 404 -> "not_found";
             case 405 -> "method_not_allowed";
             case 406 -> "not_acceptable";
@@ -62,10 +73,6 @@ public class ErrorMappers {
             case 415 -> "unsupported_media_type";
             default -> status < 500 ? "invalid_request" : "server_error";
         };
-        String description = status >= 500 ? "the server could not answer"
-                : e.getCause() instanceof JsonProcessingException ? "the body is not valid JSON of the expected shape"
-                : e.getMessage();
-        return json(status, new ErrorBody(code, description)).build();
     }
 
     /** RFC 6750 §3: a missing token gets a bare challenge, a bad one {@code error="invalid_token"}. */
@@ -84,6 +91,32 @@ public class ErrorMappers {
     @ServerExceptionMapper
     public Response forbidden(ForbiddenException e) {
         return json(403, new ErrorBody("forbidden", "the access token does not grant this")).build();
+    }
+
+    /**
+     * A safety net behind validation: PostgreSQL refusing a value a client sent (SQLSTATE class 22,
+     * data exception, e.g. 22021 for a NUL byte) is the client's error. Anything else stays unexpected.
+     */
+    @ServerExceptionMapper
+    public Response dataException(RuntimeException e) {
+        String state = sqlState(e);
+        if (state == null || !state.startsWith("22")) {
+            return unexpected(e);
+        }
+        LOG.warnf("the database refused a value (SQLSTATE %s) that validation let through: %s", state, e.getMessage());
+        return json(400, new ErrorBody("invalid_request", "the request holds a value that cannot be stored")).build();
+    }
+
+    private static String sqlState(Throwable e) {
+        for (Throwable cause = e; cause != null && cause != cause.getCause(); cause = cause.getCause()) {
+            if (cause instanceof PgException pg) {
+                return pg.getSqlState();
+            }
+            if (cause instanceof SQLException sql && sql.getSQLState() != null) {
+                return sql.getSQLState();
+            }
+        }
+        return null;
     }
 
     /** RFC 6749 §5.2 / API.md: the database could not be asked; the client may retry. */

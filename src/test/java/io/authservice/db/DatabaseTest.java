@@ -18,6 +18,9 @@ class DatabaseTest {
         assertFalse(Database.unreachable(new PgException("dup", "ERROR", "23505", "")));
         assertTrue(Database.unreachable(new io.vertx.core.VertxException("Connection is not active now")));
         assertTrue(Database.unreachable(new java.net.SocketException("Connection reset")));
+        assertTrue(Database.unreachable(new io.vertx.core.impl.NoStackTraceThrowable("Timeout")));
+        assertTrue(Database.unreachable(new io.vertx.core.impl.NoStackTraceThrowable(
+                "Connection is not active now, current status: CLOSED")));
         assertFalse(Database.unreachable(new IllegalStateException("bug")));
     }
 }

@@ -116,6 +116,39 @@ class RestartIT {
         }
     }
 
+    @Test
+    void aRetryOnTheOtherReplicaGetsTheSameSuccessor() throws Exception {
+        Service a = replicas.get("a");
+        Service b = replicas.get("b");
+        assertEquals(201, a.post("/users", "application/json",
+                "{\"username\":\"twice\",\"password\":\"restart-test-password\"}", null).statusCode());
+        String token = field(post(a, "/oauth2/token", form("grant_type", "password", "username", "twice",
+                "password", "restart-test-password")).body(), "refresh_token");
+
+        // Sequential: answered by A, the answer lost, retried on B.
+        String successor = field(post(a, "/oauth2/token", form("grant_type", "refresh_token", "refresh_token", token)).body(),
+                "refresh_token");
+        Answer retried = post(b, "/oauth2/token", form("grant_type", "refresh_token", "refresh_token", token));
+        assertEquals(200, retried.status(), retried.body());
+        assertEquals(successor, field(retried.body(), "refresh_token"));
+
+        // Concurrent double submits to both replicas: one successor for all.
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        List<Future<Answer>> answers = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            Service target = i % 2 == 0 ? a : b;
+            answers.add(pool.submit(() -> post(target, "/oauth2/token",
+                    form("grant_type", "refresh_token", "refresh_token", successor))));
+        }
+        java.util.Set<String> next = new java.util.HashSet<>();
+        for (Future<Answer> answer : answers) {
+            assertEquals(200, answer.get().status(), answer.get().body());
+            next.add(field(answer.get().body(), "refresh_token"));
+        }
+        pool.shutdown();
+        assertEquals(1, next.size(), "one successor on any number of replicas");
+    }
+
     private void replace(String name) throws Exception {
         Service fresh = Service.start(database, settings.get(name));
         fresh.awaitReady();

@@ -3,12 +3,18 @@ package io.authservice.keys;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.everyItem;
+import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasKey;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.notNullValue;
 
 import io.authservice.Api;
+import io.authservice.Race;
+import io.restassured.response.Response;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.Test;
 
@@ -58,6 +64,43 @@ class KeyAdminTest {
                 .then().statusCode(404).body("error", equalTo("not_found"));
     }
 
+    /**
+     * Withdrawing the signing key ends the sessions that received a token signed by it, also those
+     * of logins racing the withdrawal; a session that got its tokens from the next key lives on.
+     */
+    @org.junit.jupiter.api.RepeatedTest(3)
+    void withdrawingTheActiveKeyEndsTheSessionsItSignedFor() throws Exception {
+        String admin = Api.adminToken();
+        String kid = kidOf(admin);
+        Api.Tokens before = Api.tokens(Api.newUser("withdrawn"));
+        String racer = Api.newUser("withdrawrace");
+        List<Callable<Response>> tasks = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            tasks.add(() -> Api.login(racer, Api.PASSWORD));
+        }
+        tasks.add(5, () -> {
+            Thread.sleep(300); // amid the logins' hashing, not before it
+            return given().header("Authorization", "Bearer " + admin).post("/admin/keys/" + kid + "/withdraw");
+        });
+        List<Response> answers = new ArrayList<>(Race.run(tasks));
+        answers.remove(5).then().statusCode(200).body("kid", equalTo(kid))
+                .body("revoked_sessions", greaterThanOrEqualTo(1));
+
+        Api.refresh(before.refreshToken()).then().statusCode(400).body("error", equalTo("invalid_grant"));
+        Api.me(before.accessToken()).then().statusCode(401);
+        int signedByWithdrawn = 0;
+        for (Response login : answers) {
+            if (login.statusCode() == 200 && kidOf(login.path("access_token")).equals(kid)) {
+                signedByWithdrawn++;
+                Api.refresh(login.path("refresh_token")).then().statusCode(400);
+            }
+        }
+        org.jboss.logging.Logger.getLogger(KeyAdminTest.class).infof(
+                "logins racing the withdrawal: %d of %d signed by the withdrawn key", signedByWithdrawn, answers.size());
+        Api.Tokens after = Api.tokens(Api.newUser("afterwithdrawal"));
+        org.junit.jupiter.api.Assertions.assertNotEquals(kid, kidOf(after.accessToken()));
+        Api.refresh(after.refreshToken()).then().statusCode(200);
+    }
 
     private static String kidOf(String token) {
         try {

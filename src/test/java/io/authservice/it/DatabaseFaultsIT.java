@@ -1,0 +1,400 @@
+package io.authservice.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.authservice.faults.FaultProxy;
+import io.authservice.faults.FaultProxy.Mode;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * The packaged service with PostgreSQL behind a {@link FaultProxy} (the reactive pool goes through
+ * the proxy; Flyway's JDBC connection at start goes straight to PostgreSQL). Under every fault each
+ * request that needs the database answers 503 {@code temporarily_unavailable} with Retry-After
+ * within 2 s, the keys and metadata keep answering, readiness goes DOWN and always answers,
+ * liveness stays UP, and the service recovers on its own. The figures are printed.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class DatabaseFaultsIT {
+
+    private static final long ANSWER_MS = 2000;
+    private static final long READY_DOWN_MS = 5000;
+    private static final long RECOVERY_MS = 5000;
+    private static final String FORM = "application/x-www-form-urlencoded";
+    private static final String PASSWORD = "correct-horse-battery";
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final List<String> figures = new ArrayList<>();
+    private String database;
+    private FaultProxy proxy;
+    private Service service;
+
+    @BeforeAll
+    void start() throws Exception {
+        database = Service.createDatabase();
+        String[] pg = Service.PG.split(":");
+        proxy = FaultProxy.start(pg[0], Integer.parseInt(pg[1]));
+        service = Service.start(database, Map.of(
+                "QUARKUS_DATASOURCE_REACTIVE_URL", "postgresql://127.0.0.1:" + proxy.port() + "/" + database,
+                "QUARKUS_HTTP_PORT", String.valueOf(FaultProxy.freeLowPort()),
+                "QUARKUS_MANAGEMENT_PORT", String.valueOf(FaultProxy.freeLowPort())));
+        service.awaitReady();
+    }
+
+    @AfterEach
+    void heal() throws Exception {
+        proxy.mode(Mode.PASS);
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        figures.forEach(f -> System.out.println("DatabaseFaultsIT | " + f));
+        try {
+            if (service != null) {
+                service.log().lines().filter(l -> l.contains("database unavailable") || l.contains("ERROR")
+                        || l.contains("WARN")).limit(40).forEach(l -> System.out.println("service | " + l));
+                service.close();
+            }
+        } finally {
+            if (proxy != null) {
+                proxy.close();
+            }
+            Service.dropDatabase(database);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Mode.class, names = {"REFUSE", "RESET", "BLACKHOLE"})
+    void everyRequestThatNeedsTheDatabaseAnswers503QuicklyAndTheServiceRecovers(Mode fault) throws Exception {
+        String user = newUser();
+        Tokens first = login(user);
+        Tokens second = login(user);
+        assertEquals(200, me(first.access).statusCode());
+
+        proxy.mode(fault);
+        long faultStart = System.nanoTime();
+        Readiness readiness = Readiness.poll(this, faultStart);
+        try {
+            // Twice: at once (pooled connections meet the fault) and after the stall timeout (5 s).
+            for (int round = 1; round <= 2; round++) {
+                Timed refresh = timed(() -> refresh(first.refresh));
+                Timed login = timed(() -> loginResponse(user, PASSWORD));
+                Timed me = timed(() -> me(first.access));
+                Timed register = timed(() -> register(newName()));
+                figures.add(String.format("%s round %d (%d ms into the fault): refresh %d ms, login %d ms,"
+                        + " /users/me %d ms, registration %d ms", fault, round, millisSince(faultStart),
+                        refresh.millis, login.millis, me.millis, register.millis)
+                        + String.format(" (statuses %d, %d, %d, %d)", refresh.response.statusCode(),
+                        login.response.statusCode(), me.response.statusCode(), register.response.statusCode()));
+                for (Map.Entry<String, Timed> answer : Map.of("refresh", refresh, "login", login, "/users/me", me,
+                        "registration", register).entrySet()) {
+                    assertUnavailable(fault + " round " + round + ": " + answer.getKey(), answer.getValue());
+                }
+
+                Timed jwks = timed(() -> get(service.base, "/.well-known/jwks.json", null));
+                Timed metadata = timed(() -> get(service.base, "/.well-known/openid-configuration", null));
+                Timed live = timed(() -> get(service.management, "/q/health/live", null));
+                assertEquals(200, jwks.response.statusCode(), "JWKS during " + fault);
+                assertTrue(jwks.response.body().contains("\"keys\""), jwks.response.body());
+                assertEquals(200, metadata.response.statusCode(), "metadata during " + fault);
+                assertEquals(200, live.response.statusCode(), "liveness during " + fault + ": " + live.response.body());
+                assertTrue(jwks.millis < ANSWER_MS && metadata.millis < ANSWER_MS && live.millis < ANSWER_MS,
+                        "JWKS " + jwks.millis + " ms, metadata " + metadata.millis + " ms, liveness " + live.millis);
+                if (round == 1) {
+                    while (millisSince(faultStart) < 6000) {
+                        Thread.sleep(100);
+                    }
+                }
+            }
+            long downMs = readiness.awaitDown(READY_DOWN_MS);
+            figures.add(String.format("%s: readiness DOWN %d ms after the fault began; slowest readiness answer"
+                    + " during the fault %d ms", fault, downMs, readiness.slowest.get()));
+            assertTrue(downMs >= 0, "readiness not DOWN within " + READY_DOWN_MS + " ms of " + fault);
+            assertTrue(readiness.slowest.get() < ANSWER_MS + 500,
+                    "a readiness probe took " + readiness.slowest.get() + " ms");
+        } finally {
+            readiness.stop();
+        }
+
+        proxy.mode(Mode.PASS);
+        long back = System.nanoTime();
+        long readyMs = -1;
+        long refreshMs = -1;
+        long loginMs = -1;
+        Tokens renewed = null;
+        while (millisSince(back) < 15_000 && (readyMs < 0 || refreshMs < 0 || loginMs < 0)) {
+            if (readyMs < 0 && get(service.management, "/q/health/ready", null).statusCode() == 200) {
+                readyMs = millisSince(back);
+            }
+            if (refreshMs < 0) {
+                HttpResponse<String> answer = refresh(second.refresh);
+                if (answer.statusCode() == 200) {
+                    refreshMs = millisSince(back);
+                    renewed = Tokens.of(answer.body());
+                } else {
+                    assertEquals(503, answer.statusCode(), "a refresh after " + fault + ": " + answer.body());
+                }
+            }
+            if (loginMs < 0) {
+                HttpResponse<String> answer = loginResponse(user, PASSWORD);
+                if (answer.statusCode() == 200) {
+                    loginMs = millisSince(back);
+                } else {
+                    assertEquals(503, answer.statusCode(), "a login after " + fault + ": " + answer.body());
+                }
+            }
+            Thread.sleep(50);
+        }
+        figures.add(String.format("%s: after the database came back: readiness UP in %d ms, first refresh 200 in"
+                + " %d ms, first login 200 in %d ms", fault, readyMs, refreshMs, loginMs));
+        assertTrue(readyMs >= 0 && readyMs < RECOVERY_MS, "readiness UP after " + readyMs + " ms");
+        assertTrue(refreshMs >= 0 && refreshMs < RECOVERY_MS, "refresh 200 after " + refreshMs + " ms");
+        assertTrue(loginMs >= 0 && loginMs < RECOVERY_MS, "login 200 after " + loginMs + " ms");
+        assertEquals(200, me(renewed.access).statusCode());
+
+        // A 503 never spent a token: the refresh token that got 503 twice still works.
+        HttpResponse<String> again = refresh(first.refresh);
+        figures.add(String.format("%s: the refresh token that got 503 during the fault, presented again: %d",
+                fault, again.statusCode()));
+        assertEquals(200, again.statusCode(), "a refresh that answered 503 spent its token: " + again.body());
+    }
+
+    /**
+     * Connections cut again and again while refreshes and profile reads run: every answer is 200 or
+     * 503 (never 500), within 2 s, and a refresh that answered 503 has not spent its token (the
+     * client's retry with the same token succeeds).
+     */
+    @Test
+    void aConnectionCutMidTransactionNeverAnswers500() throws Exception {
+        int workers = 4;
+        String user = newUser();
+        List<Tokens> sessions = new ArrayList<>();
+        for (int i = 0; i < workers; i++) {
+            sessions.add(login(user));
+        }
+        Map<String, AtomicLong> outcomes = new ConcurrentHashMap<>();
+        ConcurrentLinkedQueue<String> problems = new ConcurrentLinkedQueue<>();
+        AtomicLong slowest = new AtomicLong();
+        AtomicLong cuts = new AtomicLong();
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(8);
+        ExecutorService pool = Executors.newFixedThreadPool(workers);
+        try {
+            List<Future<?>> running = new ArrayList<>();
+            for (Tokens session : sessions) {
+                running.add(pool.submit(() -> {
+                    Tokens current = session;
+                    boolean retrying = false;
+                    while (System.nanoTime() < end) {
+                        Tokens now = current;
+                        Timed refresh = timed(() -> refresh(now.refresh));
+                        Timed me = timed(() -> me(now.access));
+                        slowest.accumulateAndGet(Math.max(refresh.millis, me.millis), Math::max);
+                        int status = refresh.response.statusCode();
+                        String kind = "refresh " + status + (retrying ? " (retry after a 503)" : "");
+                        outcomes.computeIfAbsent(kind, k -> new AtomicLong()).incrementAndGet();
+                        outcomes.computeIfAbsent("/users/me " + me.response.statusCode(), k -> new AtomicLong())
+                                .incrementAndGet();
+                        if (status == 200) {
+                            current = Tokens.of(refresh.response.body());
+                            retrying = false;
+                        } else if (status == 503) {
+                            assertUnavailable("refresh under cuts", refresh);
+                            retrying = true;
+                        } else {
+                            problems.add("refresh answered " + status + (retrying ? " to the retry after a 503" : "")
+                                    + ": " + refresh.response.body());
+                            current = null;
+                            while (current == null && System.nanoTime() < end) {
+                                HttpResponse<String> again = loginResponse(user, PASSWORD);
+                                current = again.statusCode() == 200 ? Tokens.of(again.body()) : null;
+                            }
+                            if (current == null) {
+                                break;
+                            }
+                            retrying = false;
+                        }
+                        if (me.response.statusCode() != 200 && me.response.statusCode() != 503) {
+                            problems.add("/users/me answered " + me.response.statusCode() + ": " + me.response.body());
+                        }
+                    }
+                    return null;
+                }));
+            }
+            while (System.nanoTime() < end) {
+                Thread.sleep(120);
+                proxy.cut();
+                cuts.incrementAndGet();
+            }
+            for (Future<?> worker : running) {
+                worker.get(30, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        figures.add(String.format("cuts mid-transaction: %d cuts in 8 s, %d workers; outcomes %s; slowest answer %d ms",
+                cuts.get(), workers, new java.util.TreeMap<>(outcomes), slowest.get()));
+        problems.stream().limit(10).forEach(p -> figures.add("cuts mid-transaction: " + p));
+        assertTrue(problems.isEmpty(), problems.size() + " answers were neither 200 nor 503: " + problems.peek());
+        assertTrue(slowest.get() < ANSWER_MS, "an answer took " + slowest.get() + " ms");
+        assertTrue(outcomes.keySet().stream().anyMatch(k -> k.startsWith("refresh 503")), "no cut hit a refresh");
+    }
+
+    // ---- helpers ----
+
+    private static void assertUnavailable(String what, Timed answer) {
+        HttpResponse<String> response = answer.response;
+        assertEquals(503, response.statusCode(), what + " answered " + response.statusCode() + ": " + response.body());
+        assertTrue(response.body().contains("\"temporarily_unavailable\""), what + ": " + response.body());
+        Optional<String> retryAfter = response.headers().firstValue("Retry-After");
+        assertTrue(retryAfter.isPresent(), what + ": no Retry-After");
+        assertTrue(answer.millis < ANSWER_MS, what + " took " + answer.millis + " ms");
+    }
+
+    private String newName() {
+        return "fault-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    private String newUser() throws Exception {
+        String name = newName();
+        HttpResponse<String> created = register(name);
+        assertEquals(201, created.statusCode(), created.body());
+        return name;
+    }
+
+    private HttpResponse<String> register(String name) throws Exception {
+        return post("/users", "application/json",
+                "{\"username\":\"" + name + "\",\"password\":\"" + PASSWORD + "\"}", null);
+    }
+
+    private Tokens login(String user) throws Exception {
+        HttpResponse<String> answer = loginResponse(user, PASSWORD);
+        assertEquals(200, answer.statusCode(), answer.body());
+        return Tokens.of(answer.body());
+    }
+
+    private HttpResponse<String> loginResponse(String user, String password) throws Exception {
+        return post("/oauth2/token", FORM, "grant_type=password&username=" + user + "&password=" + password, null);
+    }
+
+    private HttpResponse<String> refresh(String token) throws Exception {
+        return post("/oauth2/token", FORM, "grant_type=refresh_token&refresh_token=" + token, null);
+    }
+
+    private HttpResponse<String> me(String access) throws Exception {
+        return get(service.base, "/users/me", access);
+    }
+
+    private HttpResponse<String> get(URI base, String path, String bearer) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(15));
+        if (bearer != null) {
+            request.header("Authorization", "Bearer " + bearer);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> post(String path, String type, String body, String bearer) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(service.base.resolve(path))
+                .timeout(Duration.ofSeconds(15))
+                .header("Content-Type", type)
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (bearer != null) {
+            request.header("Authorization", "Bearer " + bearer);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static long millisSince(long nanos) {
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - nanos);
+    }
+
+    interface Call {
+        HttpResponse<String> send() throws Exception;
+    }
+
+    record Timed(HttpResponse<String> response, long millis) {}
+
+    private static Timed timed(Call call) throws Exception {
+        long start = System.nanoTime();
+        HttpResponse<String> response = call.send();
+        return new Timed(response, millisSince(start));
+    }
+
+    record Tokens(String access, String refresh) {
+        static Tokens of(String body) {
+            return new Tokens(Jose.field(body, "access_token"), Jose.field(body, "refresh_token"));
+        }
+    }
+
+    /** Probes readiness every 100 ms from the start of a fault: when it first said DOWN, its slowest answer. */
+    private static final class Readiness {
+        final AtomicLong downAfter = new AtomicLong(-1);
+        final AtomicLong slowest = new AtomicLong();
+        final ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
+        private volatile boolean stopped;
+        private Thread thread;
+
+        static Readiness poll(DatabaseFaultsIT test, long faultStart) {
+            Readiness readiness = new Readiness();
+            readiness.thread = new Thread(() -> {
+                while (!readiness.stopped) {
+                    long start = System.nanoTime();
+                    try {
+                        HttpResponse<String> answer = test.get(test.service.management, "/q/health/ready", null);
+                        readiness.slowest.accumulateAndGet(millisSince(start), Math::max);
+                        if (answer.statusCode() == 503 && answer.body().contains("\"DOWN\"")) {
+                            readiness.downAfter.compareAndSet(-1, millisSince(faultStart));
+                        }
+                        Thread.sleep(100);
+                    } catch (InterruptedException e) {
+                        return;
+                    } catch (Exception e) {
+                        readiness.slowest.accumulateAndGet(millisSince(start), Math::max);
+                        readiness.failures.add(e.toString());
+                    }
+                }
+            }, "readiness-probe");
+            readiness.thread.setDaemon(true);
+            readiness.thread.start();
+            return readiness;
+        }
+
+        long awaitDown(long withinMs) throws InterruptedException {
+            long start = System.nanoTime();
+            while (downAfter.get() < 0 && millisSince(start) < withinMs) {
+                Thread.sleep(50);
+            }
+            assertTrue(failures.isEmpty(), "readiness did not answer: " + failures.stream().limit(3)
+                    .collect(Collectors.joining("; ")));
+            return downAfter.get();
+        }
+
+        void stop() throws InterruptedException {
+            stopped = true;
+            thread.join(20_000);
+        }
+    }
+}
