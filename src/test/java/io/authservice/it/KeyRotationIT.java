@@ -102,10 +102,11 @@ class KeyRotationIT {
         assertEquals(nextKid, Jose.kid(refresh(b, onB).access));
 
         // The retired key still verifies the tokens it signed, then leaves the JWKS of both replicas.
-        String keys = a.get("/admin/keys", login(a, Service.ADMIN, Service.ADMIN_PASSWORD).access).body();
-        assertTrue(keys.contains("\"retired\""), keys);
         long expiry = Jose.verifyExpiry(lastOld);
+        String keys = a.get("/admin/keys", login(a, Service.ADMIN, Service.ADMIN_PASSWORD).access).body();
+        // On a slow machine the last old token may have expired already (then the key may be gone).
         if (System.currentTimeMillis() < expiry - 500) {
+            assertTrue(keys.contains("\"retired\""), keys);
             Jose.verify(lastOld, jwks(a), "RS256");
             assertEquals(200, b.get("/users/me", lastOld).statusCode(), "a valid token of the retired key");
         }
