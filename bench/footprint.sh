@@ -16,15 +16,8 @@ shared=${SHARED:-../shared/bench}
 java=${JAVA_HOME:+$JAVA_HOME/bin/}java
 CONNS=${CONNS:-16} SECS=${SECONDS_EACH:-60} POOL=${POOL:-400}
 PASSWORD=correct-horse-battery
-db=auth_footprint_$$
-work=$(mktemp -d)
 [[ -f target/quarkus-app/quarkus-run.jar ]] || ./mvnw -q -B package -DskipTests
-psql -h 127.0.0.1 -U postgres -qc "create database $db"
-pid=
-stop() { if [[ -n $pid ]]; then kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null || true; pid=; fi; }
-cleanup() { stop; psql -h 127.0.0.1 -U postgres -qc "drop database if exists $db with (force)" || true; rm -rf "$work"; }
-trap cleanup EXIT
-kek=$(openssl rand -base64 32)
+. bench/scratch.sh footprint
 
 start() { # "ENV=V ... -jvm -options"
   local envs=() opts=() w

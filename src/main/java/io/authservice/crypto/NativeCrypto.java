@@ -3,6 +3,8 @@ package io.authservice.crypto;
 import io.authservice.config.AuthConfig;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
@@ -11,6 +13,8 @@ import java.nio.charset.StandardCharsets;
 import java.security.Provider;
 import java.security.Security;
 import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.jboss.logging.Logger;
 
 /**
@@ -34,8 +38,12 @@ public class NativeCrypto {
     static final String ACCP = "com.amazon.corretto.crypto.provider.AmazonCorrettoCryptoProvider";
     static final String LIBARGON2 = "io.authservice.crypto.LibArgon2";
 
+    /** Loading both libraries, begun as soon as the container is up so it overlaps the migrations. */
+    private static volatile CompletableFuture<Object[]> early;
+
     private final String provider;
     private final Argon2Engine argon2;
+    private final long loadMillis;
 
     @Inject
     NativeCrypto(AuthConfig config) {
@@ -44,18 +52,57 @@ public class NativeCrypto {
 
     NativeCrypto(boolean wanted) {
         if (!wanted || inNativeImage()) {
+            CompletableFuture<Object[]> loading = early;
+            if (loading != null) { // preloaded before the runtime configuration said no
+                loading.join();
+                Security.removeProvider("AmazonCorrettoCryptoProvider");
+            }
             String why = wanted ? " (native executable)" : " (auth.crypto.native-libraries=false)";
             this.provider = "the JDK's" + why;
             this.argon2 = new BouncyCastleArgon2(why);
+            this.loadMillis = 0;
             return;
         }
-        this.provider = installProvider(ACCP);
-        this.argon2 = argon2(true);
+        long begin = System.nanoTime();
+        CompletableFuture<Object[]> loading = early;
+        Object[] loaded = loading != null ? loading.join() : load();
+        this.provider = (String) loaded[0];
+        this.argon2 = (Argon2Engine) loaded[1];
+        this.loadMillis = loading != null ? (Long) loaded[2] : (System.nanoTime() - begin) / 1_000_000;
+    }
+
+    private static Object[] load() {
+        long begin = System.nanoTime();
+        String provider = installProvider(ACCP);
+        Argon2Engine argon2 = argon2(true);
+        return new Object[] {provider, argon2, (System.nanoTime() - begin) / 1_000_000};
+    }
+
+    /**
+     * Loading the native libraries and AWS-LC's self-tests take most of a second of CPU: begin them on
+     * another thread as soon as the container exists (static init, before the migrations run); the
+     * constructor waits for them. Only the configuration available that early is consulted; the
+     * constructor undoes the provider if the runtime configuration turns the libraries off.
+     */
+    static void preload(@Observes @Initialized(ApplicationScoped.class) Object event) {
+        try {
+            if (early != null || inNativeImage() || !ConfigProvider.getConfig()
+                    .getOptionalValue("auth.crypto.native-libraries", Boolean.class).orElse(true)) {
+                return;
+            }
+        } catch (RuntimeException e) {
+            return; // the constructor decides and loads
+        }
+        early = CompletableFuture.supplyAsync(NativeCrypto::load, runnable -> {
+            Thread thread = new Thread(runnable, "native-crypto-load");
+            thread.setDaemon(true);
+            thread.start();
+        });
     }
 
     /** Before every other start observer (the key ring decodes its keys with the first provider). */
     void onStart(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) StartupEvent event) {
-        LOG.infof("crypto: JCA provider first: %s; Argon2id: %s", provider, argon2.name());
+        LOG.infof("crypto: JCA provider first: %s; Argon2id: %s (loaded in %d ms)", provider, argon2.name(), loadMillis);
     }
 
     /** The first JCA provider chosen at start, for the log. */
