@@ -1,34 +1,98 @@
 #!/usr/bin/env bash
-# The service beside Keycloak, the same wrk scenarios in one run (../shared/bench/compare.sh):
-# JWKS, refresh-token rotation and the password grant. The service runs its packaged build in the
-# prod profile on a fresh database, with Keycloak's password-hash cost (Argon2id m=7168 KiB, t=5,
-# p=1) so the password-grant figures compare like with like.
-#   bench/compare-keycloak.sh                env: JAVA_HOME (the service's JDK), and compare.sh's own
-#                                            (CONNS, SECONDS_EACH, ROUNDS, SCENARIOS, POOL)
+# The service beside Keycloak, the same wrk scenarios in one run (../shared/bench/compare.sh), and a
+# Markdown table of the ratios (target/bench-compare.md):
+#   1. RS256 on both sides: JWKS, refresh-token rotation, password grant;
+#   2. ES256 on both sides (the service's AUTH_KEYS_ALGORITHM=ES256 on a fresh database, Keycloak's
+#      realm defaultSignatureAlgorithm=ES256, set back to RS256 afterwards): refresh-token rotation.
+# The service runs its packaged build in the prod profile with Keycloak's password-hash cost (Argon2id
+# m=7168 KiB, t=5, p=1) so the password-grant figures compare like with like, and with the JVM options
+# of the container image (SERVICE_JAVA_OPTS, default below: the ones of src/main/docker/Dockerfile.jvm).
+# Before each part, a short discarded pass warms both JVMs up. client_credentials and introspection
+# are not measured: the service has no machine clients yet.
+#   bench/compare-keycloak.sh       env: JAVA_HOME (the service's JDK), SERVICE_JAVA_OPTS, and compare.sh's
+#                                   own (CONNS, SECONDS_EACH, ROUNDS, POOL)
 # Needs wrk and the local PostgreSQL; uses 127.0.0.1 only and stops everything it started.
 set -euo pipefail
 command -v wrk >/dev/null || { echo "compare-keycloak: wrk is missing (apt-get install wrk)" >&2; exit 2; }
 cd "$(dirname "$0")/.."
 shared=${SHARED:-../shared/bench}
 java=${JAVA_HOME:+$JAVA_HOME/bin/}java
-db=auth_bench_$$
+SERVICE_JAVA_OPTS=${SERVICE_JAVA_OPTS--XX:+UseSerialGC -Xmx128m -Xss512k -XX:ReservedCodeCacheSize=64m}
+export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX-2}
+kek=$(openssl rand -base64 32)
+out=target/bench-compare.md
 [[ -f target/quarkus-app/quarkus-run.jar ]] || ./mvnw -q -B package -DskipTests
-psql -h 127.0.0.1 -U postgres -qc "create database $db"
+pid= db=
+stop_service() {
+  if [[ -n $pid ]]; then kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null || true; pid=; fi
+  if [[ -n $db ]]; then psql -h 127.0.0.1 -U postgres -qc "drop database if exists $db with (force)" || true; db=; fi
+}
+kc_algorithm() { # sets the bench realm's default signature algorithm
+  local tok
+  tok=$(curl -sf -d grant_type=password -d client_id=admin-cli -d username=admin -d password=admin \
+    http://127.0.0.1:8180/realms/master/protocol/openid-connect/token | sed -n 's/.*"access_token":"\([^"]*\)".*/\1/p')
+  curl -sf -o /dev/null -X PUT -H "Authorization: Bearer $tok" -H 'Content-Type: application/json' \
+    -d "{\"defaultSignatureAlgorithm\":\"$1\"}" http://127.0.0.1:8180/admin/realms/bench
+}
 cleanup() {
-  if [[ -n ${pid:-} ]]; then kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null || true; fi
+  stop_service
+  kc_algorithm RS256 2>/dev/null || true
   "$shared/peer-keycloak.sh" stop || true
-  psql -h 127.0.0.1 -U postgres -qc "drop database if exists $db with (force)" || true
 }
 trap cleanup EXIT
 
+start_service() { # algorithm
+  db=auth_bench_$$_${1,,}
+  psql -h 127.0.0.1 -U postgres -qc "create database $db"
+  # shellcheck disable=SC2086 # the options are words
+  QUARKUS_DATASOURCE_REACTIVE_URL=postgresql://127.0.0.1:5432/$db \
+  QUARKUS_DATASOURCE_JDBC_URL=jdbc:postgresql://127.0.0.1:5432/$db QUARKUS_DATASOURCE_USERNAME=postgres \
+  AUTH_ISSUER=http://127.0.0.1:8080 AUTH_KEYS_ENCRYPTION_KEY="$kek" AUTH_KEYS_ALGORITHM=$1 \
+  AUTH_PASSWORDS_ARGON2_MEMORY_KIB=7168 AUTH_PASSWORDS_ARGON2_ITERATIONS=5 AUTH_PASSWORDS_ARGON2_PARALLELISM=1 \
+  QUARKUS_LOG_CATEGORY__AUDIT__LEVEL=WARN \
+    "$java" $SERVICE_JAVA_OPTS -jar target/quarkus-app/quarkus-run.jar >"target/bench-service-$1.log" 2>&1 &
+  pid=$!
+  for _ in $(seq 1 240); do curl -sf http://127.0.0.1:9000/q/health/ready >/dev/null && break; sleep 0.25; done
+  curl -sf -o /dev/null http://127.0.0.1:9000/q/health/ready \
+    || { echo "compare-keycloak: the service did not start: target/bench-service-$1.log" >&2; exit 1; }
+  crypto=$(grep -o 'crypto: [^"]*' "target/bench-service-$1.log" | head -1)
+}
+
 "$shared/peer-keycloak.sh" start
-QUARKUS_DATASOURCE_REACTIVE_URL=postgresql://127.0.0.1:5432/$db \
-QUARKUS_DATASOURCE_JDBC_URL=jdbc:postgresql://127.0.0.1:5432/$db QUARKUS_DATASOURCE_USERNAME=postgres \
-AUTH_ISSUER=http://127.0.0.1:8080 AUTH_KEYS_ENCRYPTION_KEY="$(openssl rand -base64 32)" \
-AUTH_PASSWORDS_ARGON2_MEMORY_KIB=7168 AUTH_PASSWORDS_ARGON2_ITERATIONS=5 AUTH_PASSWORDS_ARGON2_PARALLELISM=1 \
-QUARKUS_LOG_CATEGORY__AUDIT__LEVEL=WARN \
-  "$java" -jar target/quarkus-app/quarkus-run.jar >"target/bench-service.log" 2>&1 &
-pid=$!
-for _ in $(seq 1 120); do curl -sf http://127.0.0.1:9000/q/health/ready >/dev/null && break; sleep 0.5; done
-"$java" -version 2>&1 | head -1
-A_PID=$pid B_PID=$(cat "${KC_HOME:-/tmp/keycloak-peer}/pid") "$shared/compare.sh" http://127.0.0.1:8080
+kc_pid() { ss -ltnpH 'sport = :9100' | sed -n 's/.*pid=\([0-9]*\).*/\1/p' | head -1; }
+
+kc_algorithm RS256
+warm() { # a short discarded pass over the scenarios, so that both JVMs are compiled before measuring
+  SECONDS_EACH=8 ROUNDS=1 POOL=200 SCENARIOS="$1" "$shared/compare.sh" http://127.0.0.1:8080 >/dev/null
+}
+start_service RS256
+warm "jwks refresh password"
+rs=$(A_PID=$pid B_PID=$(kc_pid) SCENARIOS="jwks refresh password" "$shared/compare.sh" http://127.0.0.1:8080 | tee -a /dev/stderr)
+stop_service
+
+kc_algorithm ES256
+start_service ES256
+warm refresh
+es=$(A_PID=$pid B_PID=$(kc_pid) SCENARIOS="refresh" "$shared/compare.sh" http://127.0.0.1:8080 | tee -a /dev/stderr)
+stop_service
+kc_algorithm RS256
+
+{
+  echo "| scenario | algorithm | round | service req/s | Keycloak req/s | service / Keycloak | service p99 | Keycloak p99 | non-2xx (service / Keycloak) |"
+  echo "|---|---|---|---|---|---|---|---|---|"
+  for part in "RS256:$rs" "ES256:$es"; do
+    alg=${part%%:*}
+    awk -v alg="$alg" '$1 ~ /^(jwks|refresh|password)$/ {
+        name = ($1 == "jwks") ? "JWKS" : ($1 == "refresh") ? "refresh (rotation)" : "password grant"
+        printf "| %s | %s | %s | %s | %s | **%s** | %s | %s | %s / %s |\n", name, (name == "JWKS" ? "-" : alg), $2, $3, $4, $5, $6, $7, $8, $9
+      }' <<<"${part#*:}"
+  done
+  echo
+  sed -n 's/^A resident memory: \(.*\)/Resident memory after the RS256 runs: service \1/p' <<<"$rs"
+  sed -n 's/^B resident memory: \(.*\)/Keycloak \1/p' <<<"$rs"
+  echo
+  echo "Service: $("$java" -version 2>&1 | head -1), options \`${SERVICE_JAVA_OPTS:-(default ergonomics)}\`,"
+  echo "MALLOC_ARENA_MAX=$MALLOC_ARENA_MAX; $crypto. Keycloak ${KC_VERSION:-26.4.5} (peer-keycloak.sh, -Xms512m -Xmx1g)."
+  echo "Machine: $(nproc) vCPUs ($(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1)), $(($(sed -n 's/^MemTotal: *\([0-9]*\).*/\1/p' /proc/meminfo) / 1024 / 1024)) GiB,"
+  echo "wrk on the same machine, ${CONNS:-16} connections, ${SECONDS_EACH:-20} s per figure, $(date -u +%F)."
+} | tee "$out"

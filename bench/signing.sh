@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Access-token signatures and verifications per second per algorithm, one thread, on one or more
-# JDKs, through the service's own libraries (smallrye-jwt-build, jose4j).
+# JDKs, through the service's own libraries (smallrye-jwt-build, jose4j), with the JDK's providers and
+# then with AWS-LC (Amazon Corretto Crypto Provider) registered first, as the service does at start.
 #   bench/signing.sh [SECONDS] [JAVA_HOME ...]    default: 3 s, the default java and Temurin 25 if present
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,6 +14,7 @@ fi
 ./mvnw -q -B test-compile dependency:build-classpath -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test
 cp="target/test-classes:target/classes:$(cat target/bench.classpath)"
 for home in "${homes[@]}"; do
-  "$home/bin/java" -cp "$cp" io.authservice.bench.SigningBenchmark "$seconds"
+  "$home/bin/java" -Djava.util.logging.manager=org.jboss.logmanager.LogManager -cp "$cp" \
+    io.authservice.bench.SigningBenchmark "$seconds"
   echo
 done

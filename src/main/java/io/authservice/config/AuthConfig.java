@@ -37,6 +37,18 @@ public interface AuthConfig {
 
     Database database();
 
+    Crypto crypto();
+
+    interface Crypto {
+        /**
+         * Whether AWS-LC (the Amazon Corretto Crypto Provider, first JCA provider) and libargon2 are
+         * used where they load; {@code false} keeps the JDK's providers and Bouncy Castle's Argon2id,
+         * as the native executable always does. Hashes and signatures are the same either way.
+         */
+        @WithDefault("true")
+        boolean nativeLibraries();
+    }
+
     interface Registration {
         @WithDefault("true")
         boolean enabled();

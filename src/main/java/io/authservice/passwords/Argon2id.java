@@ -1,15 +1,16 @@
 package io.authservice.passwords;
 
+import io.authservice.crypto.Argon2Engine;
+import io.authservice.crypto.BouncyCastleArgon2;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
-import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
-import org.bouncycastle.crypto.params.Argon2Parameters;
 
 /**
- * Argon2id (RFC 9106, Bouncy Castle) in the PHC string format
- * {@code $argon2id$v=19$m=19456,t=2,p=1$salt$hash}, so every stored hash carries its parameters.
+ * Argon2id (RFC 9106) in the PHC string format {@code $argon2id$v=19$m=19456,t=2,p=1$salt$hash}, so
+ * every stored hash carries its parameters. The hash itself comes from an {@link Argon2Engine}
+ * (libargon2 or Bouncy Castle, chosen at start); both give the same bytes.
  */
 final class Argon2id {
 
@@ -19,16 +20,22 @@ final class Argon2id {
     private static final int MAX_MEMORY_KIB = 1 << 20;
     private static final Base64.Encoder B64 = Base64.getEncoder().withoutPadding();
 
+    private final Argon2Engine engine;
     private final int memoryKib;
     private final int iterations;
     private final int parallelism;
     private final SecureRandom random = new SecureRandom();
 
     Argon2id(int memoryKib, int iterations, int parallelism) {
+        this(new BouncyCastleArgon2(), memoryKib, iterations, parallelism);
+    }
+
+    Argon2id(Argon2Engine engine, int memoryKib, int iterations, int parallelism) {
         if (memoryKib < 8 * parallelism || memoryKib > MAX_MEMORY_KIB || iterations < 1 || parallelism < 1) {
             throw new IllegalArgumentException("invalid Argon2id parameters m=" + memoryKib
                     + " t=" + iterations + " p=" + parallelism);
         }
+        this.engine = engine;
         this.memoryKib = memoryKib;
         this.iterations = iterations;
         this.parallelism = parallelism;
@@ -54,18 +61,9 @@ final class Argon2id {
                 || stored.parallelism != parallelism || stored.hash.length != HASH_BYTES;
     }
 
-    private static byte[] derive(String password, Encoded params) {
-        Argon2BytesGenerator generator = new Argon2BytesGenerator();
-        generator.init(new Argon2Parameters.Builder(Argon2Parameters.ARGON2_id)
-                .withVersion(Argon2Parameters.ARGON2_VERSION_13)
-                .withMemoryAsKB(params.memoryKib)
-                .withIterations(params.iterations)
-                .withParallelism(params.parallelism)
-                .withSalt(params.salt)
-                .build());
-        byte[] out = new byte[params.hash.length];
-        generator.generateBytes(password.getBytes(StandardCharsets.UTF_8), out);
-        return out;
+    private byte[] derive(String password, Encoded params) {
+        return engine.derive(password.getBytes(StandardCharsets.UTF_8), params.salt, params.memoryKib,
+                params.iterations, params.parallelism, params.hash.length);
     }
 
     private record Encoded(int memoryKib, int iterations, int parallelism, byte[] salt, byte[] hash) {

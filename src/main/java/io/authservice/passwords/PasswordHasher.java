@@ -1,6 +1,7 @@
 package io.authservice.passwords;
 
 import io.authservice.config.AuthConfig;
+import io.authservice.crypto.NativeCrypto;
 import io.authservice.web.BoundedWorker;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -27,11 +28,11 @@ public class PasswordHasher {
 
     private final Timer timer;
 
-    PasswordHasher(AuthConfig config, MeterRegistry metrics) {
+    PasswordHasher(AuthConfig config, MeterRegistry metrics, NativeCrypto crypto) {
         this.timer = Timer.builder("auth.password.hash").description("Argon2id/bcrypt hashing and verification")
                 .register(metrics);
         AuthConfig.Passwords p = config.passwords();
-        this.argon2 = new Argon2id(p.argon2MemoryKib(), p.argon2Iterations(), p.argon2Parallelism());
+        this.argon2 = new Argon2id(crypto.argon2(), p.argon2MemoryKib(), p.argon2Iterations(), p.argon2Parallelism());
         this.worker = new BoundedWorker("password-hashing", p.hashingThreads(), p.hashingQueue());
         this.decoy = argon2.hash(UUID.randomUUID().toString());
     }

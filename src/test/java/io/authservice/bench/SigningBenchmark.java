@@ -1,5 +1,6 @@
 package io.authservice.bench;
 
+import io.authservice.crypto.NativeCrypto;
 import io.smallrye.jwt.algorithm.SignatureAlgorithm;
 import io.smallrye.jwt.build.Jwt;
 import java.security.KeyPair;
@@ -14,8 +15,9 @@ import org.jose4j.jwt.consumer.JwtConsumerBuilder;
 
 /**
  * Access-token signatures and verifications per second, one thread, for each algorithm, through the
- * same libraries as the service (smallrye-jwt-build to sign, jose4j to verify). Run by
- * bench/signing.sh; argument: seconds per measurement (default 3).
+ * same libraries as the service (smallrye-jwt-build to sign, jose4j to verify), first with the JDK's
+ * providers, then with the Amazon Corretto Crypto Provider (AWS-LC) registered first as the service
+ * does at start. Run by bench/signing.sh; argument: seconds per measurement (default 3).
  */
 public final class SigningBenchmark {
 
@@ -23,7 +25,17 @@ public final class SigningBenchmark {
         double seconds = args.length > 0 ? Double.parseDouble(args[0]) : 3;
         System.out.printf("java %s, %d cores, one thread, %.0f s per figure%n", Runtime.version(),
                 Runtime.getRuntime().availableProcessors(), seconds);
-        System.out.printf("%-6s %12s %12s%n", "alg", "signs/s", "verifies/s");
+        System.out.printf("%-8s %-6s %12s %12s%n", "provider", "alg", "signs/s", "verifies/s");
+        measure("JDK", seconds);
+        String accp = NativeCrypto.installProvider();
+        if (accp.startsWith("the JDK's")) {
+            System.out.println(accp);
+        } else {
+            measure("AWS-LC", seconds);
+        }
+    }
+
+    private static void measure(String provider, double seconds) throws Exception {
         for (String alg : new String[] {"RS256", "PS256", "ES256", "EdDSA"}) {
             KeyPair pair = pair(alg);
             String token = sign(alg, pair);
@@ -36,7 +48,7 @@ public final class SigningBenchmark {
             double signs = rate(() -> sign(alg, pair), seconds);
             rate(() -> consumer.process(token), seconds / 3);
             double verifies = rate(() -> consumer.process(token), seconds);
-            System.out.printf("%-6s %12.0f %12.0f%n", alg, signs, verifies);
+            System.out.printf("%-8s %-6s %12.0f %12.0f%n", provider, alg, signs, verifies);
         }
     }
 

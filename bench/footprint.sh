@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Resident memory and refresh throughput of the packaged service under several JVM settings, side by
+# side in one run: for each setting, start the service (prod profile, one database for the whole run),
+# mint POOL refresh tokens, run the refresh scenario (../shared/bench/refresh.lua, wrk, CONNS
+# connections) for SECONDS_EACH seconds, then print req/s, p99, resident memory (RSS) after the load,
+# and start-to-ready.
+#   bench/footprint.sh 'NAME=JVM OPTIONS' ...     e.g. 'default=' 'serial128=-XX:+UseSerialGC -Xmx128m'
+# A setting may start with ENV=VALUE words before the JVM options, e.g.
+#   'serial=MALLOC_ARENA_MAX=2 -XX:+UseSerialGC -Xmx96m'
+# env: JAVA_HOME, CONNS (16), SECONDS_EACH (60), POOL (400). Needs wrk and the local PostgreSQL; uses
+# 127.0.0.1 only and stops everything it started.
+set -euo pipefail
+command -v wrk >/dev/null || { echo "footprint: wrk is missing (apt-get install wrk)" >&2; exit 2; }
+cd "$(dirname "$0")/.."
+shared=${SHARED:-../shared/bench}
+java=${JAVA_HOME:+$JAVA_HOME/bin/}java
+CONNS=${CONNS:-16} SECS=${SECONDS_EACH:-60} POOL=${POOL:-400}
+PASSWORD=correct-horse-battery
+[[ -f target/quarkus-app/quarkus-run.jar ]] || ./mvnw -q -B package -DskipTests
+. bench/scratch.sh footprint
+
+start() { # "ENV=V ... -jvm -options"
+  local envs=() opts=() w
+  for w in $1; do if [[ $w == [A-Z_]*=* ]]; then envs+=("$w"); else opts+=("$w"); fi; done
+  local t0; t0=$(date +%s%N)
+  env "${envs[@]}" QUARKUS_DATASOURCE_REACTIVE_URL=postgresql://127.0.0.1:5432/$db \
+    QUARKUS_DATASOURCE_JDBC_URL=jdbc:postgresql://127.0.0.1:5432/$db QUARKUS_DATASOURCE_USERNAME=postgres \
+    AUTH_ISSUER=http://127.0.0.1:8080 AUTH_KEYS_ENCRYPTION_KEY="$kek" QUARKUS_LOG_CATEGORY__AUDIT__LEVEL=WARN \
+    AUTH_PASSWORDS_ARGON2_MEMORY_KIB=7168 AUTH_PASSWORDS_ARGON2_ITERATIONS=5 AUTH_PASSWORDS_ARGON2_PARALLELISM=1 \
+    "$java" "${opts[@]}" -jar target/quarkus-app/quarkus-run.jar >"$work/service.log" 2>&1 &
+  pid=$!
+  for _ in $(seq 1 600); do curl -sf -o /dev/null http://127.0.0.1:9000/q/health/ready && break; sleep 0.05; done
+  ready_ms=$((($(date +%s%N) - t0) / 1000000))
+}
+
+printf '%-14s %10s %9s %9s %9s  %s\n' setting refresh/s p99 rss_MiB ready_ms options
+for setting in "$@"; do
+  name=${setting%%=*} opts=${setting#*=}
+  start "$opts"
+  for i in $(seq 0 49); do
+    curl -s -o /dev/null -H 'Content-Type: application/json' \
+      -d "{\"username\":\"bench$i\",\"password\":\"$PASSWORD\"}" http://127.0.0.1:8080/users
+  done
+  seq 0 $((POOL - 1)) | xargs -P 4 -I{} sh -c '{ curl -s -d grant_type=password -d client_id=web \
+      -d "username=bench$(({} % 50))" -d "password=$0" http://127.0.0.1:8080/oauth2/token; echo; } \
+      | sed -n "s/.*\"refresh_token\" *: *\"\([^\"]*\)\".*/\1/p"' "$PASSWORD" >"$work/rt"
+  out=$(TOKENS_FILE=$work/rt wrk -t1 -c"$CONNS" -d"${SECS}s" --latency -s "$shared/refresh.lua" \
+      http://127.0.0.1:8080/oauth2/token)
+  rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out"); p99=$(awk '$1=="99%" {print $2}' <<<"$out")
+  bad=$(awk '/Non-2xx/ {print $5}' <<<"$out")
+  rss=$(($(ps -o rss= -p "$pid") / 1024))
+  printf '%-14s %10s %9s %9s %9s  %s%s\n' "$name" "$rps" "$p99" "$rss" "$ready_ms" "${opts:-(default ergonomics)}" \
+    "${bad:+ [non-2xx: $bad]}"
+  grep -m1 'crypto:' "$work/service.log" | sed 's/.*crypto:/    crypto:/; s/".*//' || true
+  stop
+done
+"$java" -version 2>&1 | head -1
