@@ -23,6 +23,13 @@ public interface AuthConfig {
      */
     Optional<List<String>> trustedProxies();
 
+    /**
+     * How long this replica may trust that a token's administrator is still an enabled
+     * administrator before it reads the user again; changes made on this replica count at once.
+     */
+    @WithDefault("PT2S")
+    Duration adminRecheckInterval();
+
     Registration registration();
 
     BootstrapAdmin bootstrapAdmin();

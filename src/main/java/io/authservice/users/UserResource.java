@@ -18,7 +18,6 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
 import java.net.URI;
 import java.util.UUID;
-import org.eclipse.microprofile.jwt.JsonWebToken;
 
 /** {@code /users}: registration, and the caller's own profile and password. */
 @Path("/users")
@@ -62,6 +61,6 @@ public class UserResource {
     }
 
     private static UUID caller(SecurityContext security) {
-        return UUID.fromString(((JsonWebToken) security.getUserPrincipal()).getSubject());
+        return Callers.id(security);
     }
 }
