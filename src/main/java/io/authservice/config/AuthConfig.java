@@ -149,7 +149,10 @@ public interface AuthConfig {
     }
 
     interface Login {
-        /** Consecutive failures of one username before it is throttled. */
+        /**
+         * Consecutive failures of one username from one client address before that address is locked
+         * out; beyond it attempts on the username from unknown addresses are delayed.
+         */
         @WithDefault("5")
         int maxFailures();
 
@@ -159,6 +162,17 @@ public interface AuthConfig {
 
         @WithDefault("PT15M")
         Duration throttleMax();
+
+        /** The longest wait that failures of a username impose on each attempt from an unknown address. */
+        @WithDefault("PT2S")
+        Duration accountDelayMax();
+
+        /**
+         * Consecutive failures of one username (NIST SP 800-63B-4: at most 100) after which only
+         * addresses that logged in to it before may try, until a success or an administrator enables it.
+         */
+        @WithDefault("100")
+        int maxAccountFailures();
     }
 
     interface Database {

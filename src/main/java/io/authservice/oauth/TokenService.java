@@ -74,21 +74,20 @@ public class TokenService {
         }
         String scope = Scopes.requested(params.optional("scope"), config.tokens().scopes());
         String name = Usernames.normalize(username);
-        return throttle.check(name)
+        return throttle.reserve(name, source)
                 .onFailure(ApiError.class).invoke(() -> audit.login("throttled", null, clientId, source))
-                .chain(failures -> users.findByUsername(name)
+                .chain(attempt -> users.findByUsername(name)
                 .chain(user -> hasher.verify(password, user == null ? null : user.passwordHash)
                         .chain(outcome -> {
-                            if (outcome == Outcome.MISMATCH) {
-                                audit.login("failure", user == null ? null : user.id, clientId, source);
-                                return throttle.recordFailure(name)
+                            // A disabled account answers like a wrong password: the answer tells nothing
+                            // about whether the password was right, and the attempt stays counted.
+                            if (outcome == Outcome.MISMATCH || !user.enabled) {
+                                audit.login(outcome == Outcome.MISMATCH ? "failure" : "disabled",
+                                        user == null ? null : user.id, clientId, source);
+                                return throttle.failed(attempt)
                                         .chain(() -> Uni.createFrom().failure(ApiError.invalidGrant(BAD_CREDENTIALS)));
                             }
-                            if (!user.enabled) {
-                                audit.login("disabled", user.id, clientId, source);
-                                return Uni.createFrom().failure(ApiError.invalidGrant("the account is disabled"));
-                            }
-                            return throttle.reset(name, failures)
+                            return throttle.succeeded(attempt)
                                     .chain(() -> rehashIfOutdated(user, password, outcome))
                                     .chain(hash -> issue(subjectOf(user), hash, clientId, scope))
                                     .invoke(() -> audit.login("success", user.id, clientId, source));

@@ -1,6 +1,7 @@
 package io.authservice.users;
 
 import io.authservice.db.Database;
+import io.authservice.passwords.LoginThrottle;
 import io.authservice.web.ApiError;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlConnection;
@@ -27,8 +28,11 @@ public class UserAdministration {
     private final UserRepository users;
     private final UserService service;
     private final AdministratorCheck administrators;
+    private final LoginThrottle throttle;
 
-    UserAdministration(Database db, UserRepository users, UserService service, AdministratorCheck administrators) {
+    UserAdministration(Database db, UserRepository users, UserService service, AdministratorCheck administrators,
+            LoginThrottle throttle) {
+        this.throttle = throttle;
         this.db = db;
         this.users = users;
         this.service = service;
@@ -47,7 +51,9 @@ public class UserAdministration {
 
     public Uni<UserView> setEnabled(UUID caller, UUID id, boolean enabled) {
         return guarded(caller, id, enabled, conn -> users.setEnabled(conn, id, enabled)
-                .call(() -> enabled ? Uni.createFrom().voidItem() : service.endSessions(conn, id, "user_disabled", SOURCE)))
+                // Enabling vouches for the user: the account's consecutive failed logins are forgotten.
+                .call(user -> enabled ? throttle.clearAccount(conn, user.username)
+                        : service.endSessions(conn, id, "user_disabled", SOURCE)))
                 .map(UserView::of);
     }
 

@@ -74,20 +74,24 @@ public class UserService {
      * that was checked) and ends every session of the user. Hashing happens before, outside it.
      */
     public Uni<Void> changePassword(UUID id, PasswordChange change, String source) {
-        return find(id).chain(user -> throttle.check(user.username)
-                .chain(failures -> hasher.verify(change.currentPassword(), user.passwordHash)
+        return find(id).chain(user -> {
+            if (!user.enabled) {
+                return Uni.createFrom().failure(new ApiError(Status.FORBIDDEN, "account_disabled", "the account is disabled"));
+            }
+            return throttle.reserveCheck(user.username, source)
+                .chain(attempt -> hasher.verify(change.currentPassword(), user.passwordHash)
                         .chain(outcome -> outcome == PasswordHasher.Outcome.MISMATCH
-                                ? throttle.recordFailure(user.username).chain(() -> Uni.createFrom()
-                                        .failure(new ApiError(Status.BAD_REQUEST, "invalid_grant",
-                                                "the current password is not correct")))
-                                : throttle.reset(user.username, failures).chain(() -> hasher.hash(change.newPassword())))
+                                ? throttle.failed(attempt).chain(() -> Uni.createFrom().<String>failure(
+                                        new ApiError(Status.BAD_REQUEST, "invalid_grant", "the current password is not correct")))
+                                : throttle.checkSucceeded(attempt).chain(() -> hasher.hash(change.newPassword())))
                         .chain(hash -> db.inTransaction(conn -> users.replacePasswordHash(conn, id, user.passwordHash, hash)
                                 .chain(replaced -> replaced ? endSessions(conn, id, "password_changed", source)
                                         : Uni.createFrom().failure(new ApiError(Status.CONFLICT, "password_changed",
-                                                "the password was changed meanwhile; try again")))))
+                                                "the password was changed or the account disabled meanwhile; try again")))))
                         .onFailure(ApiError.class).invoke(() -> audit.passwordChange("failure", user.id, source))
                         .invoke(() -> audit.passwordChange("success", user.id, source))
-                        .replaceWithVoid()));
+                        .replaceWithVoid());
+        });
     }
 
     /**
