@@ -27,6 +27,7 @@ QUARKUS_DATASOURCE_JDBC_URL=jdbc:postgresql://127.0.0.1:5432/$db QUARKUS_DATASOU
 AUTH_ISSUER=http://127.0.0.1:8080 AUTH_KEYS_ENCRYPTION_KEY="$(openssl rand -base64 32)" \
 AUTH_PASSWORDS_ARGON2_MEMORY_KIB=7168 AUTH_PASSWORDS_ARGON2_ITERATIONS=5 AUTH_PASSWORDS_ARGON2_PARALLELISM=1 \
 QUARKUS_LOG_CATEGORY__AUDIT__LEVEL=WARN \
+AUTH_RATE_LIMIT_REQUESTS_PER_SECOND=0 AUTH_PASSWORDS_HASHING_PER_ADDRESS=1000 \
   "$java" -jar target/quarkus-app/quarkus-run.jar >"target/bench-service.log" 2>&1 &
 pid=$!
 for _ in $(seq 1 120); do curl -sf http://127.0.0.1:9000/q/health/ready >/dev/null && break; sleep 0.5; done

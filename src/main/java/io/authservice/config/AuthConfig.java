@@ -42,6 +42,8 @@ public interface AuthConfig {
 
     Login login();
 
+    RateLimit rateLimit();
+
     Database database();
 
     interface Registration {
@@ -146,6 +148,10 @@ public interface AuthConfig {
         /** Hash jobs that may wait for a thread; beyond that requests get 429. */
         @WithDefault("64")
         int hashingQueue();
+
+        /** Hash jobs one client address may have queued or running at once; beyond that it gets 429. */
+        @WithDefault("4")
+        int hashingPerAddress();
     }
 
     interface Login {
@@ -173,6 +179,17 @@ public interface AuthConfig {
          */
         @WithDefault("100")
         int maxAccountFailures();
+    }
+
+    /** Per client address, on {@code POST /oauth2/token} and {@code POST /users}. */
+    interface RateLimit {
+        /** Sustained requests per second per address; 0 turns the limit off. */
+        @WithDefault("20")
+        double requestsPerSecond();
+
+        /** Requests an idle address may send at once. */
+        @WithDefault("100")
+        int burst();
     }
 
     interface Database {

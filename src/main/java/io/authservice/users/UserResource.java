@@ -37,8 +37,8 @@ public class UserResource {
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    public Uni<Response> register(@Valid @NotNull NewUser request) {
-        return users.register(request).map(user -> Response
+    public Uni<Response> register(@Valid @NotNull NewUser request, @Context HttpServerRequest http) {
+        return users.register(request, clientAddress.of(http)).map(user -> Response
                 .created(URI.create(base + "/admin/users/" + user.id))
                 .entity(UserView.of(user))
                 .build());
