@@ -8,6 +8,7 @@ import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 
 /** The body of {@code POST /users}. */
+@PasswordPolicy
 public record NewUser(
         @NotBlank
         @Size(min = 3, max = Usernames.MAX_LENGTH)
@@ -15,7 +16,7 @@ public record NewUser(
         String username,
 
         @NotNull
-        @Size(min = Passwords.MIN_LENGTH, max = Passwords.MAX_LENGTH)
+        @Size(max = Passwords.MAX_LENGTH)
         @Pattern(regexp = ControlCharacters.NONE, message = ControlCharacters.MESSAGE)
         String password,
 

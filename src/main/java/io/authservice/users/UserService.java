@@ -80,6 +80,10 @@ public class UserService {
             if (!user.enabled) {
                 return Uni.createFrom().failure(new ApiError(Status.FORBIDDEN, "account_disabled", "the account is disabled"));
             }
+            java.util.Optional<String> weak = Passwords.problem(change.newPassword(), user.username);
+            if (weak.isPresent()) {
+                return Uni.createFrom().failure(ApiError.invalidRequest("new_password " + weak.get()));
+            }
             return throttle.reserveCheck(user.username, source)
                 .chain(attempt -> hashing.verify(source, change.currentPassword(), user.passwordHash)
                         .chain(outcome -> outcome == PasswordHasher.Outcome.MISMATCH
