@@ -13,6 +13,7 @@ public record NewUser(
         @NotBlank
         @Size(min = 3, max = Usernames.MAX_LENGTH)
         @Pattern(regexp = "[\\p{L}\\p{N}._@+-]*", message = "may contain only letters, digits and . _ @ + -")
+        @UsernameForm
         String username,
 
         @NotNull
