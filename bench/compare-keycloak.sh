@@ -50,6 +50,7 @@ start_service() { # algorithm
   AUTH_ISSUER=http://127.0.0.1:8080 AUTH_KEYS_ENCRYPTION_KEY="$kek" AUTH_KEYS_ALGORITHM=$1 \
   AUTH_PASSWORDS_ARGON2_MEMORY_KIB=7168 AUTH_PASSWORDS_ARGON2_ITERATIONS=5 AUTH_PASSWORDS_ARGON2_PARALLELISM=1 \
   QUARKUS_LOG_CATEGORY__AUDIT__LEVEL=WARN \
+  AUTH_RATE_LIMIT_REQUESTS_PER_SECOND=0 AUTH_PASSWORDS_HASHING_PER_ADDRESS=1000 \
     "$java" $SERVICE_JAVA_OPTS -jar target/quarkus-app/quarkus-run.jar >"target/bench-service-$1.log" 2>&1 &
   pid=$!
   for _ in $(seq 1 240); do curl -sf http://127.0.0.1:9000/q/health/ready >/dev/null && break; sleep 0.25; done

@@ -1,6 +1,7 @@
 package io.authservice.admin;
 
 import io.authservice.web.ControlCharacters;
+import io.authservice.users.Callers;
 import io.authservice.users.UserAdministration;
 import io.authservice.users.UserView;
 import io.quarkus.runtime.annotations.RegisterForReflection;
@@ -22,8 +23,10 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.SecurityContext;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -60,27 +63,28 @@ public class UserAdminResource {
 
     @POST
     @Path("/{id}/disable")
-    public Uni<UserView> disable(@PathParam("id") UUID id) {
-        return admin.setEnabled(id, false);
+    public Uni<UserView> disable(@Context SecurityContext security, @PathParam("id") UUID id) {
+        return admin.setEnabled(Callers.id(security), id, false);
     }
 
     @POST
     @Path("/{id}/enable")
-    public Uni<UserView> enable(@PathParam("id") UUID id) {
-        return admin.setEnabled(id, true);
+    public Uni<UserView> enable(@Context SecurityContext security, @PathParam("id") UUID id) {
+        return admin.setEnabled(Callers.id(security), id, true);
     }
 
     @PUT
     @Path("/{id}/roles")
     @Consumes(MediaType.APPLICATION_JSON)
-    public Uni<UserView> roles(@PathParam("id") UUID id, @Valid @NotNull Roles roles) {
-        return admin.setRoles(id, roles.roles());
+    public Uni<UserView> roles(@Context SecurityContext security, @PathParam("id") UUID id,
+            @Valid @NotNull Roles roles) {
+        return admin.setRoles(Callers.id(security), id, roles.roles());
     }
 
     @DELETE
     @Path("/{id}")
-    public Uni<Response> delete(@PathParam("id") UUID id) {
-        return admin.delete(id).map(done -> Response.noContent().build());
+    public Uni<Response> delete(@Context SecurityContext security, @PathParam("id") UUID id) {
+        return admin.delete(Callers.id(security), id).map(done -> Response.noContent().build());
     }
 
     @POST

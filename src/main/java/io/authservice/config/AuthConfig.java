@@ -23,6 +23,13 @@ public interface AuthConfig {
      */
     Optional<List<String>> trustedProxies();
 
+    /**
+     * How long this replica may trust that a token's administrator is still an enabled
+     * administrator before it reads the user again; changes made on this replica count at once.
+     */
+    @WithDefault("PT2S")
+    Duration adminRecheckInterval();
+
     Registration registration();
 
     BootstrapAdmin bootstrapAdmin();
@@ -34,6 +41,8 @@ public interface AuthConfig {
     Passwords passwords();
 
     Login login();
+
+    RateLimit rateLimit();
 
     Database database();
 
@@ -151,10 +160,17 @@ public interface AuthConfig {
         /** Hash jobs that may wait for a thread; beyond that requests get 429. */
         @WithDefault("64")
         int hashingQueue();
+
+        /** Hash jobs one client address may have queued or running at once; beyond that it gets 429. */
+        @WithDefault("4")
+        int hashingPerAddress();
     }
 
     interface Login {
-        /** Consecutive failures of one username before it is throttled. */
+        /**
+         * Consecutive failures of one username from one client address before that address is locked
+         * out; beyond it attempts on the username from unknown addresses are delayed.
+         */
         @WithDefault("5")
         int maxFailures();
 
@@ -164,6 +180,28 @@ public interface AuthConfig {
 
         @WithDefault("PT15M")
         Duration throttleMax();
+
+        /** The longest wait that failures of a username impose on each attempt from an unknown address. */
+        @WithDefault("PT2S")
+        Duration accountDelayMax();
+
+        /**
+         * Consecutive failures of one username (NIST SP 800-63B-4: at most 100) after which only
+         * addresses that logged in to it before may try, until a success or an administrator enables it.
+         */
+        @WithDefault("100")
+        int maxAccountFailures();
+    }
+
+    /** Per client address, on {@code POST /oauth2/token} and {@code POST /users}. */
+    interface RateLimit {
+        /** Sustained requests per second per address; 0 turns the limit off. */
+        @WithDefault("20")
+        double requestsPerSecond();
+
+        /** Requests an idle address may send at once. */
+        @WithDefault("100")
+        int burst();
     }
 
     interface Database {

@@ -2,8 +2,8 @@ package io.authservice.oauth;
 
 import io.authservice.audit.Audit;
 import io.authservice.config.AuthConfig;
+import io.authservice.passwords.HashingShare;
 import io.authservice.passwords.LoginThrottle;
-import io.authservice.passwords.PasswordHasher;
 import io.authservice.passwords.PasswordHasher.Outcome;
 import io.authservice.tokens.AccessTokens;
 import io.authservice.tokens.RefreshTokens;
@@ -28,18 +28,18 @@ public class TokenService {
     private static final int MAX_PASSWORD_CHARS = 1024;
 
     private final UserRepository users;
-    private final PasswordHasher hasher;
+    private final HashingShare hashing;
     private final LoginThrottle throttle;
     private final AccessTokens accessTokens;
     private final RefreshTokens refreshTokens;
     private final Audit audit;
     private final AuthConfig config;
 
-    TokenService(UserRepository users, PasswordHasher hasher, LoginThrottle throttle, AccessTokens accessTokens,
+    TokenService(UserRepository users, HashingShare hashing, LoginThrottle throttle, AccessTokens accessTokens,
             RefreshTokens refreshTokens, Audit audit, AuthConfig config) {
         this.audit = audit;
         this.users = users;
-        this.hasher = hasher;
+        this.hashing = hashing;
         this.throttle = throttle;
         this.accessTokens = accessTokens;
         this.refreshTokens = refreshTokens;
@@ -74,22 +74,21 @@ public class TokenService {
         }
         String scope = Scopes.requested(params.optional("scope"), config.tokens().scopes());
         String name = Usernames.normalize(username);
-        return throttle.check(name)
+        return throttle.reserve(name, source)
                 .onFailure(ApiError.class).invoke(() -> audit.login("throttled", null, clientId, source))
-                .chain(failures -> users.findByUsername(name)
-                .chain(user -> hasher.verify(password, user == null ? null : user.passwordHash)
+                .chain(attempt -> users.findByUsername(name)
+                .chain(user -> hashing.verify(source, password, user == null ? null : user.passwordHash)
                         .chain(outcome -> {
-                            if (outcome == Outcome.MISMATCH) {
-                                audit.login("failure", user == null ? null : user.id, clientId, source);
-                                return throttle.recordFailure(name)
+                            // A disabled account answers like a wrong password: the answer tells nothing
+                            // about whether the password was right, and the attempt stays counted.
+                            if (outcome == Outcome.MISMATCH || !user.enabled) {
+                                audit.login(outcome == Outcome.MISMATCH ? "failure" : "disabled",
+                                        user == null ? null : user.id, clientId, source);
+                                return throttle.failed(attempt)
                                         .chain(() -> Uni.createFrom().failure(ApiError.invalidGrant(BAD_CREDENTIALS)));
                             }
-                            if (!user.enabled) {
-                                audit.login("disabled", user.id, clientId, source);
-                                return Uni.createFrom().failure(ApiError.invalidGrant("the account is disabled"));
-                            }
-                            return throttle.reset(name, failures)
-                                    .chain(() -> rehashIfOutdated(user, password, outcome))
+                            return throttle.succeeded(attempt)
+                                    .chain(() -> rehashIfOutdated(user, password, outcome, source))
                                     .chain(hash -> issue(subjectOf(user), hash, clientId, scope))
                                     .invoke(() -> audit.login("success", user.id, clientId, source));
                         })));
@@ -127,11 +126,11 @@ public class TokenService {
      * Re-hashes with the configured parameters after a login that matched an older hash, unless the
      * hash changed meanwhile. Returns the hash now current for this login.
      */
-    private Uni<String> rehashIfOutdated(User user, String password, Outcome outcome) {
+    private Uni<String> rehashIfOutdated(User user, String password, Outcome outcome, String source) {
         if (outcome != Outcome.MATCH_OUTDATED) {
             return Uni.createFrom().item(user.passwordHash);
         }
-        return hasher.hash(password)
+        return hashing.hash(source, password)
                 .chain(hash -> users.upgradePasswordHash(user.id, user.passwordHash, hash)
                         .invoke(upgraded -> LOG.infof("password hash of user %s upgraded: %s", user.id, upgraded))
                         .map(upgraded -> upgraded ? hash : user.passwordHash));

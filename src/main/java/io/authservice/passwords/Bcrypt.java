@@ -10,6 +10,9 @@ import org.wildfly.security.password.util.ModularCrypt;
 /** Verifies imported bcrypt hashes ({@code $2a$}, {@code $2b$}, {@code $2y$}) with Elytron. */
 final class Bcrypt {
 
+    /** bcrypt reads no more of a password than this (UTF-8 bytes). */
+    static final int MAX_BYTES = 72;
+
     private static final WildFlyElytronPasswordProvider PROVIDER = WildFlyElytronPasswordProvider.getInstance();
 
     private Bcrypt() {}

@@ -9,6 +9,7 @@ import io.quarkus.runtime.Startup;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
+import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 
 /**
@@ -54,7 +55,13 @@ public class PasswordHasher {
             return argon2.outdated(encoded) ? Outcome.MATCH_OUTDATED : Outcome.MATCH;
         }
         if (encoded != null && Bcrypt.handles(encoded)) {
-            return Bcrypt.verify(password, encoded) ? Outcome.MATCH_OUTDATED : Outcome.MISMATCH;
+            if (!Bcrypt.verify(password, encoded)) {
+                return Outcome.MISMATCH;
+            }
+            // bcrypt read only the first 72 bytes: a longer password that matched may be a guess with
+            // the right prefix, and re-hashing it would make that guess the password. Kept as it is.
+            return password.getBytes(StandardCharsets.UTF_8).length > Bcrypt.MAX_BYTES ? Outcome.MATCH
+                    : Outcome.MATCH_OUTDATED;
         }
         argon2.verify(password, decoy);
         return Outcome.MISMATCH;

@@ -1,6 +1,7 @@
 package io.authservice.tokens;
 
 import io.authservice.db.Database;
+import io.authservice.passwords.LoginThrottle;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -46,8 +47,13 @@ public class SessionPurge {
                                 "delete from refresh_families where expires_at < now() - interval '1 day'"
                                         + " or revoked_at < now() - interval '1 day'").execute()
                         .map(rows -> rows.rowCount())
-                        .call(() -> conn.query("delete from login_failures where updated_at < now() - interval '1 day'"
-                                + " and (locked_until is null or locked_until < now())").execute())))
+                        // An account's consecutive failures stay until a success (NIST: at most 100 in a row),
+                        // except for usernames nobody has; an address stays known for a while after its success.
+                        .call(() -> conn.query("delete from login_failures lf where updated_at < now() - interval '1 day'"
+                                + " and (locked_until is null or locked_until < now())"
+                                + " and (succeeded_at is null or succeeded_at < now() - interval '" + LoginThrottle.KNOWN_FOR + "')"
+                                + " and (source <> '' or not exists (select 1 from users u where u.username = lf.username))")
+                                .execute())))
                 .invoke(n -> {
                     if (n > 0) {
                         LOG.infof("purged %d ended sessions", n);

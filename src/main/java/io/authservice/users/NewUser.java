@@ -8,14 +8,16 @@ import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 
 /** The body of {@code POST /users}. */
+@PasswordPolicy
 public record NewUser(
         @NotBlank
         @Size(min = 3, max = Usernames.MAX_LENGTH)
         @Pattern(regexp = "[\\p{L}\\p{N}._@+-]*", message = "may contain only letters, digits and . _ @ + -")
+        @UsernameForm
         String username,
 
         @NotNull
-        @Size(min = Passwords.MIN_LENGTH, max = Passwords.MAX_LENGTH)
+        @Size(max = Passwords.MAX_LENGTH)
         @Pattern(regexp = ControlCharacters.NONE, message = ControlCharacters.MESSAGE)
         String password,
 

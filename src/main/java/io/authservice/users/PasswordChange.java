@@ -12,6 +12,6 @@ public record PasswordChange(
         @Pattern(regexp = ControlCharacters.NONE, message = ControlCharacters.MESSAGE)
         String currentPassword,
 
-        @JsonProperty("new_password") @NotNull @Size(min = Passwords.MIN_LENGTH, max = Passwords.MAX_LENGTH)
+        @JsonProperty("new_password") @NotNull @Size(max = Passwords.MAX_LENGTH) @PasswordPolicy
         @Pattern(regexp = ControlCharacters.NONE, message = ControlCharacters.MESSAGE)
         String newPassword) {}

@@ -1,6 +1,7 @@
 package io.authservice.users;
 
 import io.authservice.db.Database;
+import io.authservice.passwords.LoginThrottle;
 import io.authservice.web.ApiError;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlConnection;
@@ -26,11 +27,16 @@ public class UserAdministration {
     private final Database db;
     private final UserRepository users;
     private final UserService service;
+    private final AdministratorCheck administrators;
+    private final LoginThrottle throttle;
 
-    UserAdministration(Database db, UserRepository users, UserService service) {
+    UserAdministration(Database db, UserRepository users, UserService service, AdministratorCheck administrators,
+            LoginThrottle throttle) {
+        this.throttle = throttle;
         this.db = db;
         this.users = users;
         this.service = service;
+        this.administrators = administrators;
     }
 
     public Uni<Page> search(String term, int page, int size) {
@@ -43,22 +49,24 @@ public class UserAdministration {
         return service.find(id).map(UserView::of);
     }
 
-    public Uni<UserView> setEnabled(UUID id, boolean enabled) {
-        return guarded(id, enabled, conn -> users.setEnabled(conn, id, enabled)
-                .call(() -> enabled ? Uni.createFrom().voidItem() : service.endSessions(conn, id, "user_disabled", SOURCE)))
+    public Uni<UserView> setEnabled(UUID caller, UUID id, boolean enabled) {
+        return guarded(caller, id, enabled, conn -> users.setEnabled(conn, id, enabled)
+                // Enabling vouches for the user: the account's consecutive failed logins are forgotten.
+                .call(user -> enabled ? throttle.clearAccount(conn, user.username)
+                        : service.endSessions(conn, id, "user_disabled", SOURCE)))
                 .map(UserView::of);
     }
 
-    public Uni<UserView> setRoles(UUID id, List<String> roles) {
+    public Uni<UserView> setRoles(UUID caller, UUID id, List<String> roles) {
         List<String> distinct = roles.stream().distinct().toList();
-        return guarded(id, distinct.contains(BootstrapAdmin.ADMIN), conn -> users.setRoles(conn, id, distinct)
+        return guarded(caller, id, distinct.contains(BootstrapAdmin.ADMIN), conn -> users.setRoles(conn, id, distinct)
                 // Refreshed access tokens carry the new roles; older sessions are ended to be sure.
                 .call(() -> service.endSessions(conn, id, "roles_changed", SOURCE)))
                 .map(UserView::of);
     }
 
-    public Uni<Void> delete(UUID id) {
-        return guarded(id, false, conn -> service.endSessions(conn, id, "user_deleted", SOURCE)
+    public Uni<Void> delete(UUID caller, UUID id) {
+        return guarded(caller, id, false, conn -> service.endSessions(conn, id, "user_deleted", SOURCE)
                 .chain(() -> users.delete(conn, id)));
     }
 
@@ -70,10 +78,22 @@ public class UserAdministration {
      * Applies {@code change} to the user in one transaction. Unless the user stays an enabled
      * administrator ({@code keepsAdmin}), the change is refused when no other enabled administrator
      * would remain; all such changes wait for one lock, so two administrators disabling each other at
-     * once cannot both succeed.
+     * once cannot both succeed. Nobody changes their own account this way: an administrator who
+     * could re-enable or re-promote themselves would survive their own removal.
      */
-    private <T> Uni<T> guarded(UUID id, boolean keepsAdmin, Function<SqlConnection, Uni<T>> change) {
+    private <T> Uni<T> guarded(UUID caller, UUID id, boolean keepsAdmin, Function<SqlConnection, Uni<T>> change) {
+        if (id.equals(caller)) {
+            return Uni.createFrom().failure(new ApiError(Status.FORBIDDEN, "own_account",
+                    "administrators cannot enable, disable, delete or change the roles of their own account"));
+        }
         return db.inTransaction(conn -> users.lockAdministration(conn)
+                // Under the lock the caller is read again: one removed meanwhile changes nothing.
+                .chain(() -> users.lock(conn, caller))
+                .invoke(self -> {
+                    if (self == null || !self.enabled || !self.isAdmin()) {
+                        throw new ApiError(Status.FORBIDDEN, "forbidden", "the access token does not grant this");
+                    }
+                })
                 .chain(() -> users.lock(conn, id))
                 .onItem().ifNull().failWith(UserService::notFound)
                 .call(user -> keepsAdmin || !user.isAdmin() || !user.enabled ? Uni.createFrom().voidItem()
@@ -82,6 +102,7 @@ public class UserAdministration {
                                 throw new ApiError(Status.CONFLICT, "last_admin", "the last enabled administrator must stay");
                             }
                         }))
-                .chain(() -> change.apply(conn)));
+                .chain(() -> change.apply(conn)))
+                .eventually(() -> administrators.forget(id));
     }
 }

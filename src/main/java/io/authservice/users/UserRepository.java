@@ -24,9 +24,9 @@ public class UserRepository {
     private static final String MATCHING = " where username like $1 or lower(email) like $1";
     private static final String ENABLED_ADMIN = "select exists (select 1 from users"
             + " where 'admin' = any(roles) and enabled and id is distinct from $1)";
-    /** Compare-and-set: the new hash is stored only over the one that was verified. */
+    /** Compare-and-set: the new hash is stored only over the one that was verified, never for a disabled user. */
     private static final String REPLACE_HASH = "update users set password_hash = $3, updated_at = now()"
-            + " where id = $1 and password_hash = $2";
+            + " where id = $1 and password_hash = $2 and enabled";
     /** The advisory lock that serializes changes which could leave no enabled administrator ("authadmn"). */
     private static final long ADMINISTRATION_LOCK = 0x6175746861646d6eL;
 

@@ -18,7 +18,6 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
 import java.net.URI;
 import java.util.UUID;
-import org.eclipse.microprofile.jwt.JsonWebToken;
 
 /** {@code /users}: registration, and the caller's own profile and password. */
 @Path("/users")
@@ -38,8 +37,8 @@ public class UserResource {
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    public Uni<Response> register(@Valid @NotNull NewUser request) {
-        return users.register(request).map(user -> Response
+    public Uni<Response> register(@Valid @NotNull NewUser request, @Context HttpServerRequest http) {
+        return users.register(request, clientAddress.of(http)).map(user -> Response
                 .created(URI.create(base + "/admin/users/" + user.id))
                 .entity(UserView.of(user))
                 .build());
@@ -62,6 +61,6 @@ public class UserResource {
     }
 
     private static UUID caller(SecurityContext security) {
-        return UUID.fromString(((JsonWebToken) security.getUserPrincipal()).getSubject());
+        return Callers.id(security);
     }
 }

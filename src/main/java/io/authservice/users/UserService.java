@@ -3,6 +3,7 @@ package io.authservice.users;
 import io.authservice.audit.Audit;
 import io.authservice.config.AuthConfig;
 import io.authservice.db.Database;
+import io.authservice.passwords.HashingShare;
 import io.authservice.passwords.LoginThrottle;
 import io.authservice.passwords.PasswordHasher;
 import io.authservice.tokens.RefreshTokens;
@@ -25,35 +26,36 @@ public class UserService {
 
     private final Database db;
     private final UserRepository users;
-    private final PasswordHasher hasher;
+    private final HashingShare hashing;
     private final LoginThrottle throttle;
     private final RefreshTokens sessions;
     private final Audit audit;
     private final AuthConfig config;
 
-    UserService(Database db, UserRepository users, PasswordHasher hasher, LoginThrottle throttle,
+    UserService(Database db, UserRepository users, HashingShare hashing, LoginThrottle throttle,
             RefreshTokens sessions, Audit audit, AuthConfig config) {
         this.db = db;
         this.audit = audit;
         this.users = users;
-        this.hasher = hasher;
+        this.hashing = hashing;
         this.throttle = throttle;
         this.sessions = sessions;
         this.config = config;
     }
 
-    public Uni<User> register(NewUser request) {
+    /** @param source the caller's address: its share of the hashing pool, and the audit log */
+    public Uni<User> register(NewUser request, String source) {
         if (!config.registration().enabled()) {
             return Uni.createFrom().failure(
                     new ApiError(Status.FORBIDDEN, "registration_disabled", "registration is not open"));
         }
-        return create(request.username(), request.password(), request.email(), DEFAULT_ROLES);
+        return create(request.username(), request.password(), request.email(), DEFAULT_ROLES, source);
     }
 
-    Uni<User> create(String username, String password, String email, List<String> roles) {
+    Uni<User> create(String username, String password, String email, List<String> roles, String source) {
         String normalized = Usernames.normalize(username);
         return users.usernameTaken(normalized)
-                .chain(taken -> taken ? Uni.createFrom().failure(usernameTaken()) : hasher.hash(password))
+                .chain(taken -> taken ? Uni.createFrom().failure(usernameTaken()) : hashing.hash(source, password))
                 .chain(hash -> db.inTransaction(conn -> insert(conn, User.create(normalized,
                         email == null ? null : email.strip(), hash, roles))));
     }
@@ -74,20 +76,28 @@ public class UserService {
      * that was checked) and ends every session of the user. Hashing happens before, outside it.
      */
     public Uni<Void> changePassword(UUID id, PasswordChange change, String source) {
-        return find(id).chain(user -> throttle.check(user.username)
-                .chain(failures -> hasher.verify(change.currentPassword(), user.passwordHash)
+        return find(id).chain(user -> {
+            if (!user.enabled) {
+                return Uni.createFrom().failure(new ApiError(Status.FORBIDDEN, "account_disabled", "the account is disabled"));
+            }
+            java.util.Optional<String> weak = Passwords.problem(change.newPassword(), user.username);
+            if (weak.isPresent()) {
+                return Uni.createFrom().failure(ApiError.invalidRequest("new_password " + weak.get()));
+            }
+            return throttle.reserveCheck(user.username, source)
+                .chain(attempt -> hashing.verify(source, change.currentPassword(), user.passwordHash)
                         .chain(outcome -> outcome == PasswordHasher.Outcome.MISMATCH
-                                ? throttle.recordFailure(user.username).chain(() -> Uni.createFrom()
-                                        .failure(new ApiError(Status.BAD_REQUEST, "invalid_grant",
-                                                "the current password is not correct")))
-                                : throttle.reset(user.username, failures).chain(() -> hasher.hash(change.newPassword())))
+                                ? throttle.failed(attempt).chain(() -> Uni.createFrom().<String>failure(
+                                        new ApiError(Status.BAD_REQUEST, "invalid_grant", "the current password is not correct")))
+                                : throttle.checkSucceeded(attempt).chain(() -> hashing.hash(source, change.newPassword())))
                         .chain(hash -> db.inTransaction(conn -> users.replacePasswordHash(conn, id, user.passwordHash, hash)
                                 .chain(replaced -> replaced ? endSessions(conn, id, "password_changed", source)
                                         : Uni.createFrom().failure(new ApiError(Status.CONFLICT, "password_changed",
-                                                "the password was changed meanwhile; try again")))))
+                                                "the password was changed or the account disabled meanwhile; try again")))))
                         .onFailure(ApiError.class).invoke(() -> audit.passwordChange("failure", user.id, source))
                         .invoke(() -> audit.passwordChange("success", user.id, source))
-                        .replaceWithVoid()));
+                        .replaceWithVoid());
+        });
     }
 
     /**

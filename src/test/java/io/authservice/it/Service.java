@@ -61,6 +61,9 @@ final class Service implements AutoCloseable {
         settings.put("QUARKUS_HTTP_PORT", String.valueOf(port));
         settings.put("QUARKUS_MANAGEMENT_PORT", String.valueOf(freePort()));
         settings.put("QUARKUS_SHUTDOWN_DELAY", "PT0S");
+        // The ITs' load comes from one address (loopback): the per-address limits would throttle it.
+        settings.put("AUTH_RATE_LIMIT_REQUESTS_PER_SECOND", "0");
+        settings.put("AUTH_PASSWORDS_HASHING_PER_ADDRESS", "1000");
         settings.putAll(env);
         settings.forEach((k, v) -> {
             if (v != null) {

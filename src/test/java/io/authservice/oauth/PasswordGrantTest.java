@@ -105,6 +105,23 @@ class PasswordGrantTest {
         Api.login(username, Api.PASSWORD).then().statusCode(400).body("error", equalTo("invalid_grant"));
     }
 
+    /** The right password of a disabled account tells nothing: the answer of a wrong one, and no password change. */
+    @Test
+    void aDisabledAccountAnswersLikeAWrongPassword() {
+        String username = Api.newUser("disabled-same");
+        String token = Api.tokens(username).accessToken();
+        Db.update("update users set enabled = false where username = ?", username);
+        Response disabled = Api.login(username, Api.PASSWORD);
+        Response wrong = Api.login(Api.newUser("wrong-same"), "not-the-password");
+        assertEquals(wrong.statusCode(), disabled.statusCode());
+        assertEquals(wrong.asString(), disabled.asString());
+        given().header("Authorization", "Bearer " + token).contentType(ContentType.JSON)
+                .body(Map.of("current_password", Api.PASSWORD, "new_password", "another-long-password"))
+                .post("/users/me/password").then().statusCode(403);
+        Db.update("update users set enabled = true where username = ?", username);
+        Api.login(username, "another-long-password").then().statusCode(400);
+    }
+
     @Test
     void refusesUnknownScopesAndClients() {
         String username = Api.newUser("scope");

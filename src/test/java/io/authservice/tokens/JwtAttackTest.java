@@ -1,5 +1,6 @@
 package io.authservice.tokens;
 
+import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 
 import com.nimbusds.jose.JOSEObjectType;
@@ -25,6 +26,7 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.Date;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.BeforeEach;
@@ -160,6 +162,22 @@ class JwtAttackTest {
         refused(sign(new JWSHeader.Builder(JWSAlgorithm.RS256).type(JOSEObjectType.JWT).build(), fresh(now).build(), real));
         for (JWSAlgorithm other : List.of(JWSAlgorithm.RS512, JWSAlgorithm.PS256)) {
             refused(sign(new JWSHeader.Builder(other).keyID(kid).type(JOSEObjectType.JWT).build(), fresh(now).build(), real));
+        }
+    }
+
+    /** A subject that names no user (a client's id, garbage, a short UUID form) is 401, not a server error. */
+    @Test
+    void aValidlySignedTokenWhoseSubjectIsNoUser() throws Exception {
+        JWSSigner real = new RSASSASigner(TestKeys.active().privateKey());
+        JWSHeader good = new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(kid).type(JOSEObjectType.JWT).build();
+        for (String subject : List.of("web", "not-a-uuid", "1-1-1-1-1", "00000000-0000-0000-0000-00000000000g")) {
+            String token = sign(good, fresh(Instant.now()).subject(subject).claim("groups", List.of("admin", "user"))
+                    .build(), real);
+            refused(token);
+            given().header("Authorization", "Bearer " + token).contentType("application/json")
+                    .body(Map.of("current_password", "x", "new_password", "long-enough-password"))
+                    .post("/users/me/password").then().statusCode(401);
+            given().header("Authorization", "Bearer " + token).get("/admin/users").then().statusCode(403);
         }
     }
 

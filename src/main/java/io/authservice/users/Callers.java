@@ -1,0 +1,36 @@
+package io.authservice.users;
+
+import io.quarkus.security.AuthenticationFailedException;
+import jakarta.ws.rs.core.SecurityContext;
+import java.security.Principal;
+import java.util.UUID;
+import org.eclipse.microprofile.jwt.JsonWebToken;
+
+/** The user a bearer token is about: its {@code sub}, which for user tokens is the user's id. */
+public final class Callers {
+
+    private Callers() {}
+
+    /** The caller's user id; a validly signed token whose {@code sub} is not one is no user's token (401). */
+    public static UUID id(SecurityContext security) {
+        UUID id = userId(security.getUserPrincipal());
+        if (id == null) {
+            throw new AuthenticationFailedException("the token's subject is not a user");
+        }
+        return id;
+    }
+
+    /** The user id of a token's subject, or null when it names no user (e.g. a client). */
+    static UUID userId(Principal principal) {
+        if (!(principal instanceof JsonWebToken token) || token.getSubject() == null) {
+            return null;
+        }
+        try {
+            UUID id = UUID.fromString(token.getSubject());
+            // UUID.fromString accepts short forms such as 1-1-1-1-1: only the canonical form names a user.
+            return id.toString().equalsIgnoreCase(token.getSubject()) ? id : null;
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+}
