@@ -74,7 +74,7 @@ public class OpenApiDocument implements OASFilter {
                     responses.getAPIResponse("200").content(json(ref("#/components/schemas/Metadata")));
             case "POST /users" -> {
                 responses.removeAPIResponse("200");
-                responses.addAPIResponse("201", response("registered; Location names the user")
+                responses.addAPIResponse("201", response("registered; Location is /users/me, where the new user reads the profile once logged in")
                         .content(json(ref("#/components/schemas/UserView")))
                         .addHeader("Location", OASFactory.createHeader().schema(string())));
                 responses.addAPIResponse("400", response("invalid_request, with every violation")

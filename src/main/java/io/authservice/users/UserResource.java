@@ -39,7 +39,7 @@ public class UserResource {
     @Consumes(MediaType.APPLICATION_JSON)
     public Uni<Response> register(@Valid @NotNull NewUser request, @Context HttpServerRequest http) {
         return users.register(request, clientAddress.of(http)).map(user -> Response
-                .created(URI.create(base + "/admin/users/" + user.id))
+                .created(URI.create(base + "/users/me")) // where the new user reads it, once logged in
                 .entity(UserView.of(user))
                 .build());
     }

@@ -47,10 +47,13 @@ class UserAdminTest {
     }
 
     @Test
-    void readsAUserAtTheLocationRegistrationGave() {
-        String location = Api.register(Api.uniqueName("loc"), Api.PASSWORD).then().statusCode(201)
-                .extract().header("Location");
-        admin().get(location).then().statusCode(200).body("roles", contains("user"));
+    void theNewUserReadsTheProfileAtTheLocationRegistrationGave() {
+        String username = Api.uniqueName("loc");
+        io.restassured.response.Response created = Api.register(username, Api.PASSWORD).then().statusCode(201).extract().response();
+        String accessToken = Api.tokens(username).accessToken();
+        given().header("Authorization", "Bearer " + accessToken).get(created.header("Location")).then().statusCode(200)
+                .body("id", equalTo(created.path("id"))).body("roles", contains("user"));
+        admin().get("/admin/users/" + created.path("id")).then().statusCode(200);
         admin().get("/admin/users/00000000-0000-0000-0000-000000000000").then().statusCode(404)
                 .body("error", equalTo("not_found"));
         admin().get("/admin/users/not-a-uuid").then().statusCode(404);

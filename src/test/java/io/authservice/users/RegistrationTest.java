@@ -25,7 +25,7 @@ class RegistrationTest {
                 .body(Map.of("username", username, "password", Api.PASSWORD, "email", "reg@example.com"))
                 .post("/users")
                 .then().statusCode(201)
-                .header("Location", org.hamcrest.Matchers.containsString("/users/"))
+                .header("Location", org.hamcrest.Matchers.endsWith("/users/me"))
                 .body("username", equalTo(username.toLowerCase()))
                 .body("email", equalTo("reg@example.com"))
                 .body("roles", containsInAnyOrder("user"))
