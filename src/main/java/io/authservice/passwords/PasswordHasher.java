@@ -7,14 +7,18 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.Startup;
 import io.smallrye.mutiny.Uni;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import jakarta.annotation.PreDestroy;
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.nio.charset.StandardCharsets;
+import java.text.Normalizer;
 import java.util.UUID;
 
 /**
  * Hashes passwords with Argon2id and verifies Argon2id and imported bcrypt hashes, on a bounded
- * pool of its own. Verifying against no hash (an unknown user) costs the same work as a wrong
+ * pool of its own. Passwords are hashed in their NFKC form; hashes made before that, over the
+ * password as typed, still verify and are reported outdated. Verifying against no hash (an unknown user) costs the same work as a wrong
  * password, so timing does not tell which usernames exist.
  */
 @Startup // the decoy hash costs tens of ms: at start, not on the event loop of the first login
@@ -29,6 +33,7 @@ public class PasswordHasher {
 
     private final Timer timer;
 
+    @Inject
     PasswordHasher(AuthConfig config, MeterRegistry metrics, NativeCrypto crypto) {
         this.timer = Timer.builder("auth.password.hash").description("Argon2id/bcrypt hashing and verification")
                 .register(metrics);
@@ -38,8 +43,17 @@ public class PasswordHasher {
         this.decoy = argon2.hash(UUID.randomUUID().toString());
     }
 
+    /** For unit tests: checks with {@code argon2}, on a pool of one thread. */
+    PasswordHasher(Argon2id argon2) {
+        this.timer = Timer.builder("auth.password.hash").register(new SimpleMeterRegistry());
+        this.argon2 = argon2;
+        this.worker = new BoundedWorker("password-hashing-test", 1, 16);
+        this.decoy = argon2.hash(UUID.randomUUID().toString());
+    }
+
+    /** Hashes {@code password} in its NFKC form (NIST SP 800-63B-4 §3.1.1.2). */
     public Uni<String> hash(String password) {
-        return worker.submit(() -> timer.record(() -> argon2.hash(password)));
+        return worker.submit(() -> timer.record(() -> argon2.hash(normalize(password))));
     }
 
     /** @param encoded the stored hash, or {@code null} when there is no such user */
@@ -47,24 +61,42 @@ public class PasswordHasher {
         return worker.submit(() -> timer.record(() -> check(password, encoded)));
     }
 
+    /**
+     * Checks the NFKC form of {@code password}. Against an Argon2id hash that does not match it, when
+     * the password is not already in NFKC form, the password as typed too, which is what hashes
+     * stored before normalization are over: such a match is {@link Outcome#MATCH_OUTDATED}, so that
+     * it is re-hashed. (Elytron's bcrypt normalizes to NFKC itself, so bcrypt has one form only.)
+     * An ASCII password is its own NFKC form and costs one hash, as does an unknown user with it; a
+     * non-normalized password costs an unknown user the same two hashes as a wrong one.
+     */
     Outcome check(String password, String encoded) {
+        String normalized = normalize(password);
+        boolean raw = !normalized.equals(password);
         if (encoded != null && encoded.startsWith(Argon2id.PREFIX)) {
-            if (!argon2.verify(password, encoded)) {
-                return Outcome.MISMATCH;
+            if (argon2.verify(normalized, encoded)) {
+                return argon2.outdated(encoded) ? Outcome.MATCH_OUTDATED : Outcome.MATCH;
             }
-            return argon2.outdated(encoded) ? Outcome.MATCH_OUTDATED : Outcome.MATCH;
+            return raw && argon2.verify(password, encoded) ? Outcome.MATCH_OUTDATED : Outcome.MISMATCH;
         }
         if (encoded != null && Bcrypt.handles(encoded)) {
-            if (!Bcrypt.verify(password, encoded)) {
+            if (!Bcrypt.verify(normalized, encoded)) {
                 return Outcome.MISMATCH;
             }
-            // bcrypt read only the first 72 bytes: a longer password that matched may be a guess with
-            // the right prefix, and re-hashing it would make that guess the password. Kept as it is.
-            return password.getBytes(StandardCharsets.UTF_8).length > Bcrypt.MAX_BYTES ? Outcome.MATCH
+            // bcrypt read only the first 72 bytes (of the NFKC form, as Elytron hashes it): a longer
+            // password that matched may be a guess with the right prefix, and re-hashing it would make
+            // that guess the password. Kept as it is.
+            return normalized.getBytes(StandardCharsets.UTF_8).length > Bcrypt.MAX_BYTES ? Outcome.MATCH
                     : Outcome.MATCH_OUTDATED;
         }
-        argon2.verify(password, decoy);
+        argon2.verify(normalized, decoy);
+        if (raw) {
+            argon2.verify(password, decoy);
+        }
         return Outcome.MISMATCH;
+    }
+
+    static String normalize(String password) {
+        return Normalizer.normalize(password, Normalizer.Form.NFKC);
     }
 
     @PreDestroy
