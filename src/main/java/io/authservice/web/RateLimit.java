@@ -27,6 +27,7 @@ public class RateLimit {
     private final double perSecond;
     private final double burst;
     private final Map<String, Bucket> buckets = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicLong lastSweep = new java.util.concurrent.atomic.AtomicLong(System.nanoTime());
 
     RateLimit(ClientAddress clientAddress, AuthConfig config) {
         this.clientAddress = clientAddress;
@@ -46,7 +47,7 @@ public class RateLimit {
     private void limit(RoutingContext rc) {
         long now = System.nanoTime();
         if (buckets.size() > MAX_ADDRESSES) {
-            buckets.values().removeIf(bucket -> bucket.full(now));
+            forgetIdle(now);
         }
         long wait = buckets.computeIfAbsent(clientAddress.of(rc.request()), address -> new Bucket(burst, now))
                 .take(now);
@@ -57,6 +58,22 @@ public class RateLimit {
         rc.response().putHeader(HttpHeaders.RETRY_AFTER, Long.toString(wait));
         RouterErrors.answer(rc, 429, new ErrorBody("too_many_requests",
                 "too many requests from this address; retry later"));
+    }
+
+    /**
+     * Drops the buckets that have refilled, at most once a second: a sweep walks the whole map on the
+     * event loop, so a flood of distinct addresses (an IPv6 prefix has plenty) must not make every
+     * request pay for one. If the map is still over the bound, it starts afresh.
+     */
+    private void forgetIdle(long now) {
+        long last = lastSweep.get();
+        if (now - last < 1_000_000_000L || !lastSweep.compareAndSet(last, now)) {
+            return;
+        }
+        buckets.values().removeIf(bucket -> bucket.full(now));
+        if (buckets.size() > MAX_ADDRESSES) {
+            buckets.clear();
+        }
     }
 
     private final class Bucket {
