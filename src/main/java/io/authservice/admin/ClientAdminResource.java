@@ -1,0 +1,120 @@
+package io.authservice.admin;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonRawValue;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.authservice.clients.Client;
+import io.authservice.clients.ClientAdministration;
+import io.authservice.clients.ClientAdministration.WithSecret;
+import io.authservice.clients.ClientMetadata;
+import io.authservice.config.AuthConfig;
+import io.quarkus.runtime.annotations.RegisterForReflection;
+import io.smallrye.mutiny.Uni;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/** {@code /admin/clients}: registered clients with RFC 7591 metadata; secrets shown once. */
+@Path("/admin/clients")
+@RolesAllowed("admin")
+@Produces(MediaType.APPLICATION_JSON)
+public class ClientAdminResource {
+
+    /** A client as RFC 7591 §3.2.1 answers it; {@code client_secret} only in the answer that made it. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @RegisterForReflection // serialized inside a Response or by Vert.x: native images need it
+    public record ClientView(
+            @JsonProperty("client_id") String clientId,
+            @JsonProperty("client_id_issued_at") long clientIdIssuedAt,
+            @JsonProperty("client_secret") String clientSecret,
+            @JsonProperty("client_secret_expires_at") Long clientSecretExpiresAt,
+            @JsonProperty("client_name") String clientName,
+            @JsonProperty("grant_types") List<String> grantTypes,
+            @JsonProperty("token_endpoint_auth_method") String tokenEndpointAuthMethod,
+            String scope,
+            List<String> audience,
+            @JsonRawValue String jwks,
+            @JsonProperty("allowed_cors_origins") List<String> allowedCorsOrigins,
+            @JsonProperty("refresh_token_mode") String refreshTokenMode,
+            @JsonProperty("access_token_lifespan") Integer accessTokenLifespan) {
+
+        static ClientView of(Client c, String secret) {
+            return new ClientView(c.clientId(), c.createdAt().getEpochSecond(), secret, secret == null ? null : 0L,
+                    c.clientName(), c.grantTypes().stream().sorted().toList(), c.tokenEndpointAuthMethod(),
+                    String.join(" ", c.scope()), c.audience(), c.jwks(), c.allowedCorsOrigins(), c.refreshTokenMode(),
+                    c.accessTokenLifespan());
+        }
+
+        static ClientView of(WithSecret c) {
+            return of(c.client(), c.secret());
+        }
+    }
+
+    private final ClientAdministration admin;
+    private final ObjectMapper json;
+    private final String base;
+
+    ClientAdminResource(ClientAdministration admin, ObjectMapper json, AuthConfig config) {
+        this.admin = admin;
+        this.json = json;
+        this.base = config.issuer().replaceAll("/+$", "");
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Uni<Response> registerClient(JsonNode body) {
+        return Uni.createFrom().item(() -> ClientMetadata.from(body, json))
+                .chain(admin::register)
+                .map(made -> Response.created(URI.create(base + "/admin/clients/"
+                                + URLEncoder.encode(made.client().clientId(), StandardCharsets.UTF_8).replace("+", "%20")))
+                        .entity(ClientView.of(made)).build());
+    }
+
+    @GET
+    public Uni<List<ClientView>> listClients() {
+        return admin.list().map(clients -> clients.stream().map(c -> ClientView.of(c, null)).toList());
+    }
+
+    @GET
+    @Path("/{clientId}")
+    public Uni<ClientView> readClient(@PathParam("clientId") String clientId) {
+        return admin.read(clientId).map(c -> ClientView.of(c, null));
+    }
+
+    @PUT
+    @Path("/{clientId}")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Uni<ClientView> replaceClient(@PathParam("clientId") String clientId, JsonNode body) {
+        return Uni.createFrom().item(() -> ClientMetadata.from(body, json))
+                .chain(metadata -> admin.replace(clientId, metadata))
+                .map(ClientView::of);
+    }
+
+    /** Deletes the client; its sessions (refresh families) end with it. */
+    @DELETE
+    @Path("/{clientId}")
+    public Uni<Response> deleteClient(@PathParam("clientId") String clientId) {
+        return admin.delete(clientId).map(ended -> Response.noContent().build());
+    }
+
+    /** A new secret; the previous one keeps working for {@code auth.clients.secret-overlap}. */
+    @POST
+    @Path("/{clientId}/secret")
+    public Uni<ClientView> rotateClientSecret(@PathParam("clientId") String clientId) {
+        return admin.rotateSecret(clientId).map(ClientView::of);
+    }
+}
