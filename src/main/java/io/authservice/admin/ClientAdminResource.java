@@ -10,6 +10,12 @@ import io.authservice.clients.ClientAdministration;
 import io.authservice.clients.ClientAdministration.WithSecret;
 import io.authservice.clients.ClientMetadata;
 import io.authservice.config.AuthConfig;
+import io.authservice.web.ErrorBody;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
@@ -76,6 +82,12 @@ public class ClientAdminResource {
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Registers a client (RFC 7591 metadata); client_secret is in this answer only")
+    @RequestBody(content = @Content(schema = @Schema(implementation = ClientMetadata.class)))
+    @APIResponse(responseCode = "201", description = "registered; Location names it",
+            content = @Content(schema = @Schema(implementation = ClientView.class)))
+    @APIResponse(responseCode = "400", description = "invalid_client_metadata, saying which field", content = @Content(schema = @Schema(implementation = ErrorBody.class)))
+    @APIResponse(responseCode = "409", description = "client_id_taken", content = @Content(schema = @Schema(implementation = ErrorBody.class)))
     public Uni<Response> registerClient(JsonNode body) {
         return Uni.createFrom().item(() -> ClientMetadata.from(body, json))
                 .chain(admin::register)
@@ -91,6 +103,9 @@ public class ClientAdminResource {
 
     @GET
     @Path("/{clientId}")
+    @APIResponse(responseCode = "200", description = "the client's metadata, never a secret",
+            content = @Content(schema = @Schema(implementation = ClientView.class)))
+    @APIResponse(responseCode = "404", description = "not_found", content = @Content(schema = @Schema(implementation = ErrorBody.class)))
     public Uni<ClientView> readClient(@PathParam("clientId") String clientId) {
         return admin.read(clientId).map(c -> ClientView.of(c, null));
     }
@@ -98,6 +113,11 @@ public class ClientAdminResource {
     @PUT
     @Path("/{clientId}")
     @Consumes(MediaType.APPLICATION_JSON)
+    @RequestBody(content = @Content(schema = @Schema(implementation = ClientMetadata.class)))
+    @APIResponse(responseCode = "200", description = "replaced; client_secret only if one was made now",
+            content = @Content(schema = @Schema(implementation = ClientView.class)))
+    @APIResponse(responseCode = "400", description = "invalid_client_metadata", content = @Content(schema = @Schema(implementation = ErrorBody.class)))
+    @APIResponse(responseCode = "404", description = "not_found", content = @Content(schema = @Schema(implementation = ErrorBody.class)))
     public Uni<ClientView> replaceClient(@PathParam("clientId") String clientId, JsonNode body) {
         return Uni.createFrom().item(() -> ClientMetadata.from(body, json))
                 .chain(metadata -> admin.replace(clientId, metadata))
@@ -107,6 +127,8 @@ public class ClientAdminResource {
     /** Deletes the client; its sessions (refresh families) end with it. */
     @DELETE
     @Path("/{clientId}")
+    @APIResponse(responseCode = "204", description = "deleted; the client's sessions ended")
+    @APIResponse(responseCode = "404", description = "not_found", content = @Content(schema = @Schema(implementation = ErrorBody.class)))
     public Uni<Response> deleteClient(@PathParam("clientId") String clientId) {
         return admin.delete(clientId).map(ended -> Response.noContent().build());
     }
@@ -114,6 +136,10 @@ public class ClientAdminResource {
     /** A new secret; the previous one keeps working for {@code auth.clients.secret-overlap}. */
     @POST
     @Path("/{clientId}/secret")
+    @APIResponse(responseCode = "200", description = "the new client_secret, shown this once",
+            content = @Content(schema = @Schema(implementation = ClientView.class)))
+    @APIResponse(responseCode = "400", description = "invalid_request: the client has no secret", content = @Content(schema = @Schema(implementation = ErrorBody.class)))
+    @APIResponse(responseCode = "404", description = "not_found", content = @Content(schema = @Schema(implementation = ErrorBody.class)))
     public Uni<ClientView> rotateClientSecret(@PathParam("clientId") String clientId) {
         return admin.rotateSecret(clientId).map(ClientView::of);
     }
