@@ -40,6 +40,16 @@ public final class Api {
                 .post("/oauth2/token");
     }
 
+    /** A login asking for {@code scope}. */
+    public static Response login(String username, String password, String scope) {
+        return given().contentType(ContentType.URLENC)
+                .formParam("grant_type", "password")
+                .formParam("username", username)
+                .formParam("password", password)
+                .formParam("scope", scope)
+                .post("/oauth2/token");
+    }
+
     /** Logs in and returns the token answer; fails the test unless it is 200. */
     public static Tokens tokens(String username) {
         Response answer = login(username, PASSWORD);

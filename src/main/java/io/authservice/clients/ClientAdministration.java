@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
-import java.util.UUID;
 import java.util.regex.Pattern;
 
 /** What administrators do with clients (/admin/clients): each use case one transaction. */
@@ -23,6 +22,8 @@ public class ClientAdministration {
     public record WithSecret(Client client, String secret) {}
 
     /** Ids administrators may choose: printable, no spaces; reserved URL characters are fine (encoded in Basic). */
+    private static final Pattern UUID_FORM = Pattern.compile("(?i)[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}");
+    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
     private static final Pattern CLIENT_ID = Pattern.compile("[\\x21-\\x7E\\u00A0-\\uFFFF&&[^\\p{Cs}]]{1,128}");
 
     private final ClientRepository repository;
@@ -46,9 +47,13 @@ public class ClientAdministration {
 
     /** Registers a client; the id is the one asked for, or a random one. */
     public Uni<WithSecret> register(ClientMetadata metadata) {
-        String clientId = metadata.clientId() == null ? UUID.randomUUID().toString() : metadata.clientId();
+        String clientId = metadata.clientId() == null ? newClientId() : metadata.clientId();
         if (!CLIENT_ID.matcher(clientId).matches()) {
             throw ClientMetadata.invalid("client_id must be 1 to 128 printable characters without spaces");
+        }
+        if (UUID_FORM.matcher(clientId).matches()) {
+            // A client's own tokens have sub = client_id, and a user's sub is its UUID: they must never meet.
+            throw ClientMetadata.invalid("client_id may not have the form of a UUID: user ids have it");
         }
         if (clientId.equals(clients.firstPartyId())) {
             throw taken();
@@ -58,6 +63,13 @@ public class ClientAdministration {
         return database.inTransaction(conn -> repository.insert(conn, client, secret == null ? null : ClientSecrets.hash(secret)))
                 .onFailure(ClientAdministration::duplicate).transform(e -> taken())
                 .map(done -> new WithSecret(client, secret));
+    }
+
+    /** 128 random bits, base64url: never of a user id's (UUID) form. */
+    private static String newClientId() {
+        byte[] bytes = new byte[16];
+        RANDOM.nextBytes(bytes);
+        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
     public Uni<List<Client>> list() {

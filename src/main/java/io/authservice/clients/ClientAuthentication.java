@@ -188,7 +188,7 @@ public class ClientAuthentication {
                     .setVerificationKeyResolver(keys)
                     .setExpectedIssuer(client.clientId())
                     .setExpectedSubject(client.clientId())
-                    .setExpectedAudience(true, Set.of(issuer, tokenEndpoint, endpoint).toArray(String[]::new))
+                    .setExpectedAudience(true, java.util.stream.Stream.of(issuer, tokenEndpoint, endpoint).distinct().toArray(String[]::new))
                     .setRequireExpirationTime()
                     .setMaxFutureValidityInMinutes(5)
                     .setRequireJwtId()

@@ -58,7 +58,7 @@ public class UserInfoResource {
     private Uni<UserInfo> userInfo(SecurityContext security) {
         UUID user = Callers.id(security);
         JsonWebToken token = (JsonWebToken) security.getUserPrincipal();
-        Set<String> scopes = Set.copyOf(Arrays.asList(String.valueOf(token.<Object>getClaim("scope")).split(" ")));
+        Set<String> scopes = Set.copyOf(Arrays.asList(String.valueOf(Callers.claim(token, "scope")).split(" ")));
         if (!scopes.contains("openid")) {
             throw new ApiError(Status.FORBIDDEN, "insufficient_scope", "userinfo needs a token with the openid scope");
         }
@@ -74,7 +74,7 @@ public class UserInfoResource {
 
     private static UUID sessionOf(JsonWebToken token) {
         try {
-            return UUID.fromString(String.valueOf(token.<Object>getClaim("sid")));
+            return UUID.fromString(String.valueOf(Callers.claim(token, "sid")));
         } catch (IllegalArgumentException e) {
             throw new AuthenticationFailedException("the token names no session");
         }

@@ -70,7 +70,7 @@ public class AccessTokens {
         Instant now = Instant.now();
         JwtClaimsBuilder claims = Jwt.issuer(config.issuer())
                 .subject(content.subject())
-                .audience(new HashSet<>(content.audience()))
+                .audience(new java.util.LinkedHashSet<>(content.audience()))
                 .issuedAt(now)
                 .expiresAt(now.plus(content.lifespan()))
                 .claim("jti", UUID.randomUUID().toString())

@@ -22,8 +22,9 @@ public final class Callers {
 
     /** The user id of a token's subject, or null when it names no user (e.g. a client). */
     static UUID userId(Principal principal) {
-        if (!(principal instanceof JsonWebToken token) || token.getSubject() == null) {
-            return null;
+        if (!(principal instanceof JsonWebToken token) || token.getSubject() == null
+                || token.getSubject().equals(claim(token, "client_id"))) {
+            return null; // no token, or a client's own token (client_credentials): no user
         }
         try {
             UUID id = UUID.fromString(token.getSubject());
@@ -32,5 +33,11 @@ public final class Callers {
         } catch (IllegalArgumentException e) {
             return null;
         }
+    }
+
+    /** A string claim of a token, or null (smallrye-jwt may hold it as a JSON string). */
+    public static String claim(JsonWebToken token, String name) {
+        Object value = token.getClaim(name);
+        return value instanceof jakarta.json.JsonString json ? json.getString() : value == null ? null : value.toString();
     }
 }

@@ -113,11 +113,16 @@ class ClientAdminTest {
     }
 
     @Test
-    void aChosenIdIsKeptAndCannotBeTakenTwice() {
+    void aChosenIdIsKeptAndCannotBeTakenTwiceNorLookLikeAUserId() {
         String id = Api.uniqueName("svc:reports+x");
         register(machine("client_id", id)).then().statusCode(201).body("client_id", equalTo(id));
         register(machine("client_id", id)).then().statusCode(409).body("error", equalTo("client_id_taken"));
         register(machine("client_id", "web")).then().statusCode(409).body("error", equalTo("client_id_taken"));
+        // A client token's sub is its client_id; a user's sub is its UUID: a client may not take that form.
+        register(machine("client_id", java.util.UUID.randomUUID().toString())).then().statusCode(400)
+                .body("error", equalTo("invalid_client_metadata"));
+        String generated = ClientsApi.registered(machine()).id();
+        assertFalse(generated.matches("(?i)[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}"), generated);
     }
 
     @Test

@@ -41,7 +41,8 @@ class OpenApiTest {
             "POST /admin/keys/rotate 200", "changes the keys of the other tests: KeyAdminTest",
             "POST /admin/keys/rotate 409", "needs auth.keys.source=files: KeySourcesIT",
             "POST /admin/keys/{kid}/withdraw 200", "changes the keys of the other tests: KeyAdminTest",
-            "POST /admin/keys/{kid}/withdraw 409", "changes the keys of the other tests: KeyAdminTest");
+            "POST /admin/keys/{kid}/withdraw 409", "changes the keys of the other tests: KeyAdminTest",
+            "POST /oauth2/introspect 503", "needs the database cut: DatabaseFaultsIT");
 
     @Test
     void redoclyFindsNoError() throws Exception {
@@ -172,13 +173,53 @@ class OpenApiTest {
                 "PUT", ADMIN_USERS + nobody + "/roles"));
         a.put("PUT /admin/users/{id}/roles 409", () -> status(bearer(admin).contentType(ContentType.JSON).body(Map.of("roles", List.of("user"))),
                 "PUT", ADMIN_USERS + adminId + "/roles"));
+        Map<String, Object> machine = Map.of("client_name", "openapi", "grant_types", List.of("client_credentials"));
+        io.authservice.clients.ClientsApi.Registered client = io.authservice.clients.ClientsApi.registered(machine);
+        String clientPath = "/admin/clients/" + client.id();
+        a.put("POST /admin/clients 201", () -> status(bearer(admin).contentType(ContentType.JSON).body(machine), "POST", "/admin/clients"));
+        a.put("POST /admin/clients 400", () -> status(bearer(admin).contentType(ContentType.JSON).body(Map.of("client_name", "x")), "POST", "/admin/clients"));
+        a.put("POST /admin/clients 409", () -> status(bearer(admin).contentType(ContentType.JSON)
+                .body(Map.of("client_id", client.id(), "client_name", "x", "grant_types", List.of("client_credentials"))), "POST", "/admin/clients"));
+        a.put("GET /admin/clients 200", () -> status(bearer(admin), "GET", "/admin/clients"));
+        a.put("GET /admin/clients/{clientId} 200", () -> status(bearer(admin), "GET", clientPath));
+        a.put("GET /admin/clients/{clientId} 404", () -> status(bearer(admin), "GET", "/admin/clients/no-such-client"));
+        a.put("PUT /admin/clients/{clientId} 200", () -> status(bearer(admin).contentType(ContentType.JSON).body(machine), "PUT", clientPath));
+        a.put("PUT /admin/clients/{clientId} 400", () -> status(bearer(admin).contentType(ContentType.JSON).body(Map.of("client_name", "x")), "PUT", clientPath));
+        a.put("PUT /admin/clients/{clientId} 404", () -> status(bearer(admin).contentType(ContentType.JSON).body(machine), "PUT", "/admin/clients/no-such-client"));
+        a.put("POST /admin/clients/{clientId}/secret 200", () -> status(bearer(admin), "POST", clientPath + "/secret"));
+        a.put("POST /admin/clients/{clientId}/secret 400", () -> status(bearer(admin), "POST", "/admin/clients/"
+                + io.authservice.clients.ClientsApi.registered(Map.of("client_name", "spa", "grant_types", List.of("password"),
+                        "token_endpoint_auth_method", "none")).id() + "/secret"));
+        a.put("POST /admin/clients/{clientId}/secret 404", () -> status(bearer(admin), "POST", "/admin/clients/no-such-client/secret"));
+        a.put("DELETE /admin/clients/{clientId} 204", () -> status(bearer(admin), "DELETE", "/admin/clients/"
+                + io.authservice.clients.ClientsApi.registered(machine).id()));
+        a.put("DELETE /admin/clients/{clientId} 404", () -> status(bearer(admin), "DELETE", "/admin/clients/no-such-client"));
+        a.put("POST /oauth2/introspect 200", () -> io.authservice.clients.ClientsApi.introspect(client, user.accessToken()).statusCode());
+        a.put("POST /oauth2/introspect 400", () -> status(given().header("Authorization",
+                io.authservice.clients.ClientsApi.basic(client.id(), "unused")).contentType(ContentType.URLENC)
+                .formParam("token", "a").formParam("client_id", "web").formParam("client_secret", "b"), "POST", "/oauth2/introspect"));
+        a.put("POST /oauth2/introspect 401", () -> status(given().contentType(ContentType.URLENC).formParam("token", "a"), "POST", "/oauth2/introspect"));
+        a.put("POST /oauth2/revoke 401", () -> status(given().contentType(ContentType.URLENC).formParam("token", "a")
+                .formParam("client_id", "no-such-client"), "POST", "/oauth2/revoke"));
+        a.put("GET /oauth2/userinfo 200", () -> status(bearer(user.accessToken()), "GET", "/oauth2/userinfo"));
+        a.put("GET /oauth2/userinfo 401", () -> status(given(), "GET", "/oauth2/userinfo"));
+        a.put("GET /oauth2/userinfo 403", () -> status(bearer(Api.login(username, Api.PASSWORD, "profile").path("access_token")), "GET", "/oauth2/userinfo"));
+        a.put("POST /oauth2/userinfo 200", () -> status(bearer(user.accessToken()), "POST", "/oauth2/userinfo"));
+        a.put("POST /oauth2/userinfo 401", () -> status(given(), "POST", "/oauth2/userinfo"));
+        a.put("POST /oauth2/userinfo 403", () -> status(bearer(Api.login(username, Api.PASSWORD, "profile").path("access_token")), "POST", "/oauth2/userinfo"));
         // Every admin operation: 401 without a token, 403 with a user's token.
         for (String operation : List.of("GET /admin/keys", "POST /admin/keys/rotate", "POST /admin/keys/{kid}/withdraw",
                 "GET /admin/users", "GET /admin/users/{id}", "DELETE /admin/users/{id}", "POST /admin/users/{id}/disable",
-                "POST /admin/users/{id}/enable", "POST /admin/users/{id}/revoke-sessions", "PUT /admin/users/{id}/roles")) {
+                "POST /admin/users/{id}/enable", "POST /admin/users/{id}/revoke-sessions", "PUT /admin/users/{id}/roles",
+                "POST /admin/clients", "GET /admin/clients", "GET /admin/clients/{clientId}", "PUT /admin/clients/{clientId}",
+                "DELETE /admin/clients/{clientId}", "POST /admin/clients/{clientId}/secret")) {
             String method = operation.substring(0, operation.indexOf(' '));
-            String path = operation.substring(operation.indexOf(' ') + 1).replace("{id}", nobody).replace("{kid}", kid);
-            RequestSpecification body = method.equals("PUT") ? given().contentType(ContentType.JSON).body(Map.of("roles", List.of("user"))) : given();
+            String path = operation.substring(operation.indexOf(' ') + 1).replace("{id}", nobody).replace("{kid}", kid)
+                    .replace("{clientId}", client.id());
+            RequestSpecification body = !operation.contains("clients") && method.equals("PUT")
+                    ? given().contentType(ContentType.JSON).body(Map.of("roles", List.of("user")))
+                    : operation.equals("POST /admin/clients") || method.equals("PUT") ? given().contentType(ContentType.JSON).body(machine)
+                    : given();
             a.put(operation + " 401", () -> status(body, method, path));
             a.put(operation + " 403", () -> status(body.auth().oauth2(user.accessToken()), method, path));
         }
