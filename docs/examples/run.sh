@@ -75,7 +75,7 @@ pids+=($!)
 t=$(date +%s)
 ./mvnw -q -B -f docs/examples/quarkus/pom.xml package -DskipTests
 ./mvnw -q -B -f docs/examples/spring/pom.xml package -DskipTests
-(cd docs/examples/go && GOPROXY=off GOFLAGS=-mod=mod go build -o "$work/verify-go" .)
+(cd docs/examples/go && GOPROXY=off GOFLAGS=-mod=mod GOCACHE=${GOCACHE:-$CACHE/go-build} go build -o "$work/verify-go" .)
 say "examples built in $(($(date +%s) - t)) s"
 
 wait_for() { # name url [status]: until the URL answers (with that status)
