@@ -89,6 +89,18 @@ wait_for() { # name url [status]: until the URL answers (with that status)
 }
 wait_for service "http://127.0.0.1:$management_port/q/health/ready"
 
+# The JWKS' caching headers, as docs/verifying-tokens.md describes them: max-age = jwks-max-age
+# (300 s by default), a strong ETag, and 304 for If-None-Match.
+curl -sf -D "$work/jwks-headers" -o /dev/null "$AUTH_ISSUER/.well-known/jwks.json"
+grep -qix 'cache-control: public, max-age=300'$'\r' "$work/jwks-headers" \
+  || { echo "docs/examples: the JWKS lacks Cache-Control: public, max-age=300" >&2; exit 1; }
+etag=$(sed -n 's/^etag: *\("[^"]*"\).*/\1/Ip' "$work/jwks-headers")
+[[ -n $etag && $(curl -s -o /dev/null -w '%{http_code}' -H "If-None-Match: $etag" "$AUTH_ISSUER/.well-known/jwks.json") == 304 ]] \
+  || { echo "docs/examples: the JWKS has no strong ETag answering 304" >&2; exit 1; }
+[[ $(curl -sf "$AUTH_ISSUER/.well-known/openid-configuration") == *'"jwks_uri":"'"$AUTH_ISSUER"'/.well-known/jwks.json"'* ]] \
+  || { echo "docs/examples: the metadata's jwks_uri is not <issuer>/.well-known/jwks.json" >&2; exit 1; }
+say "JWKS: Cache-Control max-age=300, ETag $etag answers 304; metadata names it"
+
 # A user and a real access token (password grant of the public client `web`).
 user=docs-$$ password=correct-horse-battery-$$
 curl -sf -o /dev/null -H 'Content-Type: application/json' \
