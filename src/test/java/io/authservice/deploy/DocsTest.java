@@ -28,6 +28,9 @@ class DocsTest {
     private static final Pattern CODE_PATH = Pattern.compile(
             "`((?:\\.\\./|\\./)?(?:src|deploy|bench|docs|\\.ci)/[A-Za-z0-9_./{}-]*|pom\\.xml|mvnw|README\\.md)`");
     private static final Pattern SECTION_REFERENCE = Pattern.compile("README, \"([^\"]+)\"");
+    private static final Pattern FENCED_BLOCK = Pattern.compile("(?ms)^```([A-Za-z0-9_+-]*)[^\\n]*\\n(.*?)^```[ \\t]*$");
+    /** Fenced blocks with these tags show a command's output or a protocol exchange, not code or configuration. */
+    private static final Set<String> OUTPUT_SAMPLES = Set.of("text", "http", "shell");
 
     @Test
     void linksAndPathsResolveInsideTheRepository() throws IOException {
@@ -88,6 +91,43 @@ class DocsTest {
     void theContractIsInTheRepositoryAndLinked() throws IOException {
         assertTrue(Files.isRegularFile(ROOT.resolve("docs/API.md")));
         assertTrue(Files.readString(ROOT.resolve("README.md")).contains("](docs/API.md)"), "README links docs/API.md");
+    }
+
+    /**
+     * "Every snippet in docs/ is one a test or a script in the repository runs": each code or
+     * configuration block of docs/verifying-tokens.md (and of docs/jwt.md) appears, line for line,
+     * in a file under docs/examples/, whose examples docs/examples/run.sh runs against the service.
+     * Blocks tagged text, http or shell are output samples and commands, not checked.
+     */
+    @Test
+    void theResourceServerDocsShowOnlyCodeThatTheExamplesRun() throws IOException {
+        List<String> examples = new ArrayList<>();
+        Path dir = ROOT.resolve("docs/examples");
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path file : files.filter(Files::isRegularFile)
+                    .filter(f -> !dir.relativize(f).toString().matches("(.*/)?(target|node_modules)/.*"))
+                    .toList()) {
+                examples.add("\n" + Files.readString(file));
+            }
+        }
+        List<String> errors = new ArrayList<>();
+        for (String doc : List.of("docs/verifying-tokens.md", "docs/jwt.md")) {
+            int checked = 0;
+            Matcher block = FENCED_BLOCK.matcher(Files.readString(ROOT.resolve(doc)));
+            while (block.find()) {
+                if (OUTPUT_SAMPLES.contains(block.group(1))) {
+                    continue;
+                }
+                checked++;
+                String code = "\n" + block.group(2);
+                if (examples.stream().noneMatch(example -> example.contains(code))) {
+                    errors.add(doc + ": a ```" + block.group(1) + " block is in no file under docs/examples/, it begins: "
+                            + block.group(2).lines().findFirst().orElse(""));
+                }
+            }
+            assertTrue(checked >= 2, doc + " has only " + checked + " code blocks; the pattern is wrong");
+        }
+        assertTrue(errors.isEmpty(), String.join("\n", errors));
     }
 
     private static List<Path> documents() throws IOException {
