@@ -176,23 +176,25 @@ class ClientAuthenticationTest {
 
         PublicJsonWebKey stranger = EcJwkGenerator.generateJwk(EllipticCurves.P256);
         stranger.setKeyId("ec1");
-        List<String> refused = List.of(
-                assertion(stranger, es, id, issuer, 60, UUID.randomUUID().toString()),       // another key
-                assertion(key, es, id, "https://elsewhere.example", 60, UUID.randomUUID().toString()), // aud
-                assertion(key, es, id, issuer, 600, UUID.randomUUID().toString()),           // exp > 5 min ahead
-                assertion(key, es, id, issuer, -120, UUID.randomUUID().toString()),          // expired
-                assertion(key, es, id, issuer, 60, null),                                    // no jti
-                assertion(key, es, "someone-else", issuer, 60, UUID.randomUUID().toString()), // sub of no client
-                unsigned(id),                                                                 // alg none
-                hmac(id, key.toJson(OutputControlLevel.PUBLIC_ONLY)),                          // HS256 keyed with the public JWK
-                "not.a.jwt");
-        for (String assertion : refused) {
-            withAssertion(assertion).then().statusCode(401).body("error", equalTo("invalid_client"));
+        // Each refusal for a client of its own: five failures in a row would lock the client out (429).
+        List<AssertionFor> refused = List.of(
+                c -> assertion(stranger, es, c, issuer, 60, UUID.randomUUID().toString()),       // another key
+                c -> assertion(key, es, c, "https://elsewhere.example", 60, UUID.randomUUID().toString()), // aud
+                c -> assertion(key, es, c, issuer, 600, UUID.randomUUID().toString()),           // exp > 5 min ahead
+                c -> assertion(key, es, c, issuer, -120, UUID.randomUUID().toString()),          // expired
+                c -> assertion(key, es, c, issuer, 60, null),                                    // no jti
+                c -> unsigned(c),                                                                 // alg none
+                c -> hmac(c, key.toJson(OutputControlLevel.PUBLIC_ONLY)),                         // HS256 keyed with the public JWK
+                c -> {
+                    JwtClaims claims = claims(c, issuer, 60, UUID.randomUUID().toString());
+                    claims.setIssuer("someone-else");                                             // iss is not sub
+                    return sign(key, es, claims);
+                });
+        for (AssertionFor assertion : refused) {
+            withAssertion(assertion.of(jwtClient(key))).then().statusCode(401).body("error", equalTo("invalid_client"));
         }
-        // iss differs from sub.
-        JwtClaims claims = claims(id, issuer, 60, UUID.randomUUID().toString());
-        claims.setIssuer("someone-else");
-        withAssertion(sign(key, es, claims)).then().statusCode(401);
+        withAssertion(assertion(key, es, "someone-else", issuer, 60, UUID.randomUUID().toString())).then().statusCode(401);
+        withAssertion("not.a.jwt").then().statusCode(401).body("error", equalTo("invalid_client"));
         // A wrong assertion type.
         given().contentType(ContentType.URLENC).formParams(Map.of("grant_type", "client_credentials",
                         "client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:saml2-bearer",
@@ -201,6 +203,11 @@ class ClientAuthenticationTest {
         // A secret client cannot use an assertion, nor an assertion client a secret.
         Registered secretClient = ClientsApi.machine(Map.of());
         withAssertion(assertion(key, es, secretClient.id(), issuer, 60, UUID.randomUUID().toString())).then().statusCode(401);
+    }
+
+    @FunctionalInterface
+    private interface AssertionFor {
+        String of(String clientId) throws Exception;
     }
 
     private String jwtClient(PublicJsonWebKey key) {
