@@ -69,6 +69,19 @@ public class Database {
         });
     }
 
+    /**
+     * Start-up work (the schema's first reads, the first key, the bootstrap administrator): a database
+     * slow to answer at first (a cold pool, a loaded node) is retried for up to a minute instead of
+     * failing the start; requests never retry, they answer 503.
+     */
+    public static <T> Uni<T> retriedAtStart(Uni<T> work, String what) {
+        return work.onFailure(DatabaseUnavailable.class)
+                .invoke(e -> org.jboss.logging.Logger.getLogger(Database.class)
+                        .warnf("%s: the database did not answer (%s); retrying", what, e.getMessage()))
+                .onFailure(DatabaseUnavailable.class).retry()
+                .withBackOff(Duration.ofMillis(250), Duration.ofSeconds(2)).expireIn(60_000);
+    }
+
     /** Puts the deadline on any database operation. */
     public <T> Uni<T> bounded(Uni<T> operation) {
         return bounded(operation, new Lease(), timeout);

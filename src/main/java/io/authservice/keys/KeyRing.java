@@ -72,7 +72,7 @@ public class KeyRing {
 
     void onStart(@Observes StartupEvent event) {
         Uni<Void> start = filesDir != null ? reloadFiles() : lifecycle.advance(true).chain(this::reload).replaceWithVoid();
-        start.await().atMost(Duration.ofMinutes(1));
+        io.authservice.db.Database.retriedAtStart(start, "loading the signing keys").await().atMost(Duration.ofMinutes(2));
         LOG.infof("signing keys loaded from %s; active key %s (%s), %d published",
                 filesDir != null ? filesDir : "the database", snapshot.active().kid(), snapshot.active().algorithm(),
                 snapshot.published().size());

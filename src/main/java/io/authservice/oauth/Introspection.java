@@ -6,6 +6,7 @@ import io.authservice.config.AuthConfig;
 import io.authservice.keys.KeyRing;
 import io.authservice.tokens.AccessTokenVerifier;
 import io.authservice.tokens.RefreshTokens;
+import io.authservice.users.Callers;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Singleton;
 import java.util.LinkedHashMap;
@@ -59,10 +60,10 @@ public class Introspection {
         String sub = claims.getClaimValueAsString("sub");
         String sid = claims.getClaimValueAsString("sid");
         String clientId = claims.getClaimValueAsString("client_id");
-        UUID user = uuid(sub);
+        UUID user = Callers.userId(sub);
         Uni<Boolean> live;
-        if (user != null && uuid(sid) != null) {
-            live = refreshTokens.liveSession(uuid(sid), user).map(session -> session != null);
+        if (user != null && Callers.userId(sid) != null) {
+            live = refreshTokens.liveSession(Callers.userId(sid), user).map(session -> session != null);
         } else if (user == null && sid == null && sub.equals(clientId)) {
             live = clients.find(clientId).map(client -> client != null && client.mayUse(Client.CLIENT_CREDENTIALS));
         } else {
@@ -102,17 +103,5 @@ public class Introspection {
             }
         }
         return answer;
-    }
-
-    private static UUID uuid(String value) {
-        if (value == null) {
-            return null;
-        }
-        try {
-            UUID id = UUID.fromString(value);
-            return id.toString().equalsIgnoreCase(value) ? id : null;
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
     }
 }

@@ -35,7 +35,7 @@ class BootstrapAdmin {
             throw new IllegalStateException("auth.bootstrap-admin.password must have at least "
                     + Passwords.MIN_LENGTH + " characters");
         }
-        VertxContextSupport.subscribeAndAwait(() -> users.enabledAdminExists().chain(exists -> exists
+        VertxContextSupport.subscribeAndAwait(() -> Database.retriedAtStart(users.enabledAdminExists().chain(exists -> exists
                 ? Uni.createFrom().voidItem()
                 : hasher.hash(password.get())
                         // Under the administration lock: replicas starting together create one administrator,
@@ -49,6 +49,6 @@ class BootstrapAdmin {
                                         .replaceWithVoid())))
                         .onFailure(e -> e instanceof ApiError api && api.status == 409).transform(e ->
                                 new IllegalStateException("no enabled administrator exists and"
-                                        + " auth.bootstrap-admin.username is taken by another user"))));
+                                        + " auth.bootstrap-admin.username is taken by another user"))), "bootstrap administrator"));
     }
 }

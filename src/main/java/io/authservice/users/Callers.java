@@ -26,10 +26,18 @@ public final class Callers {
                 || token.getSubject().equals(claim(token, "client_id"))) {
             return null; // no token, or a client's own token (client_credentials): no user
         }
+        return userId(token.getSubject());
+    }
+
+    /** The user id {@code subject} names, in its canonical form only; otherwise null. */
+    public static UUID userId(String subject) {
+        if (subject == null) {
+            return null;
+        }
         try {
-            UUID id = UUID.fromString(token.getSubject());
+            UUID id = UUID.fromString(subject);
             // UUID.fromString accepts short forms such as 1-1-1-1-1: only the canonical form names a user.
-            return id.toString().equalsIgnoreCase(token.getSubject()) ? id : null;
+            return id.toString().equalsIgnoreCase(subject) ? id : null;
         } catch (IllegalArgumentException e) {
             return null;
         }
