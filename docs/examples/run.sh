@@ -2,11 +2,19 @@
 # Runs every verifier of docs/verifying-tokens.md against the packaged service: starts it in the prod
 # profile on a fresh database of its own (created here, dropped afterwards), registers a user, takes
 # a real access token with the password grant, and has each stack's example (docs/examples/quarkus,
-# spring, node, python, go) verify it. Each must accept the genuine token and reject a tampered
-# signature, a token signed by a foreign key under the service's kid, correctly signed tokens for
+# spring, node, python, go) verify it. As the bootstrap administrator it registers two confidential
+# machine clients: `reports` (client_credentials, audience `api`) and `orders` (audience `orders`, the
+# resource server's own client, which also introspects). Each stack must accept the genuine user
+# token and `reports`' client_credentials token, and reject `orders`' token (another audience), a
+# tampered signature, a token signed by a foreign key under the service's kid, correctly signed tokens for
 # another audience, another issuer, or that expired, an unsigned `alg: none` token and an HS256
 # token keyed with the public key (key confusion). Each stack that passes prints
 # `verify <stack>: ok`; any other outcome fails the script (non-zero exit).
+#
+# Introspection runs for real, with docs/examples/introspect.sh as docs/verifying-tokens.md shows it:
+# the user's access token is `active` with its `sid`, `reports`' token is active with sub = client_id,
+# a public client gets 401, and after the session is revoked (POST /oauth2/revoke with the refresh
+# token) the same access token is `active: false`, while every local verifier still accepts it.
 #
 # The service reads its signing key from a key directory (auth.keys.source=files, as from a
 # Kubernetes Secret) that this script generates, so the script can also sign tokens that are
@@ -58,16 +66,22 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# The service: packaged build, prod profile, its own database and a signing key generated here.
+# The service: packaged build, prod profile, its own database and a signing key generated here, and
+# a bootstrap administrator with a random password. It starts while the examples build, on a busy CI
+# machine: its database deadline (auth.database.timeout, 1.5 s) is 10 s here, or the bootstrap
+# administrator's transaction at start can miss it.
 [[ -f target/quarkus-app/quarkus-run.jar ]] || ./mvnw -q -B package -DskipTests
 mkdir "$work/keys"
 openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$work/keys/docs1.active.pem" 2>/dev/null
 openssl pkey -in "$work/keys/docs1.active.pem" -pubout -out "$work/public.pem"
 psql -h 127.0.0.1 -U postgres -qc "create database $db"
+admin=docs-admin admin_password=$(openssl rand -hex 16) # 32 random characters, for this run only
 QUARKUS_DATASOURCE_REACTIVE_URL=postgresql://127.0.0.1:5432/$db \
 QUARKUS_DATASOURCE_JDBC_URL=jdbc:postgresql://127.0.0.1:5432/$db QUARKUS_DATASOURCE_USERNAME=postgres \
 AUTH_KEYS_ENCRYPTION_KEY="$(openssl rand -base64 32)" AUTH_KEYS_SOURCE=files AUTH_KEYS_FILES_DIR="$work/keys" \
 QUARKUS_HTTP_PORT=$port QUARKUS_MANAGEMENT_PORT=$management_port QUARKUS_SHUTDOWN_DELAY=PT0S \
+AUTH_BOOTSTRAP_ADMIN_USERNAME=$admin AUTH_BOOTSTRAP_ADMIN_PASSWORD=$admin_password \
+AUTH_DATABASE_TIMEOUT=PT10S \
   java "${JAVA_OPTS[@]}" -jar target/quarkus-app/quarkus-run.jar >"$work/service.log" 2>&1 &
 pids+=($!)
 
@@ -105,9 +119,59 @@ say "JWKS: Cache-Control max-age=300, ETag $etag answers 304; metadata names it"
 user=docs-$$ password=correct-horse-battery-$$
 curl -sf -o /dev/null -H 'Content-Type: application/json' \
   -d "{\"username\":\"$user\",\"password\":\"$password\"}" "$AUTH_ISSUER/users"
-token=$(curl -sf -d grant_type=password -d username="$user" -d password="$password" "$AUTH_ISSUER/oauth2/token" \
-  | sed -n 's/.*"access_token":"\([^"]*\)".*/\1/p')
-[[ $token == *.*.* ]] || { echo "docs/examples: no access token from the service" >&2; exit 1; }
+json() { # field: that field of the JSON object on stdin (strings bare, anything else as JSON)
+  /usr/bin/python3 -c 'import json, sys; v = json.load(sys.stdin).get(sys.argv[1]); print(v if isinstance(v, str) else json.dumps(v))' "$1"
+}
+fail() { echo "docs/examples: $*" >&2; exit 1; }
+grant=$(curl -sf -d grant_type=password --data-urlencode username="$user" --data-urlencode password="$password" "$AUTH_ISSUER/oauth2/token")
+token=$(json access_token <<<"$grant") refresh_token=$(json refresh_token <<<"$grant")
+[[ $token == *.*.* ]] || fail "no access token from the service"
+
+# The bootstrap administrator registers two confidential machine clients (RFC 7591 metadata):
+# `reports` for this audience (api), `orders` for another one. `orders` is the resource server's
+# client that introspects below.
+admin_token=$(curl -sf -d grant_type=password --data-urlencode username="$admin" --data-urlencode password="$admin_password" \
+  "$AUTH_ISSUER/oauth2/token" | json access_token)
+register() { # client_id audience scope: prints the client's secret
+  local answer
+  answer=$(curl -sf -H "Authorization: Bearer $admin_token" -H 'Content-Type: application/json' \
+    -d "{\"client_id\":\"$1\",\"client_name\":\"$1\",\"grant_types\":[\"client_credentials\"],\"scope\":\"$3\",\"audience\":[\"$2\"]}" \
+    "$AUTH_ISSUER/admin/clients") || fail "POST /admin/clients did not register $1"
+  json client_secret <<<"$answer"
+}
+client_token() { # client_id secret: a client_credentials token (client_secret_basic; these ids need no encoding)
+  curl -sf -u "$1:$2" -d grant_type=client_credentials "$AUTH_ISSUER/oauth2/token" | json access_token
+}
+reports_secret=$(register reports api reports.read) orders_secret=$(register orders orders orders.read)
+reports_token=$(client_token reports "$reports_secret") orders_token=$(client_token orders "$orders_secret")
+[[ $reports_token == *.*.* && $orders_token == *.*.* ]] || fail "no client_credentials tokens"
+say "clients reports (audience api) and orders (audience orders) registered, each has a client_credentials token"
+
+# Introspection, with the very snippet of docs/verifying-tokens.md, as `orders` (confidential).
+. docs/examples/introspect.sh
+CLIENT_ID=orders CLIENT_SECRET=$orders_secret
+claims_of() { # token: its claims set, decoded (base64url without padding)
+  /usr/bin/python3 -c 'import base64, sys; p = sys.argv[1].split(".")[1]; print(base64.urlsafe_b64decode(p + "=" * (-len(p) % 4)).decode())' "$1"
+}
+sid=$(claims_of "$token" | json sid)
+answer=$(introspect "$token") || fail "introspection failed: $answer"
+[[ -z ${DOCS_VERBOSE:-} ]] || echo "  introspection, the user's token: $answer"
+[[ $(json active <<<"$answer") == true && $(json sid <<<"$answer") == "$sid" && -n $sid \
+  && $(json username <<<"$answer") == "$user" && $(json client_id <<<"$answer") == web ]] \
+  || fail "the user's live token is not active with its sid, username and client_id: $answer"
+answer=$(introspect "$reports_token") || fail "introspection failed: $answer"
+[[ -z ${DOCS_VERBOSE:-} ]] || echo "  introspection, reports' token: $answer"
+[[ $(json active <<<"$answer") == true && $(json sub <<<"$answer") == reports && $(json sid <<<"$answer") == null \
+  && $(json aud <<<"$answer") == api ]] || fail "reports' token is not active with sub = client_id: $answer"
+status=$(curl -s -o /dev/null -w '%{http_code}' --data-urlencode "token=$token" "$AUTH_ISSUER/oauth2/introspect")
+[[ $status == 401 ]] || fail "the public client web was answered $status at /oauth2/introspect, not 401"
+# The user's session ends: revoking the refresh token (the public client web, RFC 7009) ends its family.
+curl -sf -o /dev/null --data-urlencode "token=$refresh_token" "$AUTH_ISSUER/oauth2/revoke" || fail "revocation failed"
+answer=$(introspect "$token") || fail "introspection failed: $answer"
+[[ -z ${DOCS_VERBOSE:-} ]] || echo "  introspection, the user's token after revocation: $answer"
+[[ $answer == '{"active":false}' ]] || fail "the token of a revoked session is still active: $answer"
+say "introspection: the user's token active with sid $sid, reports' with sub reports, 401 for web; after revocation {\"active\":false}"
+say "the verifiers below get that same user token: verifying locally, they cannot see the revocation and accept it"
 
 # The tokens that must be refused.
 b64url() { openssl base64 -A | tr '+/' '-_' | tr -d '='; }
@@ -132,6 +196,7 @@ declare -A bad=(
   [other-issuer]=$(rs256 "$header" "$(claims https://evil.example.com api $((now + 300)))" "$work/keys/docs1.active.pem")
   [expired]=$(rs256 "$header" "$(claims "$AUTH_ISSUER" api $((now - 120)))" "$work/keys/docs1.active.pem")
   [alg-none]=$(printf %s '{"alg":"none","typ":"JWT","kid":"'$kid'"}' | b64url).$(cut -d. -f2 <<<"$token").
+  [client-credentials-for-orders]=$orders_token
 )
 input=$(printf %s '{"kid":"'$kid'","typ":"JWT","alg":"HS256"}' | b64url).$(cut -d. -f2 <<<"$token")
 bad[hs256-key-confusion]=$input.$(printf %s "$input" | openssl dgst -sha256 -mac HMAC -macopt key:"$(cat "$work/public.pem")" -binary | b64url)
@@ -148,6 +213,10 @@ check() { # stack at+jwt-expectation (accept|reject) command...: runs "command..
     echo "verify $stack: the service's token was rejected: $out" >&2; errors=1
   fi
   [[ -z ${DOCS_VERBOSE:-} ]] || echo "  $stack, the service's token: $out"
+  if ! out=$("$@" "$reports_token"); then
+    echo "verify $stack: a client_credentials token for audience api was rejected: $out" >&2; errors=1
+  fi
+  [[ -z ${DOCS_VERBOSE:-} ]] || echo "  $stack, reports' client_credentials token: $out"
   for name in "${!bad[@]}"; do
     if out=$("$@" "${bad[$name]}"); then
       echo "verify $stack: $name was accepted: $out" >&2; errors=1
