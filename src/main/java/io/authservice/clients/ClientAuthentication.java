@@ -17,7 +17,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Base64;
 import java.util.List;
-import java.util.Set;
+import java.util.stream.Stream;
 import org.jose4j.jwa.AlgorithmConstraints.ConstraintType;
 import org.jose4j.jwk.JsonWebKeySet;
 import org.jose4j.jwt.JwtClaims;
@@ -188,7 +188,10 @@ public class ClientAuthentication {
                     .setVerificationKeyResolver(keys)
                     .setExpectedIssuer(client.clientId())
                     .setExpectedSubject(client.clientId())
-                    .setExpectedAudience(true, Set.of(issuer, tokenEndpoint, endpoint).toArray(String[]::new))
+                    // At the token endpoint, endpoint is tokenEndpoint: distinct, since Set.of throws on
+                    // duplicates (every private_key_jwt token request answered 500).
+                    .setExpectedAudience(true, Stream.of(issuer, tokenEndpoint, endpoint).distinct()
+                            .toArray(String[]::new))
                     .setRequireExpirationTime()
                     .setMaxFutureValidityInMinutes(5)
                     .setRequireJwtId()
