@@ -120,6 +120,34 @@ final class Service implements AutoCloseable {
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** An access token of the bootstrap administrator (password grant). */
+    String adminToken() throws Exception {
+        HttpResponse<String> login = post("/oauth2/token", "application/x-www-form-urlencoded",
+                "grant_type=password&username=" + ADMIN + "&password=" + ADMIN_PASSWORD, null);
+        String token = Jose.field(login.body(), "access_token");
+        if (login.statusCode() != 200 || token == null) {
+            throw new AssertionError("admin login: " + login.statusCode() + " " + login.body() + unavailability());
+        }
+        return token;
+    }
+
+    /** Registers a client ({@code POST /admin/clients}) with the metadata {@code json}; 201 or the test fails. */
+    HttpResponse<String> registerClient(String json) throws Exception {
+        HttpResponse<String> created = post("/admin/clients", "application/json", json, adminToken());
+        if (created.statusCode() != 201) {
+            throw new AssertionError("client registration: " + created.statusCode() + " " + created.body()
+                    + unavailability());
+        }
+        return created;
+    }
+
+    /** The service's last reasons for a 503 (its log says why the database could not be asked), if any. */
+    String unavailability() {
+        java.util.List<String> reasons = log().lines().filter(l -> l.contains("database unavailable")).toList();
+        return reasons.isEmpty() ? "" : "; the service logged: " + String.join("\n", reasons.subList(
+                Math.max(0, reasons.size() - 3), reasons.size()));
+    }
+
     String log() {
         try {
             return Files.readString(log);
