@@ -65,9 +65,11 @@ class ClientAssertionReplayIT {
     @BeforeEach
     void twoReplicasAndAClient() throws Exception {
         database = Service.createDatabase();
+        // One after the other: two JVMs booting at once on a small, busy machine is what makes a
+        // start miss its database deadline; the replicas share the database either way.
         a = Service.start(database, ENV);
-        b = Service.start(database, ENV);
         a.awaitReady();
+        b = Service.start(database, ENV);
         b.awaitReady();
 
         key = RsaJwkGenerator.generateJwk(2048);
@@ -117,11 +119,14 @@ class ClientAssertionReplayIT {
         CyclicBarrier together = new CyclicBarrier(2);
         List<String> rounds = new ArrayList<>();
         int wonByA = 0;
+        int conclusive = 0;
         try {
             // Warm both connections up, so that the rounds race on the jti, not on connecting.
             assertEquals(200, token(a, assertion(ISSUER)).statusCode());
             assertEquals(200, token(b, assertion(ISSUER)).statusCode());
-            for (int round = 1; round <= ROUNDS; round++) {
+            // A round with a 503 (the database did not answer in time: a busy machine) shows nothing
+            // about replays, so another round is run in its place (up to ROUNDS extra rounds).
+            for (int round = 1; conclusive < ROUNDS && round <= 2 * ROUNDS; round++) {
                 String assertion = assertion(ISSUER + "/oauth2/token");
                 Future<HttpResponse<String>> onA = pool.submit(() -> {
                     together.await(10, TimeUnit.SECONDS);
@@ -134,6 +139,10 @@ class ClientAssertionReplayIT {
                 HttpResponse<String> answerA = onA.get(30, TimeUnit.SECONDS);
                 HttpResponse<String> answerB = onB.get(30, TimeUnit.SECONDS);
                 rounds.add(answerA.statusCode() + "/" + answerB.statusCode());
+                if (answerA.statusCode() == 503 || answerB.statusCode() == 503) {
+                    continue;
+                }
+                conclusive++;
                 assertTrue(answerA.statusCode() == 200 && answerB.statusCode() == 401
                                 || answerA.statusCode() == 401 && answerB.statusCode() == 200,
                         "round " + round + ": A answered " + answerA.statusCode() + " " + answerA.body()
@@ -143,10 +152,11 @@ class ClientAssertionReplayIT {
                 assertReplayRefused("round " + round + ", the replica that lost", loser);
                 wonByA += answerA.statusCode() == 200 ? 1 : 0;
             }
+            assertEquals(ROUNDS, conclusive, "rounds without a 503: " + rounds);
         } finally {
             pool.shutdownNow();
-            System.out.printf("ClientAssertionReplayIT | concurrent rounds (A/B): %s; A won %d of %d%n",
-                    rounds, wonByA, ROUNDS);
+            System.out.printf("ClientAssertionReplayIT | concurrent rounds (A/B): %s; A won %d of %d conclusive%n",
+                    rounds, wonByA, conclusive);
         }
     }
 
