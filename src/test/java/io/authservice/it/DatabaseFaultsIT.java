@@ -3,6 +3,7 @@ package io.authservice.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.authservice.clients.ClientsApi;
 import io.authservice.faults.FaultProxy;
 import io.authservice.faults.FaultProxy.Mode;
 import java.net.URI;
@@ -36,7 +37,8 @@ import org.junit.jupiter.params.provider.EnumSource;
  * the proxy; Flyway's JDBC connection at start goes straight to PostgreSQL). Under every fault each
  * request that needs the database answers 503 {@code temporarily_unavailable} with Retry-After
  * within 2 s, the keys and metadata keep answering, readiness goes DOWN and always answers,
- * liveness stays UP, and the service recovers on its own. The figures are printed.
+ * liveness stays UP, and the service recovers on its own. Introspection is one of those requests:
+ * a token it could not check is a 503, never {@code active: false}. The figures are printed.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DatabaseFaultsIT {
@@ -52,6 +54,8 @@ class DatabaseFaultsIT {
     private String database;
     private FaultProxy proxy;
     private Service service;
+    /** A confidential client (client_secret_basic) registered before any fault, for introspection. */
+    private String introspector;
 
     @BeforeAll
     void start() throws Exception {
@@ -63,6 +67,9 @@ class DatabaseFaultsIT {
                 "QUARKUS_HTTP_PORT", String.valueOf(FaultProxy.freeLowPort()),
                 "QUARKUS_MANAGEMENT_PORT", String.valueOf(FaultProxy.freeLowPort())));
         service.awaitReady();
+        HttpResponse<String> created = service.registerClient("{\"client_name\":\"fault-introspector\","
+                + "\"grant_types\":[\"client_credentials\"],\"token_endpoint_auth_method\":\"client_secret_basic\"}");
+        introspector = ClientsApi.basic(Jose.field(created.body(), "client_id"), Jose.field(created.body(), "client_secret"));
     }
 
     @AfterEach
@@ -94,6 +101,7 @@ class DatabaseFaultsIT {
         Tokens first = login(user);
         Tokens second = login(user);
         assertEquals(200, me(first.access).statusCode());
+        assertActive("before " + fault, introspect(first.access));
 
         proxy.mode(fault);
         long faultStart = System.nanoTime();
@@ -105,13 +113,17 @@ class DatabaseFaultsIT {
                 Timed login = timed(() -> loginResponse(user, PASSWORD));
                 Timed me = timed(() -> me(first.access));
                 Timed register = timed(() -> register(newName()));
+                Timed introspection = timed(() -> introspect(first.access));
                 figures.add(String.format("%s round %d (%d ms into the fault): refresh %d ms, login %d ms,"
-                        + " /users/me %d ms, registration %d ms", fault, round, millisSince(faultStart),
-                        refresh.millis, login.millis, me.millis, register.millis)
-                        + String.format(" (statuses %d, %d, %d, %d)", refresh.response.statusCode(),
-                        login.response.statusCode(), me.response.statusCode(), register.response.statusCode()));
+                        + " /users/me %d ms, registration %d ms, introspection %d ms", fault, round,
+                        millisSince(faultStart), refresh.millis, login.millis, me.millis, register.millis,
+                        introspection.millis)
+                        + String.format(" (statuses %d, %d, %d, %d, %d)", refresh.response.statusCode(),
+                        login.response.statusCode(), me.response.statusCode(), register.response.statusCode(),
+                        introspection.response.statusCode()));
+                assertNotInactive(fault + " round " + round + ": introspection", introspection.response);
                 for (Map.Entry<String, Timed> answer : Map.of("refresh", refresh, "login", login, "/users/me", me,
-                        "registration", register).entrySet()) {
+                        "registration", register, "introspection", introspection).entrySet()) {
                     assertUnavailable(fault + " round " + round + ": " + answer.getKey(), answer.getValue());
                 }
 
@@ -145,8 +157,9 @@ class DatabaseFaultsIT {
         long readyMs = -1;
         long refreshMs = -1;
         long loginMs = -1;
+        long introspectionMs = -1;
         Tokens renewed = null;
-        while (millisSince(back) < 15_000 && (readyMs < 0 || refreshMs < 0 || loginMs < 0)) {
+        while (millisSince(back) < 15_000 && (readyMs < 0 || refreshMs < 0 || loginMs < 0 || introspectionMs < 0)) {
             if (readyMs < 0 && get(service.management, "/q/health/ready", null).statusCode() == 200) {
                 readyMs = millisSince(back);
             }
@@ -167,13 +180,26 @@ class DatabaseFaultsIT {
                     assertEquals(503, answer.statusCode(), "a login after " + fault + ": " + answer.body());
                 }
             }
+            if (introspectionMs < 0) {
+                HttpResponse<String> answer = introspect(first.access);
+                assertNotInactive("an introspection after " + fault, answer);
+                if (answer.statusCode() == 200) {
+                    assertActive("an introspection after " + fault, answer);
+                    introspectionMs = millisSince(back);
+                } else {
+                    assertEquals(503, answer.statusCode(), "an introspection after " + fault + ": " + answer.body());
+                }
+            }
             Thread.sleep(50);
         }
         figures.add(String.format("%s: after the database came back: readiness UP in %d ms, first refresh 200 in"
-                + " %d ms, first login 200 in %d ms", fault, readyMs, refreshMs, loginMs));
+                + " %d ms, first login 200 in %d ms, first introspection active in %d ms", fault, readyMs, refreshMs, loginMs,
+                introspectionMs));
         assertTrue(readyMs >= 0 && readyMs < RECOVERY_MS, "readiness UP after " + readyMs + " ms");
         assertTrue(refreshMs >= 0 && refreshMs < RECOVERY_MS, "refresh 200 after " + refreshMs + " ms");
         assertTrue(loginMs >= 0 && loginMs < RECOVERY_MS, "login 200 after " + loginMs + " ms");
+        assertTrue(introspectionMs >= 0 && introspectionMs < RECOVERY_MS,
+                "introspection active after " + introspectionMs + " ms");
         assertEquals(200, me(renewed.access).statusCode());
 
         // A 503 never spent a token: the refresh token that got 503 twice still works.
@@ -184,9 +210,10 @@ class DatabaseFaultsIT {
     }
 
     /**
-     * Connections cut again and again while refreshes and profile reads run: every answer is 200 or
-     * 503 (never 500), within 2 s, and a refresh that answered 503 has not spent its token (the
-     * client's retry with the same token succeeds).
+     * Connections cut again and again while refreshes, profile reads and introspections run: every
+     * answer is 200 or 503 (never 500), within 2 s, a refresh that answered 503 has not spent its
+     * token (the client's retry with the same token succeeds), and the introspection of a valid
+     * token is active or 503, never {@code active: false}.
      */
     @Test
     void aConnectionCutMidTransactionNeverAnswers500() throws Exception {
@@ -212,7 +239,18 @@ class DatabaseFaultsIT {
                         Tokens now = current;
                         Timed refresh = timed(() -> refresh(now.refresh));
                         Timed me = timed(() -> me(now.access));
-                        slowest.accumulateAndGet(Math.max(refresh.millis, me.millis), Math::max);
+                        // Two statements (the client, then the session): a cut may fall between them.
+                        Timed introspection = timed(() -> introspect(now.access));
+                        slowest.accumulateAndGet(Math.max(Math.max(refresh.millis, me.millis), introspection.millis),
+                                Math::max);
+                        String active = active(introspection.response);
+                        outcomes.computeIfAbsent("introspection " + introspection.response.statusCode()
+                                + (active == null ? "" : " active " + active), k -> new AtomicLong()).incrementAndGet();
+                        if (!(introspection.response.statusCode() == 200 && "true".equals(active)
+                                || introspection.response.statusCode() == 503)) {
+                            problems.add("introspection of a valid token answered " + introspection.response.statusCode()
+                                    + ": " + introspection.response.body());
+                        }
                         int status = refresh.response.statusCode();
                         String kind = "refresh " + status + (retrying ? " (retry after a 503)" : "");
                         outcomes.computeIfAbsent(kind, k -> new AtomicLong()).incrementAndGet();
@@ -258,7 +296,8 @@ class DatabaseFaultsIT {
         figures.add(String.format("cuts mid-transaction: %d cuts in 8 s, %d workers; outcomes %s; slowest answer %d ms",
                 cuts.get(), workers, new java.util.TreeMap<>(outcomes), slowest.get()));
         problems.stream().limit(10).forEach(p -> figures.add("cuts mid-transaction: " + p));
-        assertTrue(problems.isEmpty(), problems.size() + " answers were neither 200 nor 503: " + problems.peek());
+        assertTrue(problems.isEmpty(), problems.size() + " answers were neither 200 nor 503, or said active:false"
+                + " for a valid token: " + problems.peek());
         assertTrue(slowest.get() < ANSWER_MS, "an answer took " + slowest.get() + " ms");
         assertTrue(outcomes.keySet().stream().anyMatch(k -> k.startsWith("refresh 503")), "no cut hit a refresh");
     }
@@ -272,6 +311,35 @@ class DatabaseFaultsIT {
         Optional<String> retryAfter = response.headers().firstValue("Retry-After");
         assertTrue(retryAfter.isPresent(), what + ": no Retry-After");
         assertTrue(answer.millis < ANSWER_MS, what + " took " + answer.millis + " ms");
+    }
+
+    private static final java.util.regex.Pattern ACTIVE = java.util.regex.Pattern.compile("\"active\"\\s*:\\s*(true|false)");
+
+    /** What an introspection answer says of {@code active}, or null if it does not say. */
+    private static String active(HttpResponse<String> answer) {
+        java.util.regex.Matcher m = ACTIVE.matcher(answer.body());
+        return m.find() ? m.group(1) : null;
+    }
+
+    /** Never {@code active: false} for a token that is valid: the service could not check it. */
+    private static void assertNotInactive(String what, HttpResponse<String> answer) {
+        assertTrue(!"false".equals(active(answer)), what + " answered " + answer.statusCode() + " " + answer.body()
+                + " for a valid token");
+    }
+
+    private static void assertActive(String what, HttpResponse<String> answer) {
+        assertEquals(200, answer.statusCode(), what + ": " + answer.body());
+        assertEquals("true", active(answer), what + ": " + answer.body());
+    }
+
+    /** RFC 7662 introspection by the registered confidential client. */
+    private HttpResponse<String> introspect(String token) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(service.base.resolve("/oauth2/introspect"))
+                .timeout(Duration.ofSeconds(15))
+                .header("Content-Type", FORM)
+                .header("Authorization", introspector)
+                .POST(HttpRequest.BodyPublishers.ofString("token=" + token)).build();
+        return http.send(request, HttpResponse.BodyHandlers.ofString());
     }
 
     private String newName() {

@@ -120,6 +120,55 @@ final class Service implements AutoCloseable {
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /**
+     * An access token of the bootstrap administrator (password grant). A 503 is retried after its
+     * Retry-After, for up to 30 s, as a client would: a test's setup is not what it measures.
+     */
+    String adminToken() throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        HttpResponse<String> login;
+        do {
+            login = post("/oauth2/token", "application/x-www-form-urlencoded",
+                    "grant_type=password&username=" + ADMIN + "&password=" + ADMIN_PASSWORD, null);
+        } while (login.statusCode() == 503 && System.nanoTime() < deadline && retryAfter(login));
+        String token = Jose.field(login.body(), "access_token");
+        if (login.statusCode() != 200 || token == null) {
+            throw new AssertionError("admin login: " + login.statusCode() + " " + login.body() + unavailability());
+        }
+        return token;
+    }
+
+    /**
+     * Registers a client ({@code POST /admin/clients}) with the metadata {@code json} (without a
+     * client_id: a 503 is retried, at worst leaving an unused client behind); 201 or the test fails.
+     */
+    HttpResponse<String> registerClient(String json) throws Exception {
+        String admin = adminToken();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        HttpResponse<String> created;
+        do {
+            created = post("/admin/clients", "application/json", json, admin);
+        } while (created.statusCode() == 503 && System.nanoTime() < deadline && retryAfter(created));
+        if (created.statusCode() != 201) {
+            throw new AssertionError("client registration: " + created.statusCode() + " " + created.body()
+                    + unavailability());
+        }
+        return created;
+    }
+
+    /** Sleeps for the answer's Retry-After (1 s if it has none); true. */
+    private static boolean retryAfter(HttpResponse<String> answer) throws InterruptedException {
+        Thread.sleep(1000 * answer.headers().firstValue("Retry-After").map(Long::parseLong).orElse(1L));
+        return true;
+    }
+
+    /** The service's last reasons for a 503 (its log says why the database could not be asked), if any. */
+    String unavailability() {
+        java.util.List<String> reasons = log().lines().filter(l -> l.contains("database unavailable")).toList();
+        return reasons.isEmpty() ? "" : "; the service logged: " + String.join("\n", reasons.subList(
+                Math.max(0, reasons.size() - 3), reasons.size()));
+    }
+
     String log() {
         try {
             return Files.readString(log);
