@@ -38,7 +38,7 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 @Consumes(MediaType.WILDCARD)
 public class OAuthResource {
 
-    /** 403: a request used the refresh-token cookie without an Origin its client allows. */
+    /** 403: a request that uses or sets the refresh-token cookie without an Origin its client allows. */
     static final String INVALID_ORIGIN = "invalid_origin";
 
     private final TokenService tokens;
@@ -76,7 +76,7 @@ public class OAuthResource {
             content = @Content(schema = @Schema(implementation = ErrorBody.class)))
     @APIResponse(responseCode = "401", description = "invalid_client",
             content = @Content(schema = @Schema(implementation = ErrorBody.class)))
-    @APIResponse(responseCode = "403", description = "invalid_origin: a refresh that uses the cookie without an Origin the client allows",
+    @APIResponse(responseCode = "403", description = "invalid_origin: a cookie-mode client's request without an Origin the client allows",
             content = @Content(schema = @Schema(implementation = ErrorBody.class)))
     @APIResponse(responseCode = "429", description = "throttled; see Retry-After",
             content = @Content(schema = @Schema(implementation = ErrorBody.class)))
@@ -89,15 +89,19 @@ public class OAuthResource {
     }
 
     /**
-     * A cookie-mode client's refresh without a {@code refresh_token} field presents the cookie's token,
-     * from an {@code Origin} the client allows; otherwise the parameters stay as they are.
+     * A cookie-mode client's token requests all use or set the cookie, so each must come from an
+     * Origin the client allows (a login from another page of the site would otherwise replace the
+     * session's cookie); a refresh without a {@code refresh_token} field presents the cookie's token.
      */
     private static OAuthParams withRefreshCookie(OAuthParams params, Client client, HttpServerRequest request) {
-        if (!client.cookieMode() || !params.optional("grant_type").equals(Optional.of(Client.REFRESH_TOKEN))
-                || params.optional("refresh_token").isPresent()) {
+        if (!client.cookieMode()) {
             return params;
         }
         requireAllowedOrigin(client, request);
+        if (!params.optional("grant_type").equals(Optional.of(Client.REFRESH_TOKEN))
+                || params.optional("refresh_token").isPresent()) {
+            return params;
+        }
         return RefreshCookie.read(request, client.clientId()).map(token -> params.with("refresh_token", token))
                 .orElse(params);
     }

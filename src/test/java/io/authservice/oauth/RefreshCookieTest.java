@@ -138,6 +138,26 @@ class RefreshCookieTest {
     }
 
     @Test
+    void aLoginOfACookieClientFromAnotherOriginSetsNoCookie() {
+        // Another page of the site must not replace the session's cookie with one of its choosing.
+        for (String origin : new String[] {null, "https://evil.example"}) {
+            Response refused = from(origin).formParam("grant_type", "password").formParam("client_id", clientId)
+                    .formParam("username", username).formParam("password", Api.PASSWORD).post("/oauth2/token");
+            refused.then().statusCode(403);
+            assertEquals(OAuthResource.INVALID_ORIGIN, refused.path("error"));
+            assertTrue(refused.getHeaders().getValues("Set-Cookie").isEmpty());
+            assertNull(refused.path("access_token"));
+        }
+        // A refresh token in the body is answered in the cookie too, so it needs the Origin as well.
+        SetCookie cookie = tokenCookie(login());
+        Response inBody = from("https://evil.example").formParam("grant_type", "refresh_token")
+                .formParam("client_id", clientId).formParam("refresh_token", cookie.value()).post("/oauth2/token");
+        inBody.then().statusCode(403);
+        tokenCookie(from(ORIGIN).formParam("grant_type", "refresh_token").formParam("client_id", clientId)
+                .formParam("refresh_token", cookie.value()).post("/oauth2/token"));
+    }
+
+    @Test
     void reuseOfASpentCookieTokenRevokesTheFamily() {
         SetCookie a = tokenCookie(login());
         SetCookie b = tokenCookie(refresh(ORIGIN, a.value()));
