@@ -52,6 +52,11 @@ public record Client(
         return CLIENT_SECRET_BASIC.equals(method) || CLIENT_SECRET_POST.equals(method);
     }
 
+    /** A public client whose refresh token travels in a cookie (web/oauth RefreshCookie), not in the body. */
+    public boolean cookieMode() {
+        return COOKIE.equals(refreshTokenMode);
+    }
+
     public boolean mayUse(String grantType) {
         return grantTypes.contains(grantType);
     }

@@ -33,9 +33,11 @@ public class ClientAdministration {
     private final List<String> defaultScope;
     private final List<String> defaultAudience;
     private final Duration secretOverlap;
+    private final CorsOrigins corsOrigins;
 
     ClientAdministration(ClientRepository repository, RefreshTokens sessions, Database database, Clients clients,
-            AuthConfig config) {
+            CorsOrigins corsOrigins, AuthConfig config) {
+        this.corsOrigins = corsOrigins;
         this.repository = repository;
         this.sessions = sessions;
         this.database = database;
@@ -62,6 +64,7 @@ public class ClientAdministration {
         String secret = client.usesSecret() ? ClientSecrets.generate() : null;
         return database.inTransaction(conn -> repository.insert(conn, client, secret == null ? null : ClientSecrets.hash(secret)))
                 .onFailure(ClientAdministration::duplicate).transform(e -> taken())
+                .call(this::originsChanged)
                 .map(done -> new WithSecret(client, secret));
     }
 
@@ -98,7 +101,7 @@ public class ClientAdministration {
             String secret = client.usesSecret() && stored.secretHash() == null ? ClientSecrets.generate() : null;
             return repository.replace(conn, client, secret == null ? null : ClientSecrets.hash(secret))
                     .map(saved -> new WithSecret(saved, secret));
-        }));
+        })).call(this::originsChanged);
     }
 
     /** Deletes a client and ends its sessions, together. */
@@ -108,7 +111,7 @@ public class ClientAdministration {
                 throw notFound();
             }
             return sessions.revokeAllOfClient(conn, clientId, "client_deleted");
-        }));
+        })).call(this::originsChanged);
     }
 
     /** A new secret; the one it replaces keeps working for {@code auth.clients.secret-overlap}. */
@@ -120,6 +123,14 @@ public class ClientAdministration {
                             throw ApiError.invalidRequest("this client has no secret: it authenticates with "
                                     + found.tokenEndpointAuthMethod());
                         }));
+    }
+
+    /**
+     * This replica's CORS origins follow a change at once (others within auth.cors.refresh-interval);
+     * the change is committed either way, so a failed reload only leaves that to the next poll.
+     */
+    private Uni<Void> originsChanged() {
+        return corsOrigins.reload().onFailure().recoverWithNull();
     }
 
     public Duration secretOverlap() {

@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.jose4j.jwk.EllipticCurveJsonWebKey;
@@ -166,27 +167,35 @@ public record ClientMetadata(
         return List.copyOf(audiences);
     }
 
-    /** An origin as browsers send it: scheme, host and a port only when it is not the default. */
     private static List<String> origins(List<String> values) {
         Set<String> origins = new LinkedHashSet<>();
         for (String value : items("allowed_cors_origins", values)) {
-            URI uri;
-            try {
-                uri = new URI(value);
-            } catch (URISyntaxException e) {
-                throw invalid("not an origin: " + quoted(value));
-            }
-            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-            boolean bare = (uri.getRawPath() == null || uri.getRawPath().isEmpty()) && uri.getRawQuery() == null
-                    && uri.getRawFragment() == null && uri.getRawUserInfo() == null;
-            if (!(scheme.equals("https") || scheme.equals("http")) || uri.getHost() == null || !bare) {
-                throw invalid("an origin is scheme://host[:port] with http or https and nothing after: " + quoted(value));
-            }
-            int port = uri.getPort();
-            boolean defaultPort = port == -1 || (scheme.equals("https") && port == 443) || (scheme.equals("http") && port == 80);
-            origins.add(scheme + "://" + uri.getHost().toLowerCase(Locale.ROOT) + (defaultPort ? "" : ":" + port));
+            origins.add(origin(value).orElseThrow(() -> invalid(
+                    "an origin is scheme://host[:port] with http or https and nothing after: " + quoted(value))));
         }
         return List.copyOf(origins);
+    }
+
+    /**
+     * An origin as browsers send it in {@code Origin}: lower-case scheme (http or https) and host, and a
+     * port only when it is not the scheme's default; empty when {@code value} is not such an origin.
+     */
+    public static Optional<String> origin(String value) {
+        URI uri;
+        try {
+            uri = new URI(value);
+        } catch (URISyntaxException e) {
+            return Optional.empty();
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        boolean bare = (uri.getRawPath() == null || uri.getRawPath().isEmpty()) && uri.getRawQuery() == null
+                && uri.getRawFragment() == null && uri.getRawUserInfo() == null;
+        if (!(scheme.equals("https") || scheme.equals("http")) || uri.getHost() == null || !bare) {
+            return Optional.empty();
+        }
+        int port = uri.getPort();
+        boolean defaultPort = port == -1 || (scheme.equals("https") && port == 443) || (scheme.equals("http") && port == 80);
+        return Optional.of(scheme + "://" + uri.getHost().toLowerCase(Locale.ROOT) + (defaultPort ? "" : ":" + port));
     }
 
     /** The key set with public parameters only, each key one this service verifies assertions with. */

@@ -53,6 +53,17 @@ public class ClientRepository {
         return new Stored(client(row), bytes(row, "secret_hash"), bytes(row, "previous_secret_hash"));
     }
 
+    /** Every origin some public client allows (for CORS). */
+    Uni<Set<String>> corsOrigins() {
+        return database.execute("select distinct unnest(allowed_cors_origins) as origin from clients"
+                        + " where token_endpoint_auth_method = 'none'", Tuple.tuple())
+                .map(rows -> {
+                    Set<String> origins = new java.util.HashSet<>();
+                    rows.forEach(row -> origins.add(row.getString("origin")));
+                    return Set.copyOf(origins);
+                });
+    }
+
     Uni<List<Client>> list() {
         return database.execute("select " + COLUMNS + " from clients order by created_at, client_id", Tuple.tuple())
                 .map(ClientRepository::clients);

@@ -50,6 +50,21 @@ public interface AuthConfig {
 
     Clients clients();
 
+    Cors cors();
+
+    /** CORS for browser frontends on the contract's browser paths (web/Cors). */
+    interface Cors {
+        /**
+         * Origins ({@code scheme://host[:port]}) that get CORS answers besides every public client's
+         * {@code allowed_cors_origins}; none by default.
+         */
+        Optional<List<String>> origins();
+
+        /** How often each replica reloads the registered clients' origins (changes made on it count at once). */
+        @WithDefault("PT5S")
+        Duration refreshInterval();
+    }
+
     interface Clients {
         /** How long a client's previous secret keeps working after a new one was made. */
         @WithDefault("P1D")

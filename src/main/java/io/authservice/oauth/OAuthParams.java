@@ -62,6 +62,13 @@ final class OAuthParams {
         return Optional.ofNullable(values.get(name));
     }
 
+    /** These parameters and {@code name} = {@code value}; for a value that came another way (the refresh cookie). */
+    OAuthParams with(String name, String value) {
+        Map<String, String> more = new HashMap<>(values);
+        more.put(name, value);
+        return new OAuthParams(more);
+    }
+
     /** What the request presents to authenticate its client, with its Authorization header. */
     ClientAuthentication.Presented client(String authorization) {
         return new ClientAuthentication.Presented(authorization, values.get("client_id"), values.get("client_secret"),

@@ -6,6 +6,7 @@ import io.authservice.clients.Client;
 import io.authservice.clients.ClientAuthentication;
 import io.authservice.config.AuthConfig;
 import io.authservice.tokens.RefreshTokens;
+import io.authservice.web.ApiError;
 import io.authservice.web.ClientAddress;
 import io.authservice.web.ErrorBody;
 import io.smallrye.mutiny.Uni;
@@ -20,6 +21,7 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.Response.Status;
+import java.util.Optional;
 import java.util.function.BiFunction;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
@@ -35,6 +37,9 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.WILDCARD)
 public class OAuthResource {
+
+    /** 403: a request that uses or sets the refresh-token cookie without an Origin its client allows. */
+    static final String INVALID_ORIGIN = "invalid_origin";
 
     private final TokenService tokens;
     private final RefreshTokens refreshTokens;
@@ -64,11 +69,14 @@ public class OAuthResource {
     @RequestBody(content = {
             @Content(mediaType = MediaType.APPLICATION_FORM_URLENCODED, schema = @Schema(implementation = TokenRequest.class)),
             @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = TokenRequest.class))})
-    @APIResponse(responseCode = "200", description = "tokens; Cache-Control: no-store",
+    @APIResponse(responseCode = "200", description = "tokens; Cache-Control: no-store. A cookie-mode client gets the refresh"
+            + " token in a Set-Cookie (HttpOnly; Secure; SameSite=Strict; Path=/oauth2/), not in the body",
             content = @Content(schema = @Schema(implementation = TokenResponse.class)))
     @APIResponse(responseCode = "400", description = "invalid_request, invalid_grant, unsupported_grant_type, invalid_scope, unauthorized_client",
             content = @Content(schema = @Schema(implementation = ErrorBody.class)))
     @APIResponse(responseCode = "401", description = "invalid_client",
+            content = @Content(schema = @Schema(implementation = ErrorBody.class)))
+    @APIResponse(responseCode = "403", description = "invalid_origin: a cookie-mode client's request without an Origin the client allows",
             content = @Content(schema = @Schema(implementation = ErrorBody.class)))
     @APIResponse(responseCode = "429", description = "throttled; see Retry-After",
             content = @Content(schema = @Schema(implementation = ErrorBody.class)))
@@ -76,18 +84,62 @@ public class OAuthResource {
             @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, byte[] body, @Context HttpServerRequest request) {
         String source = clientAddress.of(request);
         return authenticated(contentType, authorization, body, "/token", source,
-                (params, client) -> tokens.grant(params, client, source))
-                .map(answer -> Response.ok(answer)
-                        .header(HttpHeaders.CACHE_CONTROL, "no-store")
-                        .header("Pragma", "no-cache")
-                        .build());
+                (params, client) -> tokens.grant(withRefreshCookie(params, client, request), client, source)
+                        .map(answer -> tokenAnswer(answer, client)));
+    }
+
+    /**
+     * A cookie-mode client's token requests all use or set the cookie, so each must come from an
+     * Origin the client allows (a login from another page of the site would otherwise replace the
+     * session's cookie); a refresh without a {@code refresh_token} field presents the cookie's token.
+     */
+    private static OAuthParams withRefreshCookie(OAuthParams params, Client client, HttpServerRequest request) {
+        if (!client.cookieMode()) {
+            return params;
+        }
+        requireAllowedOrigin(client, request);
+        if (!params.optional("grant_type").equals(Optional.of(Client.REFRESH_TOKEN))
+                || params.optional("refresh_token").isPresent()) {
+            return params;
+        }
+        return RefreshCookie.read(request, client.clientId()).map(token -> params.with("refresh_token", token))
+                .orElse(params);
+    }
+
+    /** In cookie mode the refresh token leaves in the cookie, not the body; refresh_expires_in stays. */
+    private static Response tokenAnswer(TokenResponse answer, Client client) {
+        Response.ResponseBuilder response = Response.ok()
+                .header(HttpHeaders.CACHE_CONTROL, "no-store")
+                .header("Pragma", "no-cache");
+        if (client.cookieMode() && answer.refreshToken() != null) {
+            response.header(HttpHeaders.SET_COOKIE,
+                    RefreshCookie.set(client.clientId(), answer.refreshToken(), answer.refreshExpiresIn()));
+            answer = answer.withoutRefreshToken();
+        }
+        return response.entity(answer).build();
+    }
+
+    /**
+     * The cookie rides along with any request of the site, so using it needs the page's origin to be
+     * one of the client's {@code allowed_cors_origins}: another page (of the same site) cannot use it.
+     */
+    private static void requireAllowedOrigin(Client client, HttpServerRequest request) {
+        String origin = request.getHeader("Origin");
+        if (origin == null || !client.allowedCorsOrigins().contains(origin)) {
+            throw new ApiError(Status.FORBIDDEN, INVALID_ORIGIN, origin == null
+                    ? "a request that uses the refresh-token cookie must carry an Origin header"
+                    : "this client does not allow the origin " + origin);
+        }
     }
 
     /** Revoking a refresh token ends its family; unknown tokens, other clients' and access tokens answer 200 too. */
     @POST
     @Path("/revoke")
-    @Operation(summary = "Revocation (RFC 7009): form field token, optional token_type_hint; 200 even for unknown tokens")
+    @Operation(summary = "Revocation (RFC 7009): form field token, optional token_type_hint; 200 even for unknown tokens."
+            + " A cookie-mode client without token revokes the cookie's session and clears the cookie")
     @APIResponse(responseCode = "200", description = "revoked, or nothing to revoke")
+    @APIResponse(responseCode = "403", description = "invalid_origin: a revocation of the cookie without an Origin the client allows",
+            content = @Content(schema = @Schema(implementation = ErrorBody.class)))
     @APIResponse(responseCode = "400", description = "invalid_request",
             content = @Content(schema = @Schema(implementation = ErrorBody.class)))
     @APIResponse(responseCode = "401", description = "invalid_client",
@@ -95,10 +147,21 @@ public class OAuthResource {
     public Uni<Response> revoke(@HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
             @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, byte[] body, @Context HttpServerRequest request) {
         String source = clientAddress.of(request);
-        return authenticated(contentType, authorization, body, "/revoke", source,
-                (params, client) -> refreshTokens.revoke(params.required("token"), client.clientId()))
-                .invoke(revoked -> audit.revocation("revoked", null, revoked, source))
-                .map(done -> Response.ok().header(HttpHeaders.CACHE_CONTROL, "no-store").build());
+        return authenticated(contentType, authorization, body, "/revoke", source, (params, client) -> {
+            Response.ResponseBuilder answer = Response.ok().header(HttpHeaders.CACHE_CONTROL, "no-store");
+            Optional<String> token = params.optional("token");
+            if (token.isEmpty() && client.cookieMode()) {
+                // Logging out of a cookie-mode client: its cookie's family ends and the cookie goes.
+                requireAllowedOrigin(client, request);
+                token = RefreshCookie.read(request, client.clientId());
+                answer.header(HttpHeaders.SET_COOKIE, RefreshCookie.clear(client.clientId()));
+            } else {
+                token = Optional.of(params.required("token"));
+            }
+            Uni<Integer> revoked = token.isPresent() ? refreshTokens.revoke(token.get(), client.clientId())
+                    : Uni.createFrom().item(0);
+            return revoked.invoke(count -> audit.revocation("revoked", null, count, source)).map(done -> answer.build());
+        });
     }
 
     @POST
@@ -116,7 +179,7 @@ public class OAuthResource {
         String source = clientAddress.of(request);
         return authenticated(contentType, authorization, body, "/introspect", source, (params, client) -> {
                     if (!client.confidential()) {
-                        throw new io.authservice.web.ApiError(Status.UNAUTHORIZED, "invalid_client",
+                        throw new ApiError(Status.UNAUTHORIZED, "invalid_client",
                                 "introspection is for clients that authenticate");
                     }
                     return introspection.introspect(params.required("token"));

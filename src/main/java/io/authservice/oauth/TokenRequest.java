@@ -12,6 +12,6 @@ public record TokenRequest(
         @JsonProperty("grant_type") @Schema(required = true, enumeration = {"password", "refresh_token"}) String grantType,
         @Schema(description = "password grant") String username,
         @Schema(description = "password grant") String password,
-        @JsonProperty("refresh_token") @Schema(description = "refresh_token grant") String refreshToken,
+        @JsonProperty("refresh_token") @Schema(description = "refresh_token grant; a cookie-mode client leaves it out and the refresh-token cookie is used") String refreshToken,
         @Schema(description = "space-separated; narrowing only on refresh") String scope,
         @JsonProperty("client_id") @Schema(description = "the public client, default web") String clientId) {}

@@ -13,4 +13,10 @@ public record TokenResponse(
         @JsonProperty("expires_in") long expiresIn,
         @JsonProperty("refresh_token") String refreshToken,
         @JsonProperty("refresh_expires_in") Long refreshExpiresIn,
-        String scope) {}
+        String scope) {
+
+    /** This answer without the refresh token (it travels in a cookie), keeping refresh_expires_in. */
+    public TokenResponse withoutRefreshToken() {
+        return new TokenResponse(accessToken, tokenType, expiresIn, null, refreshExpiresIn, scope);
+    }
+}

@@ -147,6 +147,13 @@ class OpenApiTest {
             }
             return last;
         });
+        String cookieClient = io.authservice.clients.ClientsApi.registered(Map.of("client_name", "openapi-spa",
+                "token_endpoint_auth_method", "none", "grant_types", List.of("password", "refresh_token"),
+                "refresh_token_mode", "cookie", "allowed_cors_origins", List.of("https://spa.example"))).id();
+        a.put("POST /oauth2/token 403", () -> status(given().contentType(ContentType.URLENC).formParam("grant_type", "refresh_token")
+                .formParam("client_id", cookieClient).header("Origin", "https://evil.example"), "POST", "/oauth2/token"));
+        a.put("POST /oauth2/revoke 403", () -> status(given().contentType(ContentType.URLENC).formParam("client_id", cookieClient),
+                "POST", "/oauth2/revoke"));
         a.put("POST /oauth2/revoke 200", () -> status(given().contentType(ContentType.URLENC).formParam("token", "unknown"), "POST", "/oauth2/revoke"));
         a.put("POST /oauth2/revoke 400", () -> status(given().contentType(ContentType.URLENC).formParam("other", "x"), "POST", "/oauth2/revoke"));
 
