@@ -48,6 +48,14 @@ public interface AuthConfig {
 
     Crypto crypto();
 
+    Clients clients();
+
+    interface Clients {
+        /** How long a client's previous secret keeps working after a new one was made. */
+        @WithDefault("P1D")
+        java.time.Duration secretOverlap();
+    }
+
     interface Crypto {
         /**
          * Whether AWS-LC (the Amazon Corretto Crypto Provider, first JCA provider) and libargon2 are

@@ -1,5 +1,7 @@
 package io.authservice.oauth;
 
+import io.authservice.clients.Client;
+import io.authservice.clients.ClientAuthentication;
 import io.authservice.config.AuthConfig;
 import io.authservice.keys.KeyRing;
 import io.smallrye.common.annotation.NonBlocking;
@@ -20,7 +22,10 @@ import java.util.Map;
 public class MetadataResource {
 
     static final List<String> CLAIMS = List.of("iss", "sub", "aud", "exp", "iat", "jti", "client_id", "scope",
-            "groups", "upn", "preferred_username");
+            "groups", "upn", "preferred_username", "sid", "email");
+    private static final List<String> AUTH_METHODS = Client.AUTH_METHODS;
+    private static final List<String> CONFIDENTIAL_AUTH_METHODS =
+            AUTH_METHODS.stream().filter(m -> !m.equals(Client.NONE)).toList();
 
     private final Map<String, Object> metadata;
     private final KeyRing keys;
@@ -34,9 +39,15 @@ public class MetadataResource {
         m.put("jwks_uri", base + "/.well-known/jwks.json");
         m.put("token_endpoint", base + "/oauth2/token");
         m.put("revocation_endpoint", base + "/oauth2/revoke");
-        m.put("grant_types_supported", List.of("password", "refresh_token"));
-        m.put("token_endpoint_auth_methods_supported", List.of("none"));
-        m.put("revocation_endpoint_auth_methods_supported", List.of("none"));
+        m.put("introspection_endpoint", base + "/oauth2/introspect");
+        m.put("userinfo_endpoint", base + "/oauth2/userinfo");
+        m.put("grant_types_supported", List.of(Client.PASSWORD, Client.REFRESH_TOKEN, Client.CLIENT_CREDENTIALS));
+        m.put("token_endpoint_auth_methods_supported", AUTH_METHODS);
+        m.put("token_endpoint_auth_signing_alg_values_supported", ClientAuthentication.assertionAlgorithms());
+        m.put("revocation_endpoint_auth_methods_supported", AUTH_METHODS);
+        m.put("revocation_endpoint_auth_signing_alg_values_supported", ClientAuthentication.assertionAlgorithms());
+        m.put("introspection_endpoint_auth_methods_supported", CONFIDENTIAL_AUTH_METHODS);
+        m.put("introspection_endpoint_auth_signing_alg_values_supported", ClientAuthentication.assertionAlgorithms());
         // No authorization endpoint (yet): no response type is supported.
         m.put("response_types_supported", List.of());
         m.put("subject_types_supported", List.of("public"));

@@ -3,6 +3,7 @@ package io.authservice.oauth;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.authservice.clients.ClientAuthentication;
 import io.authservice.web.ApiError;
 import io.authservice.web.ControlCharacters;
 import io.netty.handler.codec.http.QueryStringDecoder;
@@ -59,6 +60,12 @@ final class OAuthParams {
 
     Optional<String> optional(String name) {
         return Optional.ofNullable(values.get(name));
+    }
+
+    /** What the request presents to authenticate its client, with its Authorization header. */
+    ClientAuthentication.Presented client(String authorization) {
+        return new ClientAuthentication.Presented(authorization, values.get("client_id"), values.get("client_secret"),
+                values.get("client_assertion_type"), values.get("client_assertion"));
     }
 
     private static OAuthParams form(String body) {

@@ -1,7 +1,10 @@
 package io.authservice.oauth;
 
 import io.authservice.audit.Audit;
-import io.authservice.config.AuthConfig;
+import io.authservice.clients.Client;
+import io.authservice.tokens.AccessTokens.Content;
+import java.time.Duration;
+import java.util.UUID;
 import io.authservice.passwords.HashingShare;
 import io.authservice.passwords.LoginThrottle;
 import io.authservice.passwords.PasswordHasher.Outcome;
@@ -24,6 +27,7 @@ public class TokenService {
 
     private static final Logger LOG = Logger.getLogger(TokenService.class);
     private static final String BAD_CREDENTIALS = "invalid username or password";
+    static final String UNAUTHORIZED_CLIENT = "unauthorized_client";
     private static final int MAX_USERNAME_CHARS = 4 * Usernames.MAX_LENGTH;
     private static final int MAX_PASSWORD_CHARS = 1024;
 
@@ -33,46 +37,54 @@ public class TokenService {
     private final AccessTokens accessTokens;
     private final RefreshTokens refreshTokens;
     private final Audit audit;
-    private final AuthConfig config;
 
     TokenService(UserRepository users, HashingShare hashing, LoginThrottle throttle, AccessTokens accessTokens,
-            RefreshTokens refreshTokens, Audit audit, AuthConfig config) {
+            RefreshTokens refreshTokens, Audit audit) {
         this.audit = audit;
         this.users = users;
         this.hashing = hashing;
         this.throttle = throttle;
         this.accessTokens = accessTokens;
         this.refreshTokens = refreshTokens;
-        this.config = config;
     }
 
-    /** @param source the caller's address, for the audit log */
-    Uni<TokenResponse> grant(OAuthParams params, String source) {
-        return switch (params.required("grant_type")) {
-            case "password" -> password(params, source);
-            case "refresh_token" -> refresh(params, source);
-            default -> Uni.createFrom().failure(new ApiError(Status.BAD_REQUEST, "unsupported_grant_type",
-                    "supported grant types: password, refresh_token"));
+    /**
+     * The grant a request asks for, for the client that was authenticated.
+     *
+     * @param source the caller's address, for the audit log
+     */
+    Uni<TokenResponse> grant(OAuthParams params, Client client, String source) {
+        String grantType = params.required("grant_type");
+        if (!Client.GRANT_TYPES.contains(grantType)) {
+            throw new ApiError(Status.BAD_REQUEST, "unsupported_grant_type",
+                    "supported grant types: " + String.join(", ", Client.GRANT_TYPES.stream().sorted().toList()));
+        }
+        if (!client.mayUse(grantType)) {
+            throw new ApiError(Status.BAD_REQUEST, UNAUTHORIZED_CLIENT, "this client may not use the " + grantType + " grant");
+        }
+        return switch (grantType) {
+            case Client.PASSWORD -> password(params, client, source);
+            case Client.REFRESH_TOKEN -> refresh(params, client, source);
+            default -> clientCredentials(params, client);
         };
     }
 
-    /** The client of a request: only the first-party public client exists so far. */
-    String client(OAuthParams params) {
-        String clientId = params.optional("client_id").orElse(config.publicClientId());
-        if (!clientId.equals(config.publicClientId())) {
-            throw new ApiError(Status.UNAUTHORIZED, "invalid_client", "unknown client");
-        }
-        return clientId;
+    /** RFC 6749 §4.4: the client's own access token, with no refresh token (§4.4.3). */
+    private Uni<TokenResponse> clientCredentials(OAuthParams params, Client client) {
+        String scope = Scopes.requested(params.optional("scope"), client.scope());
+        Duration lifespan = lifespan(client);
+        return accessTokens.issue(Content.client(client.clientId(), scope, client.audience(), lifespan))
+                .map(accessToken -> new TokenResponse(accessToken, "Bearer", lifespan.toSeconds(), null, null, scope));
     }
 
-    private Uni<TokenResponse> password(OAuthParams params, String source) {
-        String clientId = client(params);
+    private Uni<TokenResponse> password(OAuthParams params, Client client, String source) {
+        String clientId = client.clientId();
         String username = params.required("username");
         String password = params.required("password");
         if (username.length() > MAX_USERNAME_CHARS || password.length() > MAX_PASSWORD_CHARS) {
             throw ApiError.invalidRequest("username or password too long");
         }
-        String scope = Scopes.requested(params.optional("scope"), config.tokens().scopes());
+        String scope = Scopes.requested(params.optional("scope"), client.scope());
         String name = Usernames.normalize(username);
         return throttle.reserve(name, source)
                 .onFailure(ApiError.class).invoke(() -> audit.login("throttled", null, clientId, source))
@@ -89,24 +101,26 @@ public class TokenService {
                             }
                             return throttle.succeeded(attempt)
                                     .chain(() -> rehashIfOutdated(user, password, outcome, source))
-                                    .chain(hash -> issue(subjectOf(user), hash, clientId, scope))
+                                    .chain(hash -> issue(subjectOf(user), hash, client, scope))
                                     .invoke(() -> audit.login("success", user.id, clientId, source));
                         })));
     }
 
     /** The access token is signed before the presented token is spent: after the spend nothing can fail. */
-    private Uni<TokenResponse> refresh(OAuthParams params, String source) {
-        String clientId = client(params);
+    private Uni<TokenResponse> refresh(OAuthParams params, Client client, String source) {
+        String clientId = client.clientId();
         String presented = params.required("refresh_token");
         Optional<String> requested = params.optional("scope");
         return refreshTokens.inspect(presented, clientId)
                 .chain(session -> {
                     String scope = Scopes.narrow(requested, session.grantedScope());
-                    return accessTokens.issue(session.subject(), clientId, scope)
+                    Duration lifespan = lifespan(client);
+                    return accessTokens.issue(Content.user(session.subject(), session.familyId(), clientId, scope,
+                                    client.audience(), lifespan))
                             .chain(accessToken -> refreshTokens.rotate(session, clientId)
                                     .invoke(next -> audit.refresh(next.retry() ? "retry" : "success",
                                             session.subject().id(), clientId, source))
-                                    .map(next -> response(accessToken, next, scope)));
+                                    .map(next -> response(accessToken, lifespan, next, scope)));
                 })
                 .onFailure(ApiError.class).invoke(() -> audit.refresh("failure", null, clientId, source));
     }
@@ -116,10 +130,12 @@ public class TokenService {
      *
      * @param passwordHash the hash the login verified: the session starts only while it is current
      */
-    private Uni<TokenResponse> issue(Subject subject, String passwordHash, String clientId, String scope) {
-        return accessTokens.issue(subject, clientId, scope)
-                .chain(accessToken -> refreshTokens.start(subject.id(), passwordHash, clientId, scope)
-                        .map(refreshToken -> response(accessToken, refreshToken, scope)));
+    private Uni<TokenResponse> issue(Subject subject, String passwordHash, Client client, String scope) {
+        UUID session = UUID.randomUUID();
+        Duration lifespan = lifespan(client);
+        return accessTokens.issue(Content.user(subject, session, client.clientId(), scope, client.audience(), lifespan))
+                .chain(accessToken -> refreshTokens.start(session, subject.id(), passwordHash, client.clientId(), scope)
+                        .map(refreshToken -> response(accessToken, lifespan, refreshToken, scope)));
     }
 
     /**
@@ -136,9 +152,14 @@ public class TokenService {
                         .map(upgraded -> upgraded ? hash : user.passwordHash));
     }
 
-    private TokenResponse response(String accessToken, RefreshTokens.Issued refreshToken, String scope) {
-        return new TokenResponse(accessToken, "Bearer", accessTokens.lifespanSeconds(),
-                refreshToken.token(), refreshToken.expiresIn(), scope);
+    private Duration lifespan(Client client) {
+        return client.lifespan().orElseGet(accessTokens::defaultLifespan);
+    }
+
+    private static TokenResponse response(String accessToken, Duration lifespan, RefreshTokens.Issued refreshToken,
+            String scope) {
+        return new TokenResponse(accessToken, "Bearer", lifespan.toSeconds(), refreshToken.token(),
+                refreshToken.expiresIn(), scope);
     }
 
     private static Subject subjectOf(User user) {

@@ -39,11 +39,13 @@ public class OpenApiDocument implements OASFilter {
                 "kty", string(), "kid", string(), "use", string(), "alg", string(),
                 "n", string(), "e", string(), "crv", string(), "x", string(), "y", string()))))).required(List.of("keys"))
                 .description("RFC 7517 JSON Web Key Set: the public signing keys"));
-        openApi.getComponents().addSchema("Metadata", object(Map.of("issuer", string(), "jwks_uri", string(), "token_endpoint", string(),
-                "revocation_endpoint", string(), "grant_types_supported", array(string()),
-                "response_types_supported", array(string()), "scopes_supported", array(string()),
-                "token_endpoint_auth_methods_supported", array(string()),
-                "id_token_signing_alg_values_supported", array(string()), "subject_types_supported", array(string())))
+        openApi.getComponents().addSchema("Metadata", object(Map.ofEntries(Map.entry("issuer", string()),
+                Map.entry("jwks_uri", string()), Map.entry("token_endpoint", string()), Map.entry("revocation_endpoint", string()),
+                Map.entry("introspection_endpoint", string()), Map.entry("userinfo_endpoint", string()),
+                Map.entry("grant_types_supported", array(string())), Map.entry("response_types_supported", array(string())),
+                Map.entry("scopes_supported", array(string())), Map.entry("token_endpoint_auth_methods_supported", array(string())),
+                Map.entry("id_token_signing_alg_values_supported", array(string())),
+                Map.entry("subject_types_supported", array(string()))))
                 .required(List.of("issuer", "jwks_uri", "token_endpoint")).description("RFC 8414 / OpenID Connect Discovery metadata"));
         openApi.getComponents().addSchema("Violations", object(Map.of("error", string(), "error_description", string(),
                 "violations", array(ref("#/components/schemas/Violation")))).required(List.of("error", "violations")));
@@ -88,10 +90,12 @@ public class OpenApiDocument implements OASFilter {
                 responses.addAPIResponse("400", response("invalid_request, or the current password is wrong")
                         .content(json(ref(ERROR))));
             }
-            case "POST /oauth2/revoke" -> {
+            case "POST /oauth2/revoke", "POST /oauth2/introspect" -> {
                 operation.getRequestBody().content(OASFactory.createContent().addMediaType("application/x-www-form-urlencoded",
                         OASFactory.createMediaType().schema(ref("#/components/schemas/RevocationRequest"))));
-                responses.getAPIResponse("200").content(null);
+                if (path.endsWith("/revoke")) {
+                    responses.getAPIResponse("200").content(null);
+                }
             }
             case "DELETE /admin/users/{id}" -> {
                 responses.removeAPIResponse("200");

@@ -31,19 +31,27 @@ public class AccessTokenVerifier extends JWTCallerPrincipalFactory {
     private final JwtConsumer consumer;
 
     AccessTokenVerifier(AuthConfig config, KeyRing keys) {
-        this.consumer = new JwtConsumerBuilder()
+        this.consumer = builder(config, keys)
+                .setExpectedAudience(config.tokens().audience().toArray(String[]::new))
+                .build();
+    }
+
+    /**
+     * Every check of this service's access tokens but the audience, which depends on who asks:
+     * protected paths here want {@code auth.tokens.audience}, introspection takes any client's.
+     */
+    public static JwtConsumerBuilder builder(AuthConfig config, KeyRing keys) {
+        return new JwtConsumerBuilder()
                 .setJwsAlgorithmConstraints(ConstraintType.PERMIT, ALGORITHMS)
                 .setVerificationKeyResolver((jws, nesting) ->
                         keys.verificationKey(jws.getKeyIdHeaderValue(), jws.getAlgorithmHeaderValue()))
                 .setExpectedType(true, config.tokens().accessTokenTyp())
                 .setExpectedIssuer(config.issuer())
-                .setExpectedAudience(config.tokens().audience().toArray(String[]::new))
                 .setRequireExpirationTime()
                 .setRequireIssuedAt()
                 .setRequireSubject()
                 .setRequireJwtId()
-                .setAllowedClockSkewInSeconds((int) config.tokens().clockSkew().toSeconds())
-                .build();
+                .setAllowedClockSkewInSeconds((int) config.tokens().clockSkew().toSeconds());
     }
 
     @Override

@@ -52,7 +52,15 @@ public class RefreshTokens {
      * A presented refresh token that may be refreshed: whose session it is, for which client, the
      * scope granted at login, and whether it was already spent (then only a retry can succeed).
      */
-    public record Presented(String token, Subject subject, String clientId, String grantedScope, boolean spent) {}
+    public record Presented(String token, UUID familyId, Subject subject, String clientId, String grantedScope,
+            boolean spent) {}
+
+    /** The user of a live session, as introspection and userinfo tell it. */
+    public record SessionUser(UUID userId, String username, String email, List<String> roles) {}
+
+    /** A usable refresh token, as introspection tells it (RFC 7662). */
+    public record Usable(UUID userId, String username, String clientId, String scope, Instant issuedAt,
+            Instant expiresAt) {}
 
     private final Database database;
     private final Audit audit;
@@ -77,7 +85,7 @@ public class RefreshTokens {
      * FOR SHARE makes the check wait for a password change or disabling in progress and see its
      * outcome, and makes such a change wait until this family exists, so it revokes it.
      */
-    public Uni<Issued> start(UUID userId, String passwordHash, String clientId, String scope) {
+    public Uni<Issued> start(UUID familyId, UUID userId, String passwordHash, String clientId, String scope) {
         String token = newToken();
         long expiresIn = Math.min(idleSeconds, absoluteSeconds);
         return database.execute("with family as ("
@@ -87,7 +95,7 @@ public class RefreshTokens {
                         + " for share) returning id)"
                         + " insert into refresh_tokens (token_hash, family_id, expires_at)"
                         + " select $6, id, now() + make_interval(secs => $7) from family",
-                        Tuple.from(List.of(UUID.randomUUID(), userId, clientId, scope, (double) absoluteSeconds,
+                        Tuple.from(List.of(familyId, userId, clientId, scope, (double) absoluteSeconds,
                                 hash(token), (double) expiresIn, passwordHash)))
                 .map(rows -> {
                     if (rows.rowCount() == 0) {
@@ -109,7 +117,7 @@ public class RefreshTokens {
         return database.execute("select t.spent_at is not null as spent,"
                         + " (t.expires_at > now() and f.revoked_at is null and f.expires_at > now() and u.enabled"
                         + "  and " + SESSION_CURRENT + ") as live,"
-                        + " f.client_id, f.scope, u.id as user_id, u.username, u.roles"
+                        + " f.id as family_id, f.client_id, f.scope, u.id as user_id, u.username, u.roles"
                         + " from refresh_tokens t join refresh_families f on f.id = t.family_id"
                         + " join users u on u.id = f.user_id where t.token_hash = $1",
                         Tuple.of(hash(token)))
@@ -120,7 +128,7 @@ public class RefreshTokens {
                     if (row == null || (!spent && !(row.getBoolean("live") && clientId.equals(row.getString("client_id"))))) {
                         throw ApiError.invalidGrant(INVALID);
                     }
-                    return new Presented(token,
+                    return new Presented(token, row.getUUID("family_id"),
                             new Subject(row.getUUID("user_id"), row.getString("username"),
                                     List.of(row.getArrayOfStrings("roles"))),
                             row.getString("client_id"), row.getString("scope"), spent);
@@ -192,16 +200,49 @@ public class RefreshTokens {
                 });
     }
 
-    /** Revokes the family of a token (RFC 7009); unknown tokens are ignored. Returns the families ended. */
-    public Uni<Integer> revoke(String presented) {
+    /**
+     * Revokes the family of a token of {@code clientId} (RFC 7009); unknown tokens and other clients'
+     * tokens are ignored. Returns the families ended.
+     */
+    public Uni<Integer> revoke(String presented, String clientId) {
         if (presented.length() > MAX_TOKEN_LENGTH) {
             return Uni.createFrom().item(0);
         }
         return database.execute("update refresh_families set revoked_at = now(), revoked_reason = 'revoked'"
-                        + " where revoked_at is null"
+                        + " where revoked_at is null and client_id = $2"
                         + " and id = (select family_id from refresh_tokens where token_hash = $1)",
-                        Tuple.of(hash(presented)))
+                        Tuple.of(hash(presented), clientId))
                 .map(RowSet::rowCount);
+    }
+
+    /** The user of session {@code familyId} while it is live and belongs to {@code userId}; otherwise null. */
+    public Uni<SessionUser> liveSession(UUID familyId, UUID userId) {
+        return database.execute("select u.username, u.email, u.roles from refresh_families f join users u on u.id = f.user_id"
+                        + " where f.id = $1 and u.id = $2 and f.revoked_at is null and f.expires_at > now() and u.enabled"
+                        + " and " + SESSION_CURRENT, Tuple.of(familyId, userId))
+                .map(rows -> {
+                    Row row = first(rows);
+                    return row == null ? null : new SessionUser(userId, row.getString("username"),
+                            row.getString("email"), List.of(row.getArrayOfStrings("roles")));
+                });
+    }
+
+    /** What a refresh token allows while it can still be used (unspent, unexpired, session live); otherwise null. */
+    public Uni<Usable> usable(String token) {
+        if (token.length() > MAX_TOKEN_LENGTH) {
+            return Uni.createFrom().nullItem();
+        }
+        return database.execute("select u.id as user_id, u.username, f.client_id, f.scope, t.created_at, t.expires_at"
+                        + " from refresh_tokens t join refresh_families f on f.id = t.family_id"
+                        + " join users u on u.id = f.user_id where t.token_hash = $1 and t.spent_at is null"
+                        + " and t.expires_at > now() and f.revoked_at is null and f.expires_at > now() and u.enabled"
+                        + " and " + SESSION_CURRENT, Tuple.of(hash(token)))
+                .map(rows -> {
+                    Row row = first(rows);
+                    return row == null ? null : new Usable(row.getUUID("user_id"), row.getString("username"),
+                            row.getString("client_id"), row.getString("scope"),
+                            row.getOffsetDateTime("created_at").toInstant(), row.getOffsetDateTime("expires_at").toInstant());
+                });
     }
 
     /** Ends every session of a user (password change, disabling, deletion), in the caller's transaction. */
@@ -209,6 +250,14 @@ public class RefreshTokens {
         return db.preparedQuery("update refresh_families set revoked_at = now(), revoked_reason = $2"
                         + " where user_id = $1 and revoked_at is null")
                 .execute(Tuple.of(userId, reason))
+                .map(RowSet::rowCount);
+    }
+
+    /** Ends every session of a client (the client was deleted), in the caller's transaction. */
+    public Uni<Integer> revokeAllOfClient(SqlClient db, String clientId, String reason) {
+        return db.preparedQuery("update refresh_families set revoked_at = now(), revoked_reason = $2"
+                        + " where client_id = $1 and revoked_at is null")
+                .execute(Tuple.of(clientId, reason))
                 .map(RowSet::rowCount);
     }
 

@@ -53,7 +53,8 @@ public class SessionPurge {
                                 + " and (locked_until is null or locked_until < now())"
                                 + " and (succeeded_at is null or succeeded_at < now() - interval '" + LoginThrottle.KNOWN_FOR + "')"
                                 + " and (source <> '' or not exists (select 1 from users u where u.username = lf.username))")
-                                .execute())))
+                                .execute())
+                        .call(() -> conn.query("delete from client_assertions where expires_at < now() - interval '10 minutes'").execute())))
                 .invoke(n -> {
                     if (n > 0) {
                         LOG.infof("purged %d ended sessions", n);

@@ -1,0 +1,128 @@
+package io.authservice.clients;
+
+import io.authservice.config.AuthConfig;
+import io.authservice.db.Database;
+import io.authservice.tokens.RefreshTokens;
+import io.authservice.web.ApiError;
+import io.smallrye.mutiny.Uni;
+import io.vertx.pgclient.PgException;
+import jakarta.inject.Singleton;
+import jakarta.ws.rs.core.Response.Status;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/** What administrators do with clients (/admin/clients): each use case one transaction. */
+@Singleton
+public class ClientAdministration {
+
+    /** A client and, when one was made for this answer, its new secret (shown once, never stored). */
+    public record WithSecret(Client client, String secret) {}
+
+    /** Ids administrators may choose: printable, no spaces; reserved URL characters are fine (encoded in Basic). */
+    private static final Pattern CLIENT_ID = Pattern.compile("[\\x21-\\x7E\\u00A0-\\uFFFF&&[^\\p{Cs}]]{1,128}");
+
+    private final ClientRepository repository;
+    private final RefreshTokens sessions;
+    private final Database database;
+    private final Clients clients;
+    private final List<String> defaultScope;
+    private final List<String> defaultAudience;
+    private final Duration secretOverlap;
+
+    ClientAdministration(ClientRepository repository, RefreshTokens sessions, Database database, Clients clients,
+            AuthConfig config) {
+        this.repository = repository;
+        this.sessions = sessions;
+        this.database = database;
+        this.clients = clients;
+        this.defaultScope = List.copyOf(config.tokens().scopes());
+        this.defaultAudience = List.copyOf(config.tokens().audience());
+        this.secretOverlap = config.clients().secretOverlap();
+    }
+
+    /** Registers a client; the id is the one asked for, or a random one. */
+    public Uni<WithSecret> register(ClientMetadata metadata) {
+        String clientId = metadata.clientId() == null ? UUID.randomUUID().toString() : metadata.clientId();
+        if (!CLIENT_ID.matcher(clientId).matches()) {
+            throw ClientMetadata.invalid("client_id must be 1 to 128 printable characters without spaces");
+        }
+        if (clientId.equals(clients.firstPartyId())) {
+            throw taken();
+        }
+        Client client = metadata.validate(clientId, Instant.now().truncatedTo(ChronoUnit.MICROS), defaultScope, defaultAudience);
+        String secret = client.usesSecret() ? ClientSecrets.generate() : null;
+        return database.inTransaction(conn -> repository.insert(conn, client, secret == null ? null : ClientSecrets.hash(secret)))
+                .onFailure(ClientAdministration::duplicate).transform(e -> taken())
+                .map(done -> new WithSecret(client, secret));
+    }
+
+    public Uni<List<Client>> list() {
+        return repository.list();
+    }
+
+    public Uni<Client> read(String clientId) {
+        return repository.find(clientId).map(stored -> {
+            if (stored == null) {
+                throw notFound();
+            }
+            return stored.client();
+        });
+    }
+
+    /** Replaces the metadata; a client that now needs a secret and had none gets one (in the answer). */
+    public Uni<WithSecret> replace(String clientId, ClientMetadata metadata) {
+        if (metadata.clientId() != null && !metadata.clientId().equals(clientId)) {
+            throw ClientMetadata.invalid("client_id in the body differs from the one in the path");
+        }
+        return database.inTransaction(conn -> repository.find(conn, clientId).chain(stored -> {
+            if (stored == null) {
+                throw notFound();
+            }
+            Client client = metadata.validate(clientId, stored.client().createdAt(), defaultScope, defaultAudience);
+            String secret = client.usesSecret() && stored.secretHash() == null ? ClientSecrets.generate() : null;
+            return repository.replace(conn, client, secret == null ? null : ClientSecrets.hash(secret))
+                    .map(saved -> new WithSecret(saved, secret));
+        }));
+    }
+
+    /** Deletes a client and ends its sessions, together. */
+    public Uni<Integer> delete(String clientId) {
+        return database.inTransaction(conn -> repository.delete(conn, clientId).chain(deleted -> {
+            if (!deleted) {
+                throw notFound();
+            }
+            return sessions.revokeAllOfClient(conn, clientId, "client_deleted");
+        }));
+    }
+
+    /** A new secret; the one it replaces keeps working for {@code auth.clients.secret-overlap}. */
+    public Uni<WithSecret> rotateSecret(String clientId) {
+        String secret = ClientSecrets.generate();
+        return repository.rotateSecret(clientId, ClientSecrets.hash(secret), secretOverlap)
+                .chain(client -> client != null ? Uni.createFrom().item(new WithSecret(client, secret))
+                        : read(clientId).map(found -> {
+                            throw ApiError.invalidRequest("this client has no secret: it authenticates with "
+                                    + found.tokenEndpointAuthMethod());
+                        }));
+    }
+
+    public Duration secretOverlap() {
+        return secretOverlap;
+    }
+
+    private static boolean duplicate(Throwable e) {
+        return e instanceof PgException pg && "23505".equals(pg.getSqlState());
+    }
+
+    private static ApiError taken() {
+        return new ApiError(Status.CONFLICT, "client_id_taken", "a client with this client_id exists");
+    }
+
+    private static ApiError notFound() {
+        return new ApiError(Status.NOT_FOUND, "not_found", "no such client");
+    }
+}

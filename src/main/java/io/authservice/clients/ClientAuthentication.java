@@ -1,0 +1,270 @@
+package io.authservice.clients;
+
+import io.authservice.config.AuthConfig;
+import io.authservice.db.Database;
+import io.authservice.web.ApiError;
+import io.authservice.web.BoundedWorker;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.annotation.PreDestroy;
+import jakarta.inject.Singleton;
+import jakarta.ws.rs.core.Response.Status;
+import java.net.URLDecoder;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Base64;
+import java.util.List;
+import java.util.Set;
+import org.jose4j.jwa.AlgorithmConstraints.ConstraintType;
+import org.jose4j.jwk.JsonWebKeySet;
+import org.jose4j.jwt.JwtClaims;
+import org.jose4j.jwt.MalformedClaimException;
+import org.jose4j.jwt.consumer.InvalidJwtException;
+import org.jose4j.jwt.consumer.JwtConsumer;
+import org.jose4j.jwt.consumer.JwtConsumerBuilder;
+import org.jose4j.jwt.consumer.JwtContext;
+import org.jose4j.keys.resolvers.JwksVerificationKeyResolver;
+import org.jose4j.lang.JoseException;
+
+/**
+ * Client authentication at the token, revocation and introspection endpoints: {@code client_secret_basic}
+ * (RFC 6749 §2.3.1), {@code client_secret_post}, {@code private_key_jwt} (RFC 7523 §2.2, §3) and
+ * {@code none} for public clients. A client uses exactly the method it was registered with; every
+ * failure is {@code 401 invalid_client} and counts against {@link ClientThrottle}.
+ */
+@Singleton
+public class ClientAuthentication {
+
+    public static final String JWT_BEARER = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
+    private static final String FAILED = "client authentication failed";
+    private static final int MAX_ASSERTION_LENGTH = 8192;
+    private static final int MAX_JTI_LENGTH = 256;
+    private static final String[] ASSERTION_ALGORITHMS = {"RS256", "RS384", "RS512", "PS256", "PS384", "PS512",
+            "ES256", "ES384", "ES512", "EdDSA"};
+    /** Reads an assertion's claims to find its client; nothing in it is trusted before the second pass. */
+    private static final JwtConsumer UNVERIFIED = new JwtConsumerBuilder()
+            .setSkipAllValidators().setDisableRequireSignature().setSkipSignatureVerification().build();
+
+    /** What a request presents to authenticate its client; null for what it does not have. */
+    public record Presented(String authorization, String clientId, String clientSecret, String assertionType,
+            String assertion) {}
+
+    private final Clients clients;
+    private final ClientRepository repository;
+    private final ClientThrottle throttle;
+    private final Database database;
+    private final String issuer;
+    private final String tokenEndpoint;
+    private final int clockSkewSeconds;
+    /** Signature checks cost CPU (an ECDSA verification about a millisecond on JDK 17): off the event loop. */
+    private final BoundedWorker verifier = new BoundedWorker("client-assertions",
+            Runtime.getRuntime().availableProcessors(), 256);
+
+    ClientAuthentication(Clients clients, ClientRepository repository, ClientThrottle throttle, Database database,
+            AuthConfig config) {
+        this.clients = clients;
+        this.repository = repository;
+        this.throttle = throttle;
+        this.database = database;
+        this.issuer = config.issuer();
+        this.tokenEndpoint = config.issuer().replaceAll("/+$", "") + "/oauth2/token";
+        this.clockSkewSeconds = (int) config.tokens().clockSkew().toSeconds();
+    }
+
+    /**
+     * The client a request comes from.
+     *
+     * @param endpoint the URL of the endpoint called: an assertion may name it as its audience
+     * @param source the caller's address, for the throttle
+     */
+    public Uni<Client> authenticate(Presented presented, String endpoint, String source) {
+        boolean basic = presented.authorization() != null
+                && presented.authorization().regionMatches(true, 0, "Basic ", 0, 6);
+        boolean post = presented.clientSecret() != null;
+        boolean jwt = presented.assertion() != null || presented.assertionType() != null;
+        if ((basic ? 1 : 0) + (post ? 1 : 0) + (jwt ? 1 : 0) > 1) {
+            return Uni.createFrom().failure(ApiError.invalidRequest("use one client authentication method (RFC 6749 §2.3)"));
+        }
+        if (basic) {
+            String[] credentials = basicCredentials(presented.authorization());
+            if (presented.clientId() != null && !presented.clientId().equals(credentials[0])) {
+                return Uni.createFrom().failure(ApiError.invalidRequest("client_id differs from the client of the Basic credentials"));
+            }
+            return secret(credentials[0], credentials[1], Client.CLIENT_SECRET_BASIC, source);
+        }
+        if (post) {
+            if (presented.clientId() == null) {
+                return Uni.createFrom().failure(invalidClient("client_secret needs client_id"));
+            }
+            return secret(presented.clientId(), presented.clientSecret(), Client.CLIENT_SECRET_POST, source);
+        }
+        if (jwt) {
+            return assertion(presented, endpoint, source);
+        }
+        return publicClient(presented.clientId() == null ? clients.firstPartyId() : presented.clientId());
+    }
+
+    private Uni<Client> publicClient(String clientId) {
+        return clients.find(clientId).map(client -> {
+            if (client == null) {
+                throw invalidClient("unknown client");
+            }
+            if (client.confidential()) {
+                throw invalidClient("this client must authenticate (" + client.tokenEndpointAuthMethod() + ")");
+            }
+            return client;
+        });
+    }
+
+    private Uni<Client> secret(String clientId, String secret, String method, String source) {
+        throttle.check(clientId, source);
+        return repository.find(clientId).map(stored -> {
+            byte[] current = stored == null ? null : stored.secretHash();
+            byte[] previous = stored == null ? null : stored.previousSecretHash();
+            // Both compared, always: the time taken does not tell which one matched, if any.
+            boolean matched = ClientSecrets.matches(secret, current) | ClientSecrets.matches(secret, previous);
+            if (!matched) {
+                throttle.failed(clientId, source);
+                throw invalidClient(FAILED);
+            }
+            if (!stored.client().tokenEndpointAuthMethod().equals(method)) {
+                throttle.failed(clientId, source);
+                throw invalidClient("this client authenticates with " + stored.client().tokenEndpointAuthMethod());
+            }
+            throttle.succeeded(clientId, source);
+            return stored.client();
+        });
+    }
+
+    private Uni<Client> assertion(Presented presented, String endpoint, String source) {
+        if (!JWT_BEARER.equals(presented.assertionType()) || presented.assertion() == null) {
+            return Uni.createFrom().failure(invalidClient("client_assertion_type must be " + JWT_BEARER
+                    + ", with client_assertion"));
+        }
+        String assertion = presented.assertion();
+        JwtContext unverified;
+        String clientId;
+        try {
+            if (assertion.length() > MAX_ASSERTION_LENGTH) {
+                throw invalidClient("the client assertion is too long");
+            }
+            unverified = UNVERIFIED.process(assertion);
+            clientId = unverified.getJwtClaims().getSubject();
+        } catch (InvalidJwtException | MalformedClaimException e) {
+            return Uni.createFrom().failure(invalidClient("the client assertion is not a JWT"));
+        }
+        if (clientId == null || (presented.clientId() != null && !presented.clientId().equals(clientId))) {
+            return Uni.createFrom().failure(invalidClient("the client assertion's sub must be the client_id"));
+        }
+        throttle.check(clientId, source);
+        return repository.find(clientId)
+                .chain(stored -> {
+                    if (stored == null || !Client.PRIVATE_KEY_JWT.equals(stored.client().tokenEndpointAuthMethod())) {
+                        throw invalidClient(FAILED);
+                    }
+                    return verifier.submit(() -> verify(unverified, stored.client(), endpoint))
+                            .chain(claims -> spend(clientId, claims))
+                            .replaceWith(stored.client());
+                })
+                .onFailure(ApiError.class).invoke(e -> {
+                    if (e.status == 401) {
+                        throttle.failed(clientId, source);
+                    }
+                })
+                .invoke(() -> throttle.succeeded(clientId, source));
+    }
+
+    /** The assertion's claims if a key of the client signed it for this server, now (RFC 7523 §3). */
+    private JwtClaims verify(JwtContext unverified, Client client, String endpoint) {
+        try {
+            JwksVerificationKeyResolver keys = new JwksVerificationKeyResolver(
+                    new JsonWebKeySet(client.jwks()).getJsonWebKeys());
+            keys.setDisambiguateWithVerifySignature(true);
+            JwtConsumer consumer = new JwtConsumerBuilder()
+                    .setJwsAlgorithmConstraints(ConstraintType.PERMIT, ASSERTION_ALGORITHMS)
+                    .setVerificationKeyResolver(keys)
+                    .setExpectedIssuer(client.clientId())
+                    .setExpectedSubject(client.clientId())
+                    .setExpectedAudience(true, Set.of(issuer, tokenEndpoint, endpoint).toArray(String[]::new))
+                    .setRequireExpirationTime()
+                    .setMaxFutureValidityInMinutes(5)
+                    .setRequireJwtId()
+                    .setAllowedClockSkewInSeconds(clockSkewSeconds)
+                    .build();
+            consumer.processContext(unverified);
+            return unverified.getJwtClaims();
+        } catch (InvalidJwtException | JoseException e) {
+            throw invalidClient("the client assertion is not valid: " + reason(e));
+        }
+    }
+
+    /** Records the assertion's {@code jti}: the first to do so, on any replica, is the only one accepted. */
+    private Uni<Void> spend(String clientId, JwtClaims claims) {
+        String jti;
+        Instant expires;
+        try {
+            jti = claims.getJwtId();
+            expires = Instant.ofEpochSecond(claims.getExpirationTime().getValue());
+        } catch (MalformedClaimException e) {
+            return Uni.createFrom().failure(invalidClient("the client assertion's jti or exp is malformed"));
+        }
+        if (jti.isEmpty() || jti.length() > MAX_JTI_LENGTH || io.authservice.web.ControlCharacters.in(jti)) {
+            return Uni.createFrom().failure(invalidClient("the client assertion's jti is not acceptable"));
+        }
+        return database.execute("insert into client_assertions (client_id, jti, expires_at) values ($1, $2, $3)"
+                        + " on conflict do nothing",
+                        Tuple.of(clientId, jti, expires.plusSeconds(clockSkewSeconds).atOffset(ZoneOffset.UTC)))
+                .map(rows -> {
+                    if (rows.rowCount() == 0) {
+                        throw invalidClient("the client assertion was used before (jti)");
+                    }
+                    return null;
+                });
+    }
+
+    /** RFC 6749 §2.3.1: id and secret are each form-url-encoded, then joined by a colon and base64-encoded. */
+    private static String[] basicCredentials(String authorization) {
+        try {
+            byte[] decoded = Base64.getDecoder().decode(authorization.substring(6).trim());
+            String pair = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .decode(java.nio.ByteBuffer.wrap(decoded)).toString();
+            int colon = pair.indexOf(':');
+            if (colon < 1) {
+                throw invalidClient("the Basic credentials are not client_id:client_secret");
+            }
+            String id = URLDecoder.decode(pair.substring(0, colon), StandardCharsets.UTF_8);
+            String secret = URLDecoder.decode(pair.substring(colon + 1), StandardCharsets.UTF_8);
+            if (id.isEmpty() || secret.isEmpty() || io.authservice.web.ControlCharacters.in(id + secret)) {
+                throw invalidClient("the Basic credentials are not client_id:client_secret");
+            }
+            return new String[] {id, secret};
+        } catch (IllegalArgumentException | CharacterCodingException e) {
+            throw invalidClient("the Basic credentials are not valid base64 of form-url-encoded id and secret");
+        }
+    }
+
+    private static String reason(Exception e) {
+        if (e instanceof InvalidJwtException invalid && !invalid.getErrorDetails().isEmpty()) {
+            String detail = invalid.getErrorDetails().get(0).getErrorMessage();
+            return detail.length() > 200 ? detail.substring(0, 200) : detail;
+        }
+        return "its keys or signature do not verify";
+    }
+
+    static ApiError invalidClient(String description) {
+        return new ApiError(Status.UNAUTHORIZED, "invalid_client", description);
+    }
+
+    @PreDestroy
+    void close() {
+        verifier.close();
+    }
+
+    public static List<String> assertionAlgorithms() {
+        return List.of(ASSERTION_ALGORITHMS);
+    }
+}

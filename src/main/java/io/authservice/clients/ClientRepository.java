@@ -1,0 +1,148 @@
+package io.authservice.clients;
+
+import io.authservice.db.Database;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.core.buffer.Buffer;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.inject.Singleton;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+
+/** The {@code clients} table. */
+@Singleton
+public class ClientRepository {
+
+    /** A registered client with the hashes of its current and (while it overlaps) previous secret. */
+    record Stored(Client client, byte[] secretHash, byte[] previousSecretHash) {}
+
+    private static final String COLUMNS = "client_id, client_name, grant_types, token_endpoint_auth_method, scope,"
+            + " audience, jwks, allowed_cors_origins, refresh_token_mode, access_token_lifespan, created_at";
+
+    private final Database database;
+
+    ClientRepository(Database database) {
+        this.database = database;
+    }
+
+    private static final String FIND = "select " + COLUMNS + ", secret_hash,"
+            + " case when previous_secret_expires_at > now() then previous_secret_hash end as previous_secret_hash"
+            + " from clients where client_id = $1";
+
+    /** The client with its secrets (the previous one only while its overlap lasts), or null. */
+    Uni<Stored> find(String clientId) {
+        return database.execute(FIND, Tuple.of(clientId)).map(ClientRepository::stored);
+    }
+
+    /** {@link #find(String)} in a transaction, the row locked until it ends. */
+    Uni<Stored> find(SqlClient db, String clientId) {
+        return db.preparedQuery(FIND + " for update").execute(Tuple.of(clientId)).map(ClientRepository::stored);
+    }
+
+    private static Stored stored(RowSet<Row> rows) {
+        var it = rows.iterator();
+        if (!it.hasNext()) {
+            return null;
+        }
+        Row row = it.next();
+        return new Stored(client(row), bytes(row, "secret_hash"), bytes(row, "previous_secret_hash"));
+    }
+
+    Uni<List<Client>> list() {
+        return database.execute("select " + COLUMNS + " from clients order by created_at, client_id", Tuple.tuple())
+                .map(ClientRepository::clients);
+    }
+
+    Uni<Void> insert(SqlClient db, Client c, byte[] secretHash) {
+        return db.preparedQuery("insert into clients (" + COLUMNS + ", secret_hash)"
+                        + " values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)")
+                .execute(values(c).addOffsetDateTime(c.createdAt().atOffset(java.time.ZoneOffset.UTC))
+                        .addValue(buffer(secretHash)))
+                .replaceWithVoid();
+    }
+
+    /**
+     * Replaces the metadata of a client. Its secret stays when the new method uses one and it had
+     * one; {@code newSecretHash} is set when it needs one and had none; otherwise both secrets go.
+     * Returns the client as stored, or null if there is none.
+     */
+    Uni<Client> replace(SqlClient db, Client c, byte[] newSecretHash) {
+        return db.preparedQuery("update clients set client_name = $2, grant_types = $3, token_endpoint_auth_method = $4,"
+                        + " scope = $5, audience = $6, jwks = $7, allowed_cors_origins = $8, refresh_token_mode = $9,"
+                        + " access_token_lifespan = $10, updated_at = now(),"
+                        + " secret_hash = case when $11 then coalesce(secret_hash, $12) end,"
+                        + " previous_secret_hash = case when $11 then previous_secret_hash end,"
+                        + " previous_secret_expires_at = case when $11 then previous_secret_expires_at end"
+                        + " where client_id = $1 returning " + COLUMNS)
+                .execute(values(c).addBoolean(c.usesSecret()).addValue(buffer(newSecretHash)))
+                .map(rows -> first(rows));
+    }
+
+    /** Deletes a client; false if there is none. */
+    Uni<Boolean> delete(SqlClient db, String clientId) {
+        return db.preparedQuery("delete from clients where client_id = $1").execute(Tuple.of(clientId))
+                .map(rows -> rows.rowCount() > 0);
+    }
+
+    /**
+     * Makes {@code secretHash} the secret of a client that authenticates with one, the current one
+     * the previous one for {@code overlap}. Returns the client, or null if there is no such client.
+     */
+    Uni<Client> rotateSecret(String clientId, byte[] secretHash, Duration overlap) {
+        return database.execute("update clients set previous_secret_hash = secret_hash,"
+                        + " previous_secret_expires_at = now() + make_interval(secs => $3), secret_hash = $2, updated_at = now()"
+                        + " where client_id = $1 and token_endpoint_auth_method in ('client_secret_basic', 'client_secret_post')"
+                        + " returning " + COLUMNS,
+                        Tuple.of(clientId, buffer(secretHash), (double) overlap.toSeconds()))
+                .map(ClientRepository::first);
+    }
+
+    private static Tuple values(Client c) {
+        return Tuple.tuple()
+                .addString(c.clientId())
+                .addString(c.clientName())
+                .addArrayOfString(c.grantTypes().stream().sorted().toArray(String[]::new))
+                .addString(c.tokenEndpointAuthMethod())
+                .addString(String.join(" ", c.scope()))
+                .addArrayOfString(c.audience().toArray(String[]::new))
+                .addString(c.jwks())
+                .addArrayOfString(c.allowedCorsOrigins().toArray(String[]::new))
+                .addString(c.refreshTokenMode())
+                .addInteger(c.accessTokenLifespan());
+    }
+
+    private static Client first(RowSet<Row> rows) {
+        var it = rows.iterator();
+        return it.hasNext() ? client(it.next()) : null;
+    }
+
+    private static List<Client> clients(RowSet<Row> rows) {
+        List<Client> clients = new ArrayList<>();
+        rows.forEach(row -> clients.add(client(row)));
+        return clients;
+    }
+
+    private static Client client(Row row) {
+        String scope = row.getString("scope");
+        return new Client(row.getString("client_id"), row.getString("client_name"),
+                Set.of(row.getArrayOfStrings("grant_types")), row.getString("token_endpoint_auth_method"),
+                scope.isEmpty() ? List.of() : Arrays.asList(scope.split(" ")),
+                List.of(row.getArrayOfStrings("audience")), row.getString("jwks"),
+                List.of(row.getArrayOfStrings("allowed_cors_origins")), row.getString("refresh_token_mode"),
+                row.getInteger("access_token_lifespan"), row.getOffsetDateTime("created_at").toInstant());
+    }
+
+    private static byte[] bytes(Row row, String column) {
+        Buffer value = row.getBuffer(column);
+        return value == null ? null : value.getBytes();
+    }
+
+    private static io.vertx.core.buffer.Buffer buffer(byte[] bytes) {
+        return bytes == null ? null : io.vertx.core.buffer.Buffer.buffer(bytes);
+    }
+}

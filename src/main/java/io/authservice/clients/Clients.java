@@ -1,0 +1,39 @@
+package io.authservice.clients;
+
+import io.authservice.config.AuthConfig;
+import io.smallrye.mutiny.Uni;
+import jakarta.inject.Singleton;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+
+/** Finds clients: the configured first-party public client, or a registered one. */
+@Singleton
+public class Clients {
+
+    private final ClientRepository repository;
+    private final Client firstParty;
+
+    Clients(ClientRepository repository, AuthConfig config) {
+        this.repository = repository;
+        this.firstParty = new Client(config.publicClientId(), config.publicClientId(),
+                Set.of(Client.PASSWORD, Client.REFRESH_TOKEN), Client.NONE, List.copyOf(config.tokens().scopes()),
+                List.copyOf(config.tokens().audience()), null, List.of(), Client.BODY, null, Instant.EPOCH);
+    }
+
+    public String firstPartyId() {
+        return firstParty.clientId();
+    }
+
+    public Client firstParty() {
+        return firstParty;
+    }
+
+    /** The client with this id, or null. */
+    public Uni<Client> find(String clientId) {
+        if (firstParty.clientId().equals(clientId)) {
+            return Uni.createFrom().item(firstParty);
+        }
+        return repository.find(clientId).map(stored -> stored == null ? null : stored.client());
+    }
+}
