@@ -31,7 +31,7 @@ out=target/bench-compare.md
 [[ -f target/quarkus-app/quarkus-run.jar ]] || ./mvnw -q -B package -DskipTests
 pid= db=
 stop_service() {
-  if [[ -n $pid ]]; then kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null || true; pid=; fi
+  if [[ -n $pid ]]; then kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; pid=; fi
   if [[ -n $db ]]; then psql -h 127.0.0.1 -U postgres -qc "drop database if exists $db with (force)" || true; db=; fi
 }
 kc_algorithm() { # sets the bench realm's default signature algorithm
@@ -74,7 +74,7 @@ start_service() { # algorithm
     echo "compare-keycloak: start $attempt of the service failed: $(grep -o '"exceptionType":"[^"]*","message":"[^"]*"' \
       "target/bench-service-$1.log" | tail -1)" >&2
     cp "target/bench-service-$1.log" "target/bench-service-$1.failed-$attempt.log"
-    kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null || true; pid=
+    kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; pid=
   done
   [[ -n $pid ]] || { echo "compare-keycloak: the service did not start: target/bench-service-$1.failed-*.log" >&2; exit 1; }
   crypto=$(grep -o 'crypto: [^"]*' "target/bench-service-$1.log" | head -1)
