@@ -76,7 +76,8 @@ class ManifestsTest {
             Map.entry("policy/v1/PodDisruptionBudget", PodDisruptionBudget.class));
 
     /** The public contract's paths: all the Ingress may route. */
-    private static final Set<String> PUBLIC_PATHS = Set.of("/oauth2/token", "/oauth2/revoke", "/users",
+    private static final Set<String> PUBLIC_PATHS = Set.of("/oauth2/token", "/oauth2/revoke",
+            "/oauth2/introspect", "/oauth2/userinfo", "/users",
             "/.well-known/jwks.json", "/.well-known/openid-configuration", "/.well-known/oauth-authorization-server");
 
     @ParameterizedTest
