@@ -59,7 +59,11 @@ final class Service implements AutoCloseable {
         settings.put("AUTH_BOOTSTRAP_ADMIN_USERNAME", ADMIN);
         settings.put("AUTH_BOOTSTRAP_ADMIN_PASSWORD", ADMIN_PASSWORD);
         settings.put("QUARKUS_HTTP_PORT", String.valueOf(port));
-        settings.put("QUARKUS_MANAGEMENT_PORT", String.valueOf(freePort()));
+        int management = freePort();
+        while (management == port) { // two draws can meet: the service then serves both on one port, never ready
+            management = freePort();
+        }
+        settings.put("QUARKUS_MANAGEMENT_PORT", String.valueOf(management));
         settings.put("QUARKUS_SHUTDOWN_DELAY", "PT0S");
         // The ITs' load comes from one address (loopback): the per-address limits would throttle it.
         settings.put("AUTH_RATE_LIMIT_REQUESTS_PER_SECOND", "0");
