@@ -64,7 +64,7 @@ public class ClientAdministration {
         String secret = client.usesSecret() ? ClientSecrets.generate() : null;
         return database.inTransaction(conn -> repository.insert(conn, client, secret == null ? null : ClientSecrets.hash(secret)))
                 .onFailure(ClientAdministration::duplicate).transform(e -> taken())
-                .call(this::originsChanged)
+                .call(() -> changed(clientId))
                 .map(done -> new WithSecret(client, secret));
     }
 
@@ -101,7 +101,7 @@ public class ClientAdministration {
             String secret = client.usesSecret() && stored.secretHash() == null ? ClientSecrets.generate() : null;
             return repository.replace(conn, client, secret == null ? null : ClientSecrets.hash(secret))
                     .map(saved -> new WithSecret(saved, secret));
-        })).call(this::originsChanged);
+        })).call(() -> changed(clientId));
     }
 
     /** Deletes a client and ends its sessions, together. */
@@ -111,13 +111,14 @@ public class ClientAdministration {
                 throw notFound();
             }
             return sessions.revokeAllOfClient(conn, clientId, "client_deleted");
-        })).call(this::originsChanged);
+        })).call(() -> changed(clientId));
     }
 
     /** A new secret; the one it replaces keeps working for {@code auth.clients.secret-overlap}. */
     public Uni<WithSecret> rotateSecret(String clientId) {
         String secret = ClientSecrets.generate();
         return repository.rotateSecret(clientId, ClientSecrets.hash(secret), secretOverlap)
+                .call(() -> changed(clientId))
                 .chain(client -> client != null ? Uni.createFrom().item(new WithSecret(client, secret))
                         : read(clientId).map(found -> {
                             throw ApiError.invalidRequest("this client has no secret: it authenticates with "
@@ -126,10 +127,12 @@ public class ClientAdministration {
     }
 
     /**
-     * This replica's CORS origins follow a change at once (others within auth.cors.refresh-interval);
-     * the change is committed either way, so a failed reload only leaves that to the next poll.
+     * This replica's client cache and CORS origins follow a committed change at once (others within
+     * auth.clients.cache-ttl and auth.cors.refresh-interval); a failed reload of the origins only
+     * leaves that to the next poll.
      */
-    private Uni<Void> originsChanged() {
+    private Uni<Void> changed(String clientId) {
+        repository.forget(clientId);
         return corsOrigins.reload().onFailure().recoverWithNull();
     }
 

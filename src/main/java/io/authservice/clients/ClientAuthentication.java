@@ -121,7 +121,7 @@ public class ClientAuthentication {
 
     private Uni<Client> secret(String clientId, String secret, String method, String source) {
         throttle.check(clientId, source);
-        return repository.find(clientId).map(stored -> {
+        return repository.cached(clientId).map(stored -> {
             byte[] current = stored == null ? null : stored.secretHash();
             byte[] previous = stored == null ? null : stored.previousSecretHash();
             // Both compared, always: the time taken does not tell which one matched, if any.
@@ -160,7 +160,7 @@ public class ClientAuthentication {
             return Uni.createFrom().failure(invalidClient("the client assertion's sub must be the client_id"));
         }
         throttle.check(clientId, source);
-        return repository.find(clientId)
+        return repository.cached(clientId)
                 .chain(stored -> {
                     if (stored == null || !Client.PRIVATE_KEY_JWT.equals(stored.client().tokenEndpointAuthMethod())) {
                         throw invalidClient(FAILED);

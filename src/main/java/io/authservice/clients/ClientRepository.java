@@ -1,5 +1,6 @@
 package io.authservice.clients;
 
+import io.authservice.config.AuthConfig;
 import io.authservice.db.Database;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.buffer.Buffer;
@@ -12,6 +13,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.Set;
 
 /** The {@code clients} table. */
@@ -24,10 +27,45 @@ public class ClientRepository {
     private static final String COLUMNS = "client_id, client_name, grant_types, token_endpoint_auth_method, scope,"
             + " audience, jwks, allowed_cors_origins, refresh_token_mode, access_token_lifespan, created_at";
 
-    private final Database database;
+    private record Cached(Stored stored, long until) {}
 
-    ClientRepository(Database database) {
+    private static final int MAX_CACHED = 10_000;
+
+    private final Database database;
+    private final long cacheNanos;
+    private final Map<String, Cached> cache = new ConcurrentHashMap<>();
+
+    ClientRepository(Database database, AuthConfig config) {
         this.database = database;
+        this.cacheNanos = config.clients().cacheTtl().toNanos();
+    }
+
+    /**
+     * {@link #find(String)} for authenticating a request: a client found is kept for
+     * {@code auth.clients.cache-ttl}, so a busy machine client costs no database read per token.
+     * Another replica's change (a rotation's end of overlap, a deletion) counts within that time.
+     */
+    Uni<Stored> cached(String clientId) {
+        if (cacheNanos <= 0) {
+            return find(clientId);
+        }
+        Cached hit = cache.get(clientId);
+        if (hit != null && hit.until - System.nanoTime() > 0) {
+            return Uni.createFrom().item(hit.stored);
+        }
+        return find(clientId).invoke(stored -> {
+            if (stored != null) {
+                if (cache.size() >= MAX_CACHED) {
+                    cache.clear();
+                }
+                cache.put(clientId, new Cached(stored, System.nanoTime() + cacheNanos));
+            }
+        });
+    }
+
+    /** After a change on this replica: its next authentication reads the client again. */
+    void forget(String clientId) {
+        cache.remove(clientId);
     }
 
     private static final String FIND = "select " + COLUMNS + ", secret_hash,"

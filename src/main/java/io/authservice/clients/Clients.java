@@ -34,6 +34,6 @@ public class Clients {
         if (firstParty.clientId().equals(clientId)) {
             return Uni.createFrom().item(firstParty);
         }
-        return repository.find(clientId).map(stored -> stored == null ? null : stored.client());
+        return repository.cached(clientId).map(stored -> stored == null ? null : stored.client());
     }
 }

@@ -69,6 +69,13 @@ public interface AuthConfig {
         /** How long a client's previous secret keeps working after a new one was made. */
         @WithDefault("P1D")
         java.time.Duration secretOverlap();
+
+        /**
+         * How long a replica may authenticate a client from its last reading of the client's row
+         * (changes on the same replica count at once); {@code PT0S} reads it for every request.
+         */
+        @WithDefault("PT2S")
+        java.time.Duration cacheTtl();
     }
 
     interface Crypto {
