@@ -106,21 +106,34 @@ public class TokenService {
                         })));
     }
 
-    /** The access token is signed before the presented token is spent: after the spend nothing can fail. */
+    /**
+     * One round trip for the common refresh: the token is spent and its successor stored in one
+     * statement, which also answers the session the access token is signed for. With a scope asked
+     * for, or a token the spend refused (a retry, reuse, an ended session), the token is first
+     * inspected: a scope beyond the grant fails before anything changes. The access token is signed
+     * after the spend; should that fail (a busy signer: 429), presenting the same refresh token
+     * within {@code auth.tokens.refresh-retry-window} gets its successor, as after a lost answer.
+     */
     private Uni<TokenResponse> refresh(OAuthParams params, Client client, String source) {
         String clientId = client.clientId();
         String presented = params.required("refresh_token");
         Optional<String> requested = params.optional("scope");
-        return refreshTokens.inspect(presented, clientId)
-                .chain(session -> {
-                    String scope = Scopes.narrow(requested, session.grantedScope());
-                    Duration lifespan = lifespan(client);
-                    return accessTokens.issue(Content.user(session.subject(), session.familyId(), clientId, scope,
+        Duration lifespan = lifespan(client);
+        Uni<RefreshTokens.Rotated> spent = requested.isEmpty() ? refreshTokens.spend(presented, clientId)
+                : Uni.createFrom().nullItem();
+        return spent.chain(rotated -> rotated != null ? Uni.createFrom().item(rotated)
+                        : refreshTokens.inspect(presented, clientId)
+                                .invoke(session -> Scopes.narrow(requested, session.grantedScope()))
+                                .chain(session -> refreshTokens.rotate(session, clientId)
+                                        .map(next -> new RefreshTokens.Rotated(session, next))))
+                .chain(rotated -> {
+                    Subject subject = rotated.session().subject();
+                    String scope = Scopes.narrow(requested, rotated.session().grantedScope());
+                    return accessTokens.issue(Content.user(subject, rotated.session().familyId(), clientId, scope,
                                     client.audience(), lifespan))
-                            .chain(accessToken -> refreshTokens.rotate(session, clientId)
-                                    .invoke(next -> audit.refresh(next.retry() ? "retry" : "success",
-                                            session.subject().id(), clientId, source))
-                                    .map(next -> response(accessToken, lifespan, next, scope)));
+                            .invoke(() -> audit.refresh(rotated.next().retry() ? "retry" : "success", subject.id(),
+                                    clientId, source))
+                            .map(accessToken -> response(accessToken, lifespan, rotated.next(), scope));
                 })
                 .onFailure(ApiError.class).invoke(() -> audit.refresh("failure", null, clientId, source));
     }

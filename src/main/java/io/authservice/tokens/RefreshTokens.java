@@ -55,6 +55,9 @@ public class RefreshTokens {
     public record Presented(String token, UUID familyId, Subject subject, String clientId, String grantedScope,
             boolean spent) {}
 
+    /** A refresh done: the session of the spent token and its successor. */
+    public record Rotated(Presented session, Issued next) {}
+
     /** The user of a live session, as introspection and userinfo tell it. */
     public record SessionUser(UUID userId, String username, String email, List<String> roles) {}
 
@@ -136,35 +139,55 @@ public class RefreshTokens {
     }
 
     /**
-     * Spends {@code presented} by {@code clientId} and answers its successor, in one statement; or, for
-     * a token already spent (also by a concurrent request a moment ago), answers the same successor if
-     * this is a retry, and revokes the family otherwise. Callers sign the access token before this, so
-     * once the spend commits nothing can fail any more.
+     * The common refresh in one round trip: spends {@code token} of a live session of {@code clientId}
+     * and stores its successor in one statement, answering whose session it is. Null when nothing was
+     * spent (an unknown, spent or ended token, another client's): {@link #inspect} and {@link #rotate}
+     * then judge it.
      */
-    public Uni<Issued> rotate(Presented presented, String clientId) {
-        if (presented.spent()) {
-            return retry(presented.token(), clientId);
+    public Uni<Rotated> spend(String token, String clientId) {
+        if (token.length() > MAX_TOKEN_LENGTH) {
+            return Uni.createFrom().failure(ApiError.invalidGrant(INVALID));
         }
-        String successor = successor(presented.token(), successorKeys.get(0));
+        String successor = successor(token, successorKeys.get(0));
         return database.execute("with spent as ("
                         + " update refresh_tokens t set spent_at = now()"
                         + " from refresh_families f, users u"
                         + " where t.token_hash = $1 and t.spent_at is null and t.expires_at > now()"
                         + " and f.id = t.family_id and f.revoked_at is null and f.expires_at > now()"
                         + " and f.client_id = $3 and u.id = f.user_id and u.enabled and " + SESSION_CURRENT
-                        + " returning t.family_id, least(f.expires_at, now() + make_interval(secs => $4)) as expires_at)"
-                        + " insert into refresh_tokens (token_hash, family_id, expires_at)"
-                        + " select $2, family_id, expires_at from spent"
-                        + " returning extract(epoch from expires_at - now())::bigint as expires_in",
-                        Tuple.of(hash(presented.token()), hash(successor), clientId, (double) idleSeconds))
-                .chain(rows -> {
+                        + " returning t.family_id, least(f.expires_at, now() + make_interval(secs => $4)) as expires_at,"
+                        + " f.scope, u.id as user_id, u.username, u.roles),"
+                        // A data-modifying WITH runs to completion whether or not the query reads it.
+                        + " next as (insert into refresh_tokens (token_hash, family_id, expires_at)"
+                        + " select $2, family_id, expires_at from spent)"
+                        + " select family_id, scope, user_id, username, roles,"
+                        + " extract(epoch from expires_at - now())::bigint as expires_in from spent",
+                        Tuple.of(hash(token), hash(successor), clientId, (double) idleSeconds))
+                .map(rows -> {
                     Row row = first(rows);
-                    if (row != null) {
-                        return Uni.createFrom().item(new Issued(successor, Math.max(0, row.getLong("expires_in")), false));
+                    if (row == null) {
+                        return null;
                     }
-                    // Spent a moment ago by a concurrent request, or ended meanwhile: judge it as spent.
-                    return retry(presented.token(), clientId);
+                    Presented session = new Presented(token, row.getUUID("family_id"),
+                            new Subject(row.getUUID("user_id"), row.getString("username"),
+                                    List.of(row.getArrayOfStrings("roles"))),
+                            clientId, row.getString("scope"), false);
+                    return new Rotated(session, new Issued(successor, Math.max(0, row.getLong("expires_in")), false));
                 });
+    }
+
+    /**
+     * Spends {@code presented} by {@code clientId} and answers its successor; or, for a token already
+     * spent (also by a concurrent request a moment ago), answers the same successor if this is a
+     * retry, and revokes the family otherwise.
+     */
+    public Uni<Issued> rotate(Presented presented, String clientId) {
+        if (presented.spent()) {
+            return retry(presented.token(), clientId);
+        }
+        // Spent a moment ago by a concurrent request, or ended meanwhile: judged as spent.
+        return spend(presented.token(), clientId)
+                .chain(rotated -> rotated != null ? Uni.createFrom().item(rotated.next()) : retry(presented.token(), clientId));
     }
 
     /**
