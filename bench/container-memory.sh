@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # Resident memory of the container image (built by .ci/container-smoke) after a short refresh load,
-# for several JVM settings given as JAVA_TOOL_OPTIONS. Needs podman, wrk, curl, jq and the local
-# PostgreSQL; run as root. One database per variant; 16 connections, SECONDS per variant.
+# for several JVM settings given as JAVA_TOOL_OPTIONS, which replace the image's own (serial GC,
+# -Xmx128m; "" is default ergonomics). Needs podman, wrk, curl, jq and the local PostgreSQL; run as
+# root. One database per variant; 16 connections, SECONDS per variant.
 #   bench/container-memory.sh [SECONDS] ["JVM options" ...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DURATION=${1:-20}; shift || true
 VARIANTS=("$@")
-((${#VARIANTS[@]})) || VARIANTS=("" "-XX:MaxRAM=512m" "-XX:MaxRAM=512m -XX:MaxRAMPercentage=50" \
-  "-XX:MaxRAM=512m -XX:MaxRAMPercentage=50 -XX:+UseG1GC")
+((${#VARIANTS[@]})) || VARIANTS=("-XX:+UseSerialGC -Xmx128m -Xss512k -XX:ReservedCodeCacheSize=64m" "")
 export CONTAINERS_CONF=${CONTAINERS_CONF:-/var/cache/auth-service-ci/containers.conf}
 IMAGE=localhost/auth-service:ci API=http://127.0.0.1:18490 MANAGEMENT=http://127.0.0.1:19490
 work=$(mktemp -d)

@@ -1,6 +1,7 @@
 package io.authservice.deploy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -280,17 +281,40 @@ class ManifestsTest {
         }
         pod.getInitContainers().forEach(init -> assertEquals(container.getImage(), init.getImage(), "init container, same image"));
 
-        // The heap (a share of the limit) plus what the JVM holds beside it (measured: README, "Memory").
+        // The image's heap plus what the JVM holds beside it (measured: README, "Footprint") fit the
+        // limit. JAVA_TOOL_OPTIONS here would replace the image's settings (a collector beside the one
+        // run-java.sh is told would stop the JVM at start).
         long limit = container.getResources().getLimits().get("memory").getNumericalAmount().longValueExact();
         long request = container.getResources().getRequests().get("memory").getNumericalAmount().longValueExact();
-        String options = environment(container, objects).getOrDefault("JAVA_TOOL_OPTIONS", "");
-        Matcher percentage = Pattern.compile("-XX:MaxRAMPercentage=(\\d+)").matcher(options);
-        assertTrue(percentage.find(), "the heap is set from the limit: " + options);
-        long heap = limit * Integer.parseInt(percentage.group(1)) / 100;
+        for (Container each : pod.getInitContainers()) {
+            assertFalse(environment(each, objects).containsKey("JAVA_TOOL_OPTIONS"), each.getName() + " keeps the image's JVM settings");
+        }
+        assertFalse(environment(container, objects).containsKey("JAVA_TOOL_OPTIONS"), "the image's JVM settings hold");
+        long heap = imageHeap();
         long besideHeap = 200L << 20;
-        assertTrue(heap >= 128L << 20, "heap at least 128 MiB: " + (heap >> 20));
         assertTrue(heap + besideHeap <= limit, "heap " + (heap >> 20) + " MiB + 200 MiB beside it fit the limit " + (limit >> 20) + " MiB");
         assertTrue(request >= 256L << 20 && request <= limit, "the request covers the resident memory after start");
+    }
+
+    /**
+     * The maximum heap both images give the JVM: their JAVA_TOOL_OPTIONS (Jib's in
+     * application.properties, Dockerfile.jvm's), which must be the same, with the serial collector
+     * that run-java.sh is told of as well.
+     */
+    private static long imageHeap() throws IOException {
+        String prefix = "quarkus.jib.environment-variables.\"JAVA_TOOL_OPTIONS\"=";
+        List<String> properties = Files.readAllLines(Path.of("src/main/resources/application.properties"));
+        String jib = properties.stream().filter(line -> line.startsWith(prefix)).findFirst().orElseThrow().substring(prefix.length());
+        String dockerfile = Files.readString(Path.of("src/main/docker/Dockerfile.jvm"));
+        Matcher docker = Pattern.compile("(?m)^ENV JAVA_TOOL_OPTIONS=\"([^\"]*)\"").matcher(dockerfile);
+        assertTrue(docker.find(), "Dockerfile.jvm sets JAVA_TOOL_OPTIONS");
+        assertEquals(jib, docker.group(1), "Jib and Dockerfile.jvm run the JVM alike");
+        assertTrue(jib.contains("-XX:+UseSerialGC") && dockerfile.contains("GC_CONTAINER_OPTIONS=\"-XX:+UseSerialGC\"")
+                && properties.contains("quarkus.jib.environment-variables.\"GC_CONTAINER_OPTIONS\"=-XX:+UseSerialGC"),
+                "the serial collector, also for run-java.sh");
+        Matcher heap = Pattern.compile("-Xmx(\\d+)m").matcher(jib);
+        assertTrue(heap.find(), "the images set the heap: " + jib);
+        return Long.parseLong(heap.group(1)) << 20;
     }
 
     /** Prod: database TLS verified against a mounted CA; migrations in an init container with their own role. */
