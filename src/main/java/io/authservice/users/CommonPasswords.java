@@ -1,16 +1,17 @@
 package io.authservice.users;
 
-import java.io.BufferedReader;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
 import java.util.zip.GZIPInputStream;
-import io.quarkus.runtime.StartupEvent;
-import jakarta.enterprise.event.Observes;
-import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
 
 /**
@@ -24,39 +25,75 @@ import org.jboss.logging.Logger;
 class CommonPasswords {
 
     private static final String RESOURCE = "/passwords/common-passwords.txt.gz";
-    private static final long[] HASHES = load();
+    private static final long FNV_OFFSET = 0xcbf29ce484222325L;
+    private static final long FNV_PRIME = 0x100000001b3L;
+    /** Begun when the container exists, beside the migrations; a fifth of a second of start otherwise. */
+    private static volatile CompletableFuture<long[]> hashes;
 
     CommonPasswords() {}
 
-    /** Loads the list at start: a request must not pay for it on an event loop. */
+    static void preload(@Observes @Initialized(ApplicationScoped.class) Object event) {
+        loading();
+    }
+
+    /** Start waits for the list: a request must not wait for it on an event loop. */
     void load(@Observes StartupEvent start) {
         Logger.getLogger(CommonPasswords.class).infof("%d common passwords refused", size());
     }
 
     /** @param normalized NFKC, as {@link Passwords#normalize} makes it */
     static boolean contains(String normalized) {
-        return Arrays.binarySearch(HASHES, hash(normalized.toLowerCase(java.util.Locale.ROOT))) >= 0;
+        return Arrays.binarySearch(loading().join(), hash(normalized.toLowerCase(java.util.Locale.ROOT))) >= 0;
     }
 
     static int size() {
-        return HASHES.length;
+        return loading().join().length;
     }
 
+    private static synchronized CompletableFuture<long[]> loading() {
+        if (hashes == null) {
+            hashes = CompletableFuture.supplyAsync(CommonPasswords::load, runnable -> {
+                Thread thread = new Thread(runnable, "common-passwords-load");
+                thread.setDaemon(true);
+                thread.start();
+            });
+        }
+        return hashes;
+    }
+
+    /** Hashes each line's UTF-8 bytes as they come: no string per entry. */
     private static long[] load() {
         try (InputStream raw = CommonPasswords.class.getResourceAsStream(RESOURCE)) {
             if (raw == null) {
                 throw new IllegalStateException(RESOURCE + " is missing");
             }
-            BufferedReader lines = new BufferedReader(new InputStreamReader(new GZIPInputStream(raw), StandardCharsets.UTF_8));
+            InputStream in = new GZIPInputStream(raw, 64 * 1024);
+            byte[] buffer = new byte[64 * 1024];
             long[] hashes = new long[256 * 1024];
             int n = 0;
-            for (String line; (line = lines.readLine()) != null; ) {
-                if (!line.isEmpty()) {
-                    if (n == hashes.length) {
-                        hashes = Arrays.copyOf(hashes, n * 2);
+            long h = FNV_OFFSET;
+            boolean empty = true;
+            for (int read; (read = in.read(buffer)) != -1; ) {
+                for (int i = 0; i < read; i++) {
+                    int b = buffer[i] & 0xff;
+                    if (b == '\n' || b == '\r') {
+                        if (!empty) {
+                            if (n == hashes.length) {
+                                hashes = Arrays.copyOf(hashes, n * 2);
+                            }
+                            hashes[n++] = h;
+                        }
+                        h = FNV_OFFSET;
+                        empty = true;
+                    } else {
+                        h = (h ^ b) * FNV_PRIME;
+                        empty = false;
                     }
-                    hashes[n++] = hash(line);
                 }
+            }
+            if (!empty) {
+                hashes = Arrays.copyOf(hashes, n + 1);
+                hashes[n++] = h;
             }
             long[] sorted = Arrays.copyOf(hashes, n);
             Arrays.sort(sorted);
@@ -67,11 +104,10 @@ class CommonPasswords {
     }
 
     /** FNV-1a, 64 bits, over UTF-8: among 200,000 entries a false match is about one in 10^14. */
-    private static long hash(String text) {
-        long h = 0xcbf29ce484222325L;
+    static long hash(String text) {
+        long h = FNV_OFFSET;
         for (byte b : text.getBytes(StandardCharsets.UTF_8)) {
-            h ^= b & 0xff;
-            h *= 0x100000001b3L;
+            h = (h ^ (b & 0xff)) * FNV_PRIME;
         }
         return h;
     }
