@@ -1,8 +1,10 @@
 package io.authservice.oauth;
 
-import io.quarkus.runtime.annotations.RegisterForReflection;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.authservice.tokens.RefreshTokens;
+import io.quarkus.runtime.annotations.RegisterForReflection;
+import java.time.Duration;
 
 /** A successful token answer (RFC 6749 §5.1). */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -14,6 +16,17 @@ public record TokenResponse(
         @JsonProperty("refresh_token") String refreshToken,
         @JsonProperty("refresh_expires_in") Long refreshExpiresIn,
         String scope) {
+
+    /** A bearer access token alone (client_credentials, RFC 6749 §4.4.3). */
+    static TokenResponse bearer(String accessToken, Duration lifespan, String scope) {
+        return new TokenResponse(accessToken, "Bearer", lifespan.toSeconds(), null, null, scope);
+    }
+
+    /** A bearer access token and the session's refresh token. */
+    static TokenResponse bearer(String accessToken, Duration lifespan, RefreshTokens.Issued refreshToken, String scope) {
+        return new TokenResponse(accessToken, "Bearer", lifespan.toSeconds(), refreshToken.token(),
+                refreshToken.expiresIn(), scope);
+    }
 
     /** This answer without the refresh token (it travels in a cookie), keeping refresh_expires_in. */
     public TokenResponse withoutRefreshToken() {
