@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Resident memory and refresh throughput of the packaged service under several JVM settings, side by
-# side in one run: for each setting, start the service (prod profile, one database for the whole run),
+# side in one run: for each setting, start the service (prod profile, one database for the whole run,
+# the per-address limits off: all load comes from 127.0.0.1),
 # mint POOL refresh tokens, run the refresh scenario (../shared/bench/refresh.lua, wrk, CONNS
 # connections) for SECONDS_EACH seconds, then print req/s, p99, resident memory (RSS) after the load,
 # and start-to-ready.
@@ -27,6 +28,7 @@ start() { # "ENV=V ... -jvm -options"
     QUARKUS_DATASOURCE_JDBC_URL=jdbc:postgresql://127.0.0.1:5432/$db QUARKUS_DATASOURCE_USERNAME=postgres \
     AUTH_ISSUER=http://127.0.0.1:8080 AUTH_KEYS_ENCRYPTION_KEY="$kek" QUARKUS_LOG_CATEGORY__AUDIT__LEVEL=WARN \
     AUTH_PASSWORDS_ARGON2_MEMORY_KIB=7168 AUTH_PASSWORDS_ARGON2_ITERATIONS=5 AUTH_PASSWORDS_ARGON2_PARALLELISM=1 \
+    AUTH_RATE_LIMIT_REQUESTS_PER_SECOND=0 AUTH_PASSWORDS_HASHING_PER_ADDRESS=1000 \
     "$java" "${opts[@]}" -jar target/quarkus-app/quarkus-run.jar >"$work/service.log" 2>&1 &
   pid=$!
   for _ in $(seq 1 600); do curl -sf -o /dev/null http://127.0.0.1:9000/q/health/ready && break; sleep 0.05; done

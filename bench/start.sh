@@ -4,8 +4,10 @@
 # 200 of /q/health/ready (polled every 20 ms); prints the median and the range, and the RSS once ready.
 #   bench/start.sh 'NAME|QUARKUS_APP_DIR|JAVA_HOME|JVM OPTIONS' ...
 #   e.g. 'jdk17|target/quarkus-app|/usr/lib/jvm/java-17-openjdk-amd64|-XX:+UseSerialGC'
-# The JVM runs in the build's directory (AppCDS and AOT cache paths are relative to it). The first start
-# of the run migrates the database and is not counted.
+# The JVM runs in the build's directory (AppCDS and AOT cache paths are relative to it). Copy a build
+# with `cp -a`: an archive is used only while the jars keep their modification times (the JVM logs that
+# at -Xlog:cds and carries on without it), so pass -Xshare:on / -XX:AOTMode=on to make a stale archive
+# fail instead. The first start of the run migrates the database and is not counted.
 # env: RUNS (5). Needs the local PostgreSQL; uses 127.0.0.1 only and stops everything it started.
 set -euo pipefail
 cd "$(dirname "$0")/.."
