@@ -3,7 +3,12 @@ package io.authservice;
 import static io.restassured.RestAssured.given;
 
 import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -74,6 +79,17 @@ public final class Api {
 
     public static Response me(String accessToken) {
         return given().header("Authorization", "Bearer " + accessToken).get("/users/me");
+    }
+
+    /** The claims of a JWT, unverified: for reading what the service put in its own tokens. */
+    public static Map<String, Object> claims(String jwt) {
+        String payload = new String(Base64.getUrlDecoder().decode(jwt.split("\\.")[1]), StandardCharsets.UTF_8);
+        Map<String, Object> claims = JsonPath.from(payload).getMap("");
+        if (claims.get("aud") instanceof String single) {
+            claims = new HashMap<>(claims);
+            claims.put("aud", List.of(single));
+        }
+        return claims;
     }
 
     public record Tokens(String accessToken, String refreshToken) {

@@ -42,10 +42,7 @@ class RefreshTokenGrant {
         Uni<RefreshTokens.Rotated> spent = requested.isEmpty() ? refreshTokens.spend(presented, clientId)
                 : Uni.createFrom().nullItem();
         return spent.chain(rotated -> rotated != null ? Uni.createFrom().item(rotated)
-                        : refreshTokens.inspect(presented, clientId)
-                                .invoke(session -> Scopes.narrow(requested, session.grantedScope()))
-                                .chain(session -> refreshTokens.rotate(session, clientId)
-                                        .map(next -> new RefreshTokens.Rotated(session, next))))
+                        : inspectThenRotate(presented, clientId, requested))
                 .chain(rotated -> {
                     Subject subject = rotated.session().subject();
                     String scope = Scopes.narrow(requested, rotated.session().grantedScope());
@@ -56,5 +53,12 @@ class RefreshTokenGrant {
                             .map(accessToken -> TokenResponse.bearer(accessToken, lifespan, rotated.next(), scope));
                 })
                 .onFailure(ApiError.class).invoke(() -> audit.refresh("failure", null, clientId, source));
+    }
+
+    /** Judges the token first: a scope beyond the grant fails before anything is spent. */
+    private Uni<RefreshTokens.Rotated> inspectThenRotate(String presented, String clientId, Optional<String> requested) {
+        return refreshTokens.inspect(presented, clientId)
+                .invoke(session -> Scopes.narrow(requested, session.grantedScope()))
+                .chain(session -> refreshTokens.rotate(session, clientId).map(next -> new RefreshTokens.Rotated(session, next)));
     }
 }

@@ -128,7 +128,7 @@ class ClientAuthenticationTest {
                 "client_id", spa.id());
         Response answer = token(null, login);
         answer.then().statusCode(200).body("expires_in", equalTo(120)).body("scope", equalTo("openid profile"));
-        Map<String, Object> claims = ClientCredentialsTest.claims(answer.path("access_token"));
+        Map<String, Object> claims = Api.claims(answer.path("access_token"));
         assertEquals(spa.id(), claims.get("client_id"));
         assertEquals(List.of("api", "orders"), claims.get("aud"));
         token(null, Map.of("grant_type", "password", "username", user, "password", Api.PASSWORD, "client_id", spa.id(),

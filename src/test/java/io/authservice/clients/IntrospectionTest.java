@@ -48,7 +48,7 @@ class IntrospectionTest {
     void aUsersAccessTokenIsActiveWithItsClaims() {
         String user = Api.newUser("introspect");
         Api.Tokens tokens = Api.tokens(user);
-        Map<String, Object> claims = ClientCredentialsTest.claims(tokens.accessToken());
+        Map<String, Object> claims = Api.claims(tokens.accessToken());
         introspect(resourceServer, tokens.accessToken()).then().statusCode(200)
                 .body("active", equalTo(true))
                 .body("token_type", equalTo("Bearer"))
@@ -82,7 +82,7 @@ class IntrospectionTest {
         inactive(before.accessToken());
 
         Api.Tokens disabled = Api.tokens(Api.newUser("introspect-disabled"));
-        String id = (String) ClientCredentialsTest.claims(disabled.accessToken()).get("sub");
+        String id = (String) Api.claims(disabled.accessToken()).get("sub");
         active(disabled.accessToken());
         ClientsApi.admin().post("/admin/users/" + id + "/disable").then().statusCode(200);
         inactive(disabled.accessToken());

@@ -43,6 +43,31 @@ class RefreshGrantTest {
         Api.refresh(second.refreshToken()).then().statusCode(200);
     }
 
+    /**
+     * Both refresh paths (the one-statement spend, and inspect-then-rotate when a scope is asked for)
+     * sign for the user, roles, session and client of the login: only the token's time and id change.
+     */
+    @Test
+    void aRefreshedAccessTokenSpeaksForTheSameUserSessionAndClient() {
+        var config = org.eclipse.microprofile.config.ConfigProvider.getConfig();
+        Tokens login = Tokens.of(Api.login(config.getValue("auth.bootstrap-admin.username", String.class),
+                config.getValue("auth.bootstrap-admin.password", String.class)).then().statusCode(200).extract().response());
+        Map<String, Object> first = Api.claims(login.accessToken());
+        assertTrue(((List<?>) first.get("groups")).contains("admin"), "roles in the token: " + first);
+        Tokens spent = Tokens.of(Api.refresh(login.refreshToken()).then().statusCode(200).extract().response());
+        Tokens narrowed = Tokens.of(refreshWithScope(spent.refreshToken(), "openid profile").then().statusCode(200)
+                .extract().response());
+        for (Tokens refreshed : List.of(spent, narrowed)) {
+            Map<String, Object> claims = Api.claims(refreshed.accessToken());
+            for (String name : List.of("iss", "sub", "aud", "client_id", "groups", "upn", "preferred_username", "sid")) {
+                assertEquals(first.get(name), claims.get(name), name);
+            }
+            assertTrue(!first.get("jti").equals(claims.get("jti")), "a new token id");
+        }
+        assertEquals(first.get("scope"), Api.claims(spent.accessToken()).get("scope"));
+        assertEquals("openid profile", Api.claims(narrowed.accessToken()).get("scope"));
+    }
+
     @Test
     void replayingASpentTokenAfterItsSuccessorWasUsedRevokesTheWholeFamily() {
         String username = Api.newUser("reuse");
