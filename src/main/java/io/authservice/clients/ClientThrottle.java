@@ -2,6 +2,7 @@ package io.authservice.clients;
 
 import io.authservice.config.AuthConfig;
 import io.authservice.web.ApiError;
+import io.authservice.web.ClientAddress;
 import jakarta.inject.Singleton;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -60,6 +61,6 @@ public class ClientThrottle {
     }
 
     private static String key(String clientId, String source) {
-        return clientId + '\n' + source;
+        return clientId + '\n' + ClientAddress.source(source);
     }
 }

@@ -3,6 +3,7 @@ package io.authservice.passwords;
 import io.authservice.config.AuthConfig;
 import io.authservice.passwords.PasswordHasher.Outcome;
 import io.authservice.web.ApiError;
+import io.authservice.web.ClientAddress;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Singleton;
 import java.util.Map;
@@ -34,7 +35,8 @@ public class HashingShare {
         return shared(source, () -> hasher.hash(password));
     }
 
-    private <T> Uni<T> shared(String source, Supplier<Uni<T>> work) {
+    private <T> Uni<T> shared(String address, Supplier<Uni<T>> work) {
+        String source = ClientAddress.source(address);
         return Uni.createFrom().deferred(() -> {
             if (!acquire(source)) {
                 return Uni.createFrom().failure(ApiError.tooManyRequests(

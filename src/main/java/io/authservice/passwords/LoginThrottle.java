@@ -3,6 +3,7 @@ package io.authservice.passwords;
 import io.authservice.config.AuthConfig;
 import io.authservice.db.Database;
 import io.authservice.web.ApiError;
+import io.authservice.web.ClientAddress;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
@@ -77,7 +78,8 @@ public class LoginThrottle {
      * {@code invalid_grant} when the account reached its cap and the source is unknown to it; waits
      * first while the account has failed more than {@code max-failures} times.
      */
-    public Uni<Attempt> reserve(String username, String source) {
+    public Uni<Attempt> reserve(String username, String address) {
+        String source = ClientAddress.source(address);
         return reservePair(username, source).chain(known -> database
                 .execute(RESERVE_ACCOUNT, Tuple.of(username, maxAccountFailures, known))
                 .chain(rows -> {
@@ -117,8 +119,8 @@ public class LoginThrottle {
      * Reserves a check of the current password by a signed-in user (a password change): counted per
      * address only, apart from logins, so a burst of logins does not block it.
      */
-    public Uni<Attempt> reserveCheck(String username, String source) {
-        String key = "password-change " + source;
+    public Uni<Attempt> reserveCheck(String username, String address) {
+        String key = "password-change " + ClientAddress.source(address);
         return reservePair(username, key).map(known -> new Attempt(username, key));
     }
 

@@ -49,7 +49,7 @@ public class RateLimit {
         if (buckets.size() > MAX_ADDRESSES) {
             forgetIdle(now);
         }
-        long wait = buckets.computeIfAbsent(clientAddress.of(rc.request()), address -> new Bucket(burst, now))
+        long wait = buckets.computeIfAbsent(ClientAddress.source(clientAddress.of(rc.request())), address -> new Bucket(burst, now))
                 .take(now);
         if (wait == 0) {
             rc.next();
