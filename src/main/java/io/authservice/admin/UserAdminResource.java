@@ -87,6 +87,13 @@ public class UserAdminResource {
         return admin.delete(Callers.id(security), id).map(done -> Response.noContent().build());
     }
 
+    /** Lifts the account limit on logins from new devices (strangers' failures are forgotten). */
+    @DELETE
+    @Path("/{id}/login-limit")
+    public Uni<Response> liftLoginLimit(@PathParam("id") UUID id) {
+        return admin.liftLoginLimit(id).map(done -> Response.noContent().build());
+    }
+
     @POST
     @Path("/{id}/revoke-sessions")
     public Uni<Map<String, Integer>> revokeSessions(@PathParam("id") UUID id) {

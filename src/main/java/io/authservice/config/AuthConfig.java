@@ -211,16 +211,24 @@ public interface AuthConfig {
         @WithDefault("PT15M")
         Duration throttleMax();
 
-        /** The longest wait that failures of a username impose on each attempt from an unknown address. */
+        /** The longest wait that strangers' failures on a username impose on each stranger's attempt. */
         @WithDefault("PT2S")
         Duration accountDelayMax();
 
         /**
-         * Consecutive failures of one username (NIST SP 800-63B-4: at most 100) after which only
-         * addresses that logged in to it before may try, until a success or an administrator enables it.
+         * Consecutive failures of one username from strangers (NIST SP 800-63B-4: at most 100) after
+         * which strangers get 429 for {@code account-limit-window}; known devices never do.
          */
         @WithDefault("100")
         int maxAccountFailures();
+
+        /** How long the account limit holds, and how long a quiet count of strangers' failures lasts. */
+        @WithDefault("PT15M")
+        Duration accountLimitWindow();
+
+        /** How long a device token, and an address a login succeeded from, keep a device known. */
+        @WithDefault("P30D")
+        Duration knownDeviceLifetime();
     }
 
     /** Per client address, on {@code POST /oauth2/token} and {@code POST /users}. */

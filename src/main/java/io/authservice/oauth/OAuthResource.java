@@ -49,6 +49,8 @@ public class OAuthResource {
     private final Audit audit;
     private final ClientAddress clientAddress;
     private final String base;
+    private final DeviceCookie deviceCookie;
+    private final long deviceLifetimeSeconds;
 
     OAuthResource(TokenService tokens, RefreshTokens refreshTokens, Introspection introspection,
             ClientAuthentication clientAuthentication, ObjectMapper json, Audit audit, ClientAddress clientAddress,
@@ -61,6 +63,8 @@ public class OAuthResource {
         this.audit = audit;
         this.clientAddress = clientAddress;
         this.base = config.issuer().replaceAll("/+$", "");
+        this.deviceCookie = new DeviceCookie(config.issuer());
+        this.deviceLifetimeSeconds = config.login().knownDeviceLifetime().toSeconds();
     }
 
     @POST
@@ -84,7 +88,8 @@ public class OAuthResource {
             @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, byte[] body, @Context HttpServerRequest request) {
         String source = clientAddress.of(request);
         return authenticated(contentType, authorization, body, "/token", source,
-                (params, client) -> tokens.grant(withRefreshCookie(params, client, request), client, source)
+                (params, client) -> tokens.grant(withDeviceCookie(withRefreshCookie(params, client, request), request),
+                                client, source)
                         .map(answer -> tokenAnswer(answer, client)));
     }
 
@@ -106,11 +111,26 @@ public class OAuthResource {
                 .orElse(params);
     }
 
-    /** In cookie mode the refresh token leaves in the cookie, not the body; refresh_expires_in stays. */
-    private static Response tokenAnswer(TokenResponse answer, Client client) {
+    /** A password grant without a {@code device_token} field presents the device cookie's, if any. */
+    private OAuthParams withDeviceCookie(OAuthParams params, HttpServerRequest request) {
+        if (!params.optional("grant_type").equals(Optional.of("password"))
+                || params.optional(DeviceCookie.FIELD).isPresent()) {
+            return params;
+        }
+        return deviceCookie.read(request).map(token -> params.with(DeviceCookie.FIELD, token)).orElse(params);
+    }
+
+    /**
+     * In cookie mode the refresh token leaves in the cookie, not the body; refresh_expires_in stays.
+     * A password login's device token goes both in the body and in the device cookie.
+     */
+    private Response tokenAnswer(TokenResponse answer, Client client) {
         Response.ResponseBuilder response = Response.ok()
                 .header(HttpHeaders.CACHE_CONTROL, "no-store")
                 .header("Pragma", "no-cache");
+        if (answer.deviceToken() != null) {
+            response.header(HttpHeaders.SET_COOKIE, deviceCookie.set(answer.deviceToken(), deviceLifetimeSeconds));
+        }
         if (client.cookieMode() && answer.refreshToken() != null) {
             response.header(HttpHeaders.SET_COOKIE,
                     RefreshCookie.set(client.clientId(), answer.refreshToken(), answer.refreshExpiresIn()));

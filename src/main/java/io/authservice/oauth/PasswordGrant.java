@@ -58,7 +58,7 @@ class PasswordGrant {
         }
         String scope = Scopes.requested(params.optional("scope"), client.scope());
         String name = Usernames.normalize(username);
-        return throttle.reserve(name, source)
+        return throttle.reserve(name, source, params.optional(DeviceCookie.FIELD).orElse(null))
                 .onFailure(ApiError.class).invoke(() -> audit.login("throttled", null, clientId, source))
                 .chain(attempt -> users.findByUsername(name)
                 .chain(user -> hashing.verify(source, password, user == null ? null : user.passwordHash)
@@ -74,6 +74,7 @@ class PasswordGrant {
                             return throttle.succeeded(attempt)
                                     .chain(() -> rehashIfOutdated(user, password, outcome, source))
                                     .chain(hash -> startSession(subjectOf(user), hash, client, scope))
+                                    .map(answer -> answer.withDeviceToken(throttle.deviceToken(name)))
                                     .invoke(() -> audit.login("success", user.id, clientId, source));
                         })));
     }

@@ -11,32 +11,39 @@ import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Singleton;
 import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.Optional;
 
 /**
  * Throttles password guessing, whether or not the username exists, so the throttle itself does not
  * reveal accounts. Each attempt is reserved before its password is hashed, in one statement per
  * counter, so parallel guesses cannot all pass a check that reads zero; a success resets.
  * <ul>
- * <li>Per username and client address: after {@code max-failures} consecutive failures that address
- * is locked for {@code throttle-base}, doubling with each further attempt up to {@code throttle-max}
- * (429 with {@code Retry-After}); a quiet period as long as {@code throttle-max} forgets them.</li>
- * <li>Per username alone, never a lock the owner cannot pass: beyond {@code max-failures} consecutive
- * failures each attempt from an address that never logged in to the account waits, doubling up to
- * {@code account-delay-max}. After {@code max-account-failures} (NIST SP 800-63B-4: at most 100)
- * only addresses with a successful login in the last 30 days may still try, until a success from one
- * of them or an administrator enabling the user resets the count.</li>
+ * <li>Per username and source (a device token's device, or else the address, IPv6 by its /64): after
+ * {@code max-failures} consecutive failures the source is locked for {@code throttle-base}, doubling
+ * with each further attempt up to {@code throttle-max} (429 with {@code Retry-After}); a quiet
+ * period as long as {@code throttle-max} forgets them.</li>
+ * <li>Per username, for strangers only: a known device (one presenting a device token of the
+ * account, or an address that logged in to it within {@code known-device-lifetime}) is never
+ * counted here nor refused by it. Beyond {@code max-failures} consecutive failures each stranger's
+ * attempt waits, doubling up to {@code account-delay-max}; at {@code max-account-failures} (NIST SP
+ * 800-63B-4: at most 100) strangers get 429 for {@code account-limit-window}, after which the count
+ * starts afresh. A success or an administrator lifts it at once.</li>
  * </ul>
  * Kept in PostgreSQL so every replica counts together.
  */
 @Singleton
 public class LoginThrottle {
 
-    /** A reserved attempt; report its success with {@link #succeeded}. */
+    /** A reserved attempt; report its outcome with {@link #succeeded} or {@link #failed}. */
     public record Attempt(String username, String source) {}
 
-    /** How long an address that logged in to an account stays known to it. */
-    public static final String KNOWN_FOR = "30 days";
+    /** The account-wide limit as an administrator sees it. */
+    public record AccountLimit(int failures, Optional<OffsetDateTime> limitedUntil) {}
+
     private static final String ACCOUNT = "";
+    private static final String DEVICE = "device:";
+    private static final String PASSWORD_CHANGE = "password-change";
 
     /** Counts one attempt of a pair unless it is locked; returns no row while it is locked. */
     private static final String RESERVE_PAIR = "insert into login_failures as lf (username, source, failures, locked_until)"
@@ -47,51 +54,78 @@ public class LoginThrottle {
             + "   then now() + make_interval(secs => least($4 * power(2, lf.failures + 1 - $3), $5)) end,"
             + " updated_at = now()"
             + " where lf.locked_until is null or lf.locked_until <= now()"
-            + " returning coalesce(succeeded_at > now() - interval '" + KNOWN_FOR + "', false) as known";
+            + " returning coalesce(succeeded_at > now() - make_interval(secs => $6), false) as known";
 
-    /** Counts one attempt on the account unless it reached the cap and the source is unknown. */
-    private static final String RESERVE_ACCOUNT = "insert into login_failures as lf (username, source, failures)"
-            + " values ($1, '', 1)"
-            + " on conflict (username, source) do update set failures = lf.failures + 1, updated_at = now()"
-            + " where lf.failures < $2 or $3"
+    /**
+     * Counts a stranger's attempt on the account unless the account limit holds; returns no row while
+     * it does. A count that ended its window, or lay quiet for one, starts afresh.
+     */
+    private static final String RESERVE_ACCOUNT = "insert into login_failures as lf (username, source, failures, locked_until)"
+            + " values ($1, '', 1, case when 1 >= $2 then now() + make_interval(secs => $3) end)"
+            + " on conflict (username, source) do update set"
+            + " failures = case when lf.updated_at < now() - make_interval(secs => $3) or lf.locked_until <= now()"
+            + "   then 1 else lf.failures + 1 end,"
+            + " locked_until = case when lf.updated_at < now() - make_interval(secs => $3) or lf.locked_until <= now()"
+            + "   then case when 1 >= $2 then now() + make_interval(secs => $3) end"
+            + "   when lf.failures + 1 >= $2 then now() + make_interval(secs => $3) end,"
+            + " updated_at = now()"
+            + " where lf.locked_until is null or lf.locked_until <= now()"
             + " returning failures";
 
     private final Database database;
+    private final KnownDevices devices;
     private final int maxFailures;
     private final int maxAccountFailures;
     private final double baseSeconds;
     private final double maxSeconds;
+    private final double windowSeconds;
+    private final double knownSeconds;
     private final Duration accountDelayMax;
 
-    LoginThrottle(Database database, AuthConfig config) {
+    LoginThrottle(Database database, KnownDevices devices, AuthConfig config) {
         this.database = database;
+        this.devices = devices;
         this.maxFailures = config.login().maxFailures();
         this.maxAccountFailures = config.login().maxAccountFailures();
-        this.baseSeconds = config.login().throttleBase().toMillis() / 1000.0;
-        this.maxSeconds = config.login().throttleMax().toMillis() / 1000.0;
+        this.baseSeconds = seconds(config.login().throttleBase());
+        this.maxSeconds = seconds(config.login().throttleMax());
+        this.windowSeconds = seconds(config.login().accountLimitWindow());
+        this.knownSeconds = seconds(config.login().knownDeviceLifetime());
         this.accountDelayMax = config.login().accountDelayMax();
     }
 
     /**
-     * Reserves a login attempt of {@code username} from {@code source}, counted as a failure until
-     * {@link #succeeded} says otherwise. Fails with 429 while the pair is locked, with
-     * {@code invalid_grant} when the account reached its cap and the source is unknown to it; waits
-     * first while the account has failed more than {@code max-failures} times.
+     * Reserves a login attempt of {@code username} from {@code address}, counted as a failure until
+     * {@link #succeeded} says otherwise. A valid {@code deviceToken} of the account makes the device
+     * the source, known; otherwise the address is. Fails with 429 while the source is locked, or while
+     * the account limit holds and the source is a stranger; waits first while strangers have failed
+     * more than {@code max-failures} times in a row.
      */
-    public Uni<Attempt> reserve(String username, String address) {
+    public Uni<Attempt> reserve(String username, String address, String deviceToken) {
+        Optional<String> device = devices.verify(deviceToken, username);
+        if (device.isPresent()) {
+            String source = DEVICE + device.get();
+            return reservePair(username, source).map(known -> new Attempt(username, source));
+        }
         String source = ClientAddress.source(address);
-        return reservePair(username, source).chain(known -> database
-                .execute(RESERVE_ACCOUNT, Tuple.of(username, maxAccountFailures, known))
+        return reservePair(username, source).chain(known -> known
+                ? Uni.createFrom().item(new Attempt(username, source))
+                : reserveAsStranger(new Attempt(username, source)));
+    }
+
+    private Uni<Attempt> reserveAsStranger(Attempt attempt) {
+        return database.execute(RESERVE_ACCOUNT, Tuple.of(attempt.username(), maxAccountFailures, windowSeconds))
                 .chain(rows -> {
                     if (!rows.iterator().hasNext()) {
-                        throw ApiError.invalidGrant("too many failed attempts on this account: log in from a device"
-                                + " that logged in before, or ask an administrator");
+                        return lockedFor(attempt.username(), ACCOUNT).map(wait -> {
+                            throw ApiError.tooManyRequests("too many failed attempts on this account: log in from a"
+                                    + " device that logged in before, retry later, or ask an administrator", wait);
+                        });
                     }
-                    Attempt attempt = new Attempt(username, source);
-                    Duration delay = known ? Duration.ZERO : accountDelay(rows.iterator().next().getInteger("failures"));
+                    Duration delay = accountDelay(rows.iterator().next().getInteger("failures"));
                     return delay.isZero() ? Uni.createFrom().item(attempt)
                             : Uni.createFrom().item(attempt).onItem().delayIt().by(delay);
-                }));
+                });
     }
 
     /**
@@ -106,39 +140,70 @@ public class LoginThrottle {
                 .replaceWithVoid();
     }
 
-    /** The login succeeded: the account's count and the pair's are reset, and the source is known. */
+    /** The login succeeded: the account's count and the source's are reset, and the source is known. */
     public Uni<Void> succeeded(Attempt attempt) {
         return database.inTransaction(conn -> conn.preparedQuery("update login_failures set failures = 0,"
                                 + " locked_until = null, succeeded_at = now(), updated_at = now()"
                                 + " where username = $1 and source = $2")
                         .execute(Tuple.of(attempt.username(), attempt.source()))
-                        .chain(() -> clearAccount(conn, attempt.username())));
+                        .chain(() -> lift(conn, attempt.username())));
+    }
+
+    /** A device token for the device that just logged in to {@code username}. */
+    public String deviceToken(String username) {
+        return devices.issue(username);
     }
 
     /**
      * Reserves a check of the current password by a signed-in user (a password change): counted per
-     * address only, apart from logins, so a burst of logins does not block it.
+     * account, apart from logins, so a burst of logins does not block it and a stolen access token
+     * buys no more guesses from many addresses than from one.
      */
-    public Uni<Attempt> reserveCheck(String username, String address) {
-        String key = "password-change " + ClientAddress.source(address);
-        return reservePair(username, key).map(known -> new Attempt(username, key));
+    public Uni<Attempt> reserveCheck(String username) {
+        return reservePair(username, PASSWORD_CHANGE).map(known -> new Attempt(username, PASSWORD_CHANGE));
     }
 
-    /** The checked password was right: the address' count for such checks is forgotten. */
+    /** The checked password was right: the account's count of such checks is forgotten. */
     public Uni<Void> checkSucceeded(Attempt attempt) {
         return database.execute("delete from login_failures where username = $1 and source = $2",
                 Tuple.of(attempt.username(), attempt.source())).replaceWithVoid();
     }
 
-    /** An administrator vouches for the user: the account's consecutive failures are forgotten. */
-    public Uni<Void> clearAccount(SqlConnection conn, String username) {
+    /** Strangers' consecutive failures on {@code username} and the end of its limit, if it holds. */
+    public Uni<AccountLimit> accountLimit(String username) {
+        return database.execute("select failures, locked_until from login_failures where username = $1 and source = ''"
+                        + " and updated_at >= now() - make_interval(secs => $2) and (locked_until is null or locked_until > now())",
+                        Tuple.of(username, windowSeconds))
+                .map(rows -> {
+                    if (!rows.iterator().hasNext()) {
+                        return new AccountLimit(0, Optional.empty());
+                    }
+                    Row row = rows.iterator().next();
+                    return new AccountLimit(row.getInteger("failures"),
+                            Optional.ofNullable(row.getOffsetDateTime("locked_until")));
+                });
+    }
+
+    /** An administrator (or the owner's success) vouches for the account: strangers' failures are forgotten. */
+    public Uni<Void> lift(SqlConnection conn, String username) {
         return conn.preparedQuery("delete from login_failures where username = $1 and source = $2")
                 .execute(Tuple.of(username, ACCOUNT)).replaceWithVoid();
     }
 
+    /**
+     * Forgets what no longer counts: quiet pairs whose source is no longer known, and accounts'
+     * counts that outlived their window (those of usernames nobody has too).
+     */
+    public Uni<Void> purge(SqlConnection conn) {
+        return conn.preparedQuery("delete from login_failures where updated_at < now() - make_interval(secs => $1)"
+                        + " and (locked_until is null or locked_until < now())"
+                        + " and (succeeded_at is null or succeeded_at < now() - make_interval(secs => $2))")
+                .execute(Tuple.of(Math.max(maxSeconds, windowSeconds), knownSeconds)).replaceWithVoid();
+    }
+
     /** Whether the source logged in to the account before; fails with 429 while the pair is locked. */
     private Uni<Boolean> reservePair(String username, String source) {
-        return database.execute(RESERVE_PAIR, Tuple.of(username, source, maxFailures, baseSeconds, maxSeconds))
+        return database.execute(RESERVE_PAIR, Tuple.of(username, source, maxFailures, baseSeconds, maxSeconds, knownSeconds))
                 .chain(rows -> rows.iterator().hasNext()
                         ? Uni.createFrom().item(rows.iterator().next().getBoolean("known"))
                         : lockedFor(username, source).map(wait -> {
@@ -152,7 +217,7 @@ public class LoginThrottle {
                 .map(LoginThrottle::firstLong);
     }
 
-    /** The wait before an attempt on an account with this many failures, this one included. */
+    /** The wait before a stranger's attempt on an account with this many failures, this one included. */
     private Duration accountDelay(int failures) {
         int beyond = failures - maxFailures;
         if (beyond <= 0) {
@@ -163,8 +228,12 @@ public class LoginThrottle {
         return delay.compareTo(accountDelayMax) > 0 ? accountDelayMax : delay;
     }
 
+    private static double seconds(Duration duration) {
+        return duration.toMillis() / 1000.0;
+    }
+
     private static long firstLong(RowSet<Row> rows) {
         Long value = rows.iterator().hasNext() ? rows.iterator().next().getLong(0) : null;
-        return value == null ? 1 : value;
+        return value == null || value < 1 ? 1 : value;
     }
 }

@@ -11,8 +11,8 @@ import org.jboss.logging.Logger;
 
 /**
  * Deletes what can no longer matter, so the tables do not grow without end: refresh-token families
- * (with their tokens) a day after they expired or were revoked, and login failures whose lockout
- * is long over. A spent token is kept as long as its family lives: that is how reuse is caught.
+ * (with their tokens) a day after they expired or were revoked, and login failures that no longer
+ * count ({@link LoginThrottle#purge}). A spent token is kept as long as its family lives: that is how reuse is caught.
  * One replica at a time (advisory lock); the others skip the round.
  */
 @Singleton
@@ -26,9 +26,11 @@ public class SessionPurge {
     private static final Duration DEADLINE = Duration.ofSeconds(30);
 
     private final Database database;
+    private final LoginThrottle loginThrottle;
 
-    SessionPurge(Database database) {
+    SessionPurge(Database database, LoginThrottle loginThrottle) {
         this.database = database;
+        this.loginThrottle = loginThrottle;
     }
 
     @Scheduled(every = "${auth.tokens.purge-interval}", delayed = "PT1M",
@@ -47,13 +49,7 @@ public class SessionPurge {
                                 "delete from refresh_families where expires_at < now() - interval '1 day'"
                                         + " or revoked_at < now() - interval '1 day'").execute()
                         .map(rows -> rows.rowCount())
-                        // An account's consecutive failures stay until a success (NIST: at most 100 in a row),
-                        // except for usernames nobody has; an address stays known for a while after its success.
-                        .call(() -> conn.query("delete from login_failures lf where updated_at < now() - interval '1 day'"
-                                + " and (locked_until is null or locked_until < now())"
-                                + " and (succeeded_at is null or succeeded_at < now() - interval '" + LoginThrottle.KNOWN_FOR + "')"
-                                + " and (source <> '' or not exists (select 1 from users u where u.username = lf.username))")
-                                .execute())
+                        .call(() -> loginThrottle.purge(conn))
                         .call(() -> conn.query("delete from client_assertions where expires_at < now() - interval '10 minutes'").execute())))
                 .invoke(n -> {
                     if (n > 0) {

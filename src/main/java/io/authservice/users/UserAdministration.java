@@ -45,14 +45,20 @@ public class UserAdministration {
                 .map(total -> new Page(found.stream().map(UserView::of).toList(), page, size, total)));
     }
 
+    /** The user with the account limit of its logins. */
     public Uni<UserView> read(UUID id) {
-        return service.find(id).map(UserView::of);
+        return service.find(id).chain(user -> throttle.accountLimit(user.username).map(UserView.of(user)::with));
+    }
+
+    /** Lifts the account limit at once: strangers' consecutive failed logins are forgotten. */
+    public Uni<Void> liftLoginLimit(UUID id) {
+        return service.find(id).chain(user -> db.inTransaction(conn -> throttle.lift(conn, user.username)));
     }
 
     public Uni<UserView> setEnabled(UUID caller, UUID id, boolean enabled) {
         return guarded(caller, id, enabled, conn -> users.setEnabled(conn, id, enabled)
                 // Enabling vouches for the user: the account's consecutive failed logins are forgotten.
-                .call(user -> enabled ? throttle.clearAccount(conn, user.username)
+                .call(user -> enabled ? throttle.lift(conn, user.username)
                         : service.endSessions(conn, id, "user_disabled", SOURCE)))
                 .map(UserView::of);
     }

@@ -84,7 +84,7 @@ public class UserService {
             if (weak.isPresent()) {
                 return Uni.createFrom().failure(ApiError.invalidRequest("new_password " + weak.get()));
             }
-            return throttle.reserveCheck(user.username, source)
+            return throttle.reserveCheck(user.username)
                 .chain(attempt -> hashing.verify(source, change.currentPassword(), user.passwordHash)
                         .chain(outcome -> outcome == PasswordHasher.Outcome.MISMATCH
                                 ? throttle.failed(attempt).chain(() -> Uni.createFrom().<String>failure(
