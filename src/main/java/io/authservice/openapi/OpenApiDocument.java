@@ -101,6 +101,10 @@ public class OpenApiDocument implements OASFilter {
                 responses.removeAPIResponse("200");
                 responses.addAPIResponse("204", response("deleted; the user's sessions ended"));
             }
+            case "DELETE /admin/users/{id}/login-limit" -> {
+                responses.removeAPIResponse("200");
+                responses.addAPIResponse("204", response("lifted: strangers' consecutive failed logins forgotten"));
+            }
             default -> { }
         }
         if (path.startsWith("/users/me")) {

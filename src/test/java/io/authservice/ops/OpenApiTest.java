@@ -171,6 +171,9 @@ class OpenApiTest {
             a.put("POST /admin/users/{id}/" + action + " 200", () -> status(bearer(admin), "POST", ADMIN_USERS + idOf(Api.newUser("openapi")) + "/" + action));
             a.put("POST /admin/users/{id}/" + action + " 404", () -> status(bearer(admin), "POST", ADMIN_USERS + nobody + "/" + action));
         }
+        a.put("DELETE /admin/users/{id}/login-limit 204", () -> status(bearer(admin), "DELETE", ADMIN_USERS + userId + "/login-limit"));
+        a.put("DELETE /admin/users/{id}/login-limit 404", () -> status(bearer(admin), "DELETE", ADMIN_USERS + nobody + "/login-limit"));
+        a.put("DELETE /admin/users/{id}/login-limit 400", () -> status(bearer(admin), "DELETE", ADMIN_USERS + "not-a-uuid/login-limit"));
         a.put("POST /admin/users/{id}/disable 409", () -> status(bearer(admin), "POST", ADMIN_USERS + adminId + "/disable"));
         a.put("PUT /admin/users/{id}/roles 200", () -> status(bearer(admin).contentType(ContentType.JSON).body(Map.of("roles", List.of("user"))),
                 "PUT", ADMIN_USERS + idOf(Api.newUser("openapi")) + "/roles"));
@@ -217,7 +220,7 @@ class OpenApiTest {
         // Every admin operation: 401 without a token, 403 with a user's token.
         for (String operation : List.of("GET /admin/keys", "POST /admin/keys/rotate", "POST /admin/keys/{kid}/withdraw",
                 "GET /admin/users", "GET /admin/users/{id}", "DELETE /admin/users/{id}", "POST /admin/users/{id}/disable",
-                "POST /admin/users/{id}/enable", "POST /admin/users/{id}/revoke-sessions", "PUT /admin/users/{id}/roles",
+                "POST /admin/users/{id}/enable", "POST /admin/users/{id}/revoke-sessions", "DELETE /admin/users/{id}/login-limit", "PUT /admin/users/{id}/roles",
                 "POST /admin/clients", "GET /admin/clients", "GET /admin/clients/{clientId}", "PUT /admin/clients/{clientId}",
                 "DELETE /admin/clients/{clientId}", "POST /admin/clients/{clientId}/secret")) {
             String method = operation.substring(0, operation.indexOf(' '));
