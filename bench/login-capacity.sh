@@ -29,18 +29,19 @@ for _ in $(seq 1 600); do curl -sf -o /dev/null http://127.0.0.1:9000/q/health/r
 curl -sf -o /dev/null -H 'Content-Type: application/json' -d "{\"username\":\"owner\",\"password\":\"$PASSWORD\"}" \
   --interface 127.0.0.2 http://127.0.0.1:8080/users
 
-logins() { # prints "median p90 non200"
+logins() { # prints "median p90 non200-codes" (e.g. "-" or "429x2,503x1")
   for _ in $(seq 1 "$LOGINS"); do
     curl -s -o /dev/null -w '%{http_code} %{time_total}\n' --interface 127.0.0.2 -d grant_type=password \
       -d username=owner -d "password=$PASSWORD" http://127.0.0.1:8080/oauth2/token
-  done | sort -k2 -g | awk '{ if ($1 != 200) bad++; t[NR] = $2 * 1000 } END {
-      printf "%.0f %.0f %d\n", t[int((NR + 1) / 2)], t[int(NR * 0.9 + 0.5)], bad }'
+  done | sort -k2 -g | awk '{ if ($1 != 200) bad[$1]++; t[NR] = $2 * 1000 } END {
+      for (c in bad) codes = codes (codes ? "," : "") c "x" bad[c]
+      printf "%.0f %.0f %s\n", t[int((NR + 1) / 2)], t[int(NR * 0.9 + 0.5)], codes ? codes : "-" }'
 }
 
 logins >/dev/null  # warm-up
 read -r idle idle90 idlebad < <(logins)
-printf '%-6s %9s %9s %8s %10s %s\n' phase median_ms p90_ms non200 vs_idle flood
-printf '%-6s %9s %9s %8s %10s\n' idle "$idle" "$idle90" "$idlebad" 1.00
+printf '%-6s %9s %9s %10s %10s %s\n' phase median_ms p90_ms non200 vs_idle flood
+printf '%-6s %9s %9s %10s %10s\n' idle "$idle" "$idle90" "$idlebad" 1.00
 for phase in ipv4 ipv6; do
   prefix=; [[ $phase == ipv6 ]] && prefix=2001:db8:66:1
   XFF_PREFIX=$prefix wrk -t2 -c"$FLOOD" -d"${SECS}s" -s bench/login-flood.lua http://127.0.0.1:8080 >"$work/wrk-$phase" &
@@ -49,7 +50,8 @@ for phase in ipv4 ipv6; do
   read -r med p90 bad < <(logins)
   wait "$flood"
   codes=$(awk '/Requests\/sec/ {r=$2} /Non-2xx/ {n=$5} END {printf "%s req/s, %s non-2xx", r, n}' "$work/wrk-$phase")
-  printf '%-6s %9s %9s %8s %9.2fx  %s\n' "$phase" "$med" "$p90" "$bad" "$(echo "$med / $idle" | bc -l)" "$codes"
+  printf '%-6s %9s %9s %10s %9.2fx  %s\n' "$phase" "$med" "$p90" "$bad" "$(echo "$med / $idle" | bc -l)" "$codes"
 done
 "$java" -version 2>&1 | head -1
 grep -m1 'crypto:' "$work/service.log" | sed 's/.*crypto:/crypto:/; s/".*//' || true
+echo "service log: $(grep -c 'database unavailable' "$work/service.log" || true) 'database unavailable' answers"
