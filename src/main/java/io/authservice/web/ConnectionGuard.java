@@ -76,8 +76,13 @@ public class ConnectionGuard {
     void attach(@ObservesAsync HttpServerStart start) {
         try {
             Channel listening = listeningChannel(start.options().getPort());
-            synchronized (this) {
-                if (listening.pipeline().get(HANDLER) == null) {
+            synchronized (ConnectionGuard.class) {
+                // Once per server (the event fires for each of its verticles), by the current bean (a
+                // dev-mode restart may keep the server).
+                if (listening.pipeline().get(HANDLER) != acceptor) {
+                    if (listening.pipeline().get(HANDLER) != null) {
+                        listening.pipeline().remove(HANDLER);
+                    }
                     listening.pipeline().addFirst(HANDLER, acceptor);
                 }
             }
