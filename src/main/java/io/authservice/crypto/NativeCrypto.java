@@ -3,8 +3,6 @@ package io.authservice.crypto;
 import io.authservice.config.AuthConfig;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.Priority;
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
@@ -13,8 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.Provider;
 import java.security.Security;
 import java.util.Arrays;
-import java.util.concurrent.CompletableFuture;
-import org.eclipse.microprofile.config.ConfigProvider;
 import org.jboss.logging.Logger;
 
 /**
@@ -38,9 +34,6 @@ public class NativeCrypto {
     static final String ACCP = "com.amazon.corretto.crypto.provider.AmazonCorrettoCryptoProvider";
     static final String LIBARGON2 = "io.authservice.crypto.LibArgon2";
 
-    /** Loading both libraries, begun as soon as the container is up so it overlaps the migrations. */
-    private static volatile CompletableFuture<Object[]> early;
-
     private final String provider;
     private final Argon2Engine argon2;
     private final long loadMillis;
@@ -52,23 +45,16 @@ public class NativeCrypto {
 
     NativeCrypto(boolean wanted) {
         if (!wanted || inNativeImage()) {
-            CompletableFuture<Object[]> loading = early;
-            if (loading != null) { // preloaded before the runtime configuration said no
-                loading.join();
-                Security.removeProvider("AmazonCorrettoCryptoProvider");
-            }
             String why = wanted ? " (native executable)" : " (auth.crypto.native-libraries=false)";
             this.provider = "the JDK's" + why;
             this.argon2 = new BouncyCastleArgon2(why);
             this.loadMillis = 0;
             return;
         }
-        long begin = System.nanoTime();
-        CompletableFuture<Object[]> loading = early;
-        Object[] loaded = loading != null ? loading.join() : load();
+        Object[] loaded = load();
         this.provider = (String) loaded[0];
         this.argon2 = (Argon2Engine) loaded[1];
-        this.loadMillis = loading != null ? (Long) loaded[2] : (System.nanoTime() - begin) / 1_000_000;
+        this.loadMillis = (Long) loaded[2];
     }
 
     private static Object[] load() {
@@ -76,28 +62,6 @@ public class NativeCrypto {
         String provider = installProvider(ACCP);
         Argon2Engine argon2 = argon2(true);
         return new Object[] {provider, argon2, (System.nanoTime() - begin) / 1_000_000};
-    }
-
-    /**
-     * Loading the native libraries and AWS-LC's self-tests take most of a second of CPU: begin them on
-     * another thread as soon as the container exists (static init, before the migrations run); the
-     * constructor waits for them. Only the configuration available that early is consulted; the
-     * constructor undoes the provider if the runtime configuration turns the libraries off.
-     */
-    static void preload(@Observes @Initialized(ApplicationScoped.class) Object event) {
-        try {
-            if (early != null || inNativeImage() || !ConfigProvider.getConfig()
-                    .getOptionalValue("auth.crypto.native-libraries", Boolean.class).orElse(true)) {
-                return;
-            }
-        } catch (RuntimeException e) {
-            return; // the constructor decides and loads
-        }
-        early = CompletableFuture.supplyAsync(NativeCrypto::load, runnable -> {
-            Thread thread = new Thread(runnable, "native-crypto-load");
-            thread.setDaemon(true);
-            thread.start();
-        });
     }
 
     /** Before every other start observer (the key ring decodes its keys with the first provider). */
