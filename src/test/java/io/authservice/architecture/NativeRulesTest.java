@@ -1,18 +1,26 @@
 package io.authservice.architecture;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noFields;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noMethods;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.tngtech.archunit.base.DescribedPredicate;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.domain.JavaField;
+import com.tngtech.archunit.core.domain.JavaMethod;
+import com.tngtech.archunit.core.domain.JavaParameter;
 import com.tngtech.archunit.core.domain.JavaModifier;
 import com.tngtech.archunit.core.domain.JavaParameterizedType;
 import com.tngtech.archunit.core.domain.JavaType;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.lang.ArchCondition;
 import com.tngtech.archunit.lang.ArchRule;
+import com.tngtech.archunit.lang.ConditionEvents;
+import com.tngtech.archunit.lang.SimpleConditionEvent;
+import jakarta.enterprise.context.Initialized;
+import java.lang.annotation.Annotation;
 import com.tngtech.archunit.lang.EvaluationResult;
 import java.security.KeyPairGenerator;
 import java.security.SecureRandom;
@@ -41,13 +49,24 @@ class NativeRulesTest {
             .as("no static field holds a random generator (or a ThreadLocal of one)")
             .because("a generator in a static field is seeded once, at the native image's build: hold it in a bean");
 
+    /** Native images fire it during static init, in the build; Quarkus warns ("may vary between JVM and native"). */
+    static final ArchRule NO_INITIALIZED_OBSERVER = noMethods()
+            .should(observe(Initialized.class))
+            .because("start-up work observes StartupEvent (or runs when Flyway is configured), at run time in both modes");
+
+    private static final JavaClasses APPLICATION = new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("io.authservice");
+
     @Test
     void noApplicationClassHoldsAGeneratorInAStaticField() {
-        JavaClasses application = new ClassFileImporter()
-                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-                .importPackages("io.authservice");
-        assertTrue(application.size() > 100, "the application's classes were imported: " + application.size());
-        NO_STATIC_GENERATOR.check(application);
+        assertTrue(APPLICATION.size() > 100, "the application's classes were imported: " + APPLICATION.size());
+        NO_STATIC_GENERATOR.check(APPLICATION);
+    }
+
+    @Test
+    void noStartUpWorkObservesTheContextsInitialization() {
+        NO_INITIALIZED_OBSERVER.check(APPLICATION);
     }
 
     /** The rule itself: it finds each kind of static generator, and leaves instance fields alone. */
@@ -66,6 +85,20 @@ class NativeRulesTest {
         private static Cipher cipher;
         private final SecureRandom fine = new SecureRandom();
         private final ThreadLocal<String> alsoFine = new ThreadLocal<>();
+    }
+
+    private static ArchCondition<JavaMethod> observe(Class<? extends Annotation> qualifier) {
+        return new ArchCondition<>("observe @" + qualifier.getSimpleName()) {
+            @Override
+            public void check(JavaMethod method, ConditionEvents events) {
+                for (JavaParameter parameter : method.getParameters()) {
+                    if (parameter.isAnnotatedWith(qualifier)) {
+                        events.add(SimpleConditionEvent.satisfied(method, method.getFullName() + " observes @"
+                                + qualifier.getSimpleName() + " " + parameter.getRawType().getSimpleName()));
+                    }
+                }
+            }
+        };
     }
 
     private static DescribedPredicate<JavaField> holdSeededState() {
