@@ -11,6 +11,7 @@ import io.netty.util.AttributeKey;
 import io.netty.util.NetUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.quarkus.runtime.Quarkus;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.quarkus.vertx.http.HttpServerStart;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -51,6 +52,8 @@ import org.jboss.logging.Logger;
  * refuses to start if it cannot (ConnectionGuardTest would fail on an upgrade that moves it).
  */
 @Singleton
+// The native executable keeps the field that listeningChannel reads.
+@RegisterForReflection(targets = TCPServerBase.class, fields = true, methods = false)
 public class ConnectionGuard {
 
     private static final Logger LOG = Logger.getLogger(ConnectionGuard.class);
