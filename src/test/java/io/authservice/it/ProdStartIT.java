@@ -68,6 +68,10 @@ class ProdStartIT {
             HttpResponse<String> ready = service.manage("/q/health/ready");
             assertEquals(200, ready.statusCode(), ready.body());
             assertTrue(ready.body().contains("signing-keys"), ready.body());
+            HttpResponse<String> database = service.manage("/q/health/group/database");
+            assertEquals(200, database.statusCode(), database.body());
+            assertTrue(database.body().contains("\"database\"") && !ready.body().contains("\"database\""),
+                    "the database check in its group only: " + ready.body());
             assertEquals(404, service.get("/q/health/ready", null).statusCode(), "not on the API port");
             assertTrue(service.manage("/q/metrics").body().contains("auth_logins_total{outcome=\"success\"} 1.0"));
             String log = service.log();
