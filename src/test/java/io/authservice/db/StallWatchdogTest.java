@@ -11,8 +11,12 @@ import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -65,6 +69,37 @@ class StallWatchdogTest {
         }
     }
 
+    /**
+     * The service's periodic work (CORS origins every 5 s, keys every 10 s, readiness probes every
+     * 5 s) runs at multiples of the stall timeout (5 s): a statement sent every stall timeout (here
+     * 0.5 s, 16 times) goes out just when a watchdog counting from the last byte received looks again.
+     * (The one before this fix closed the connection in most runs, at any of the 16.)
+     */
+    @Test
+    void aStatementEveryStallTimeoutIsNeverJudged() throws Exception {
+        Duration stall = Duration.ofMillis(500);
+        Pool pool = pool(5432, stall);
+        ScheduledExecutorService clock = Executors.newSingleThreadScheduledExecutor();
+        try {
+            int pid = pid(pool, "select pg_backend_pid()");
+            List<String> lines = LogLines.of("io.authservice.db", () -> {
+                List<ScheduledFuture<Integer>> runs = new ArrayList<>();
+                for (int i = 1; i <= 16; i++) {
+                    runs.add(clock.schedule(() -> pid(pool, "select pg_backend_pid()"), i * stall.toMillis(),
+                            TimeUnit.MILLISECONDS));
+                }
+                for (ScheduledFuture<Integer> run : runs) {
+                    assertEquals(pid, run.get(), "a periodic statement ran on another connection");
+                }
+                return null;
+            });
+            assertTrue(lines.stream().noneMatch(l -> l.contains(CLOSING)), lines.toString());
+        } finally {
+            clock.shutdownNow();
+            pool.close();
+        }
+    }
+
     /** A database that stops answering mid-statement (a blackhole): the connection is closed after the stall timeout. */
     @Test
     void aDatabaseThatStopsAnsweringIsDetected() throws Exception {
@@ -91,10 +126,14 @@ class StallWatchdogTest {
     }
 
     private static Pool pool(int port) {
+        return pool(port, STALL);
+    }
+
+    private static Pool pool(int port, Duration stall) {
         PgConnectOptions server = new PgConnectOptions().setHost("127.0.0.1").setPort(port)
                 .setDatabase(DATABASE).setUser("postgres");
         return BoundedPoolCreator.pool(vertx, new PoolOptions().setMaxSize(1), List.of(server),
-                Duration.ofSeconds(5), STALL);
+                Duration.ofSeconds(5), stall);
     }
 
     /** Runs {@code sql} (one integer column) and waits for its answer. */
