@@ -186,11 +186,16 @@ public class OAuthResource {
 
     @POST
     @Path("/introspect")
-    @Operation(summary = "Introspection (RFC 7662) for confidential clients: form field token, optional token_type_hint")
-    @APIResponse(responseCode = "200", description = "{\"active\": false}, or active with sub, client_id, scope, exp, iat, token_type, username, aud, iss")
+    @Operation(summary = "Introspection (RFC 7662) for confidential clients registered with introspection_allowed:"
+            + " form field token, optional token_type_hint")
+    @APIResponse(responseCode = "200", description = "{\"active\": false}, or active with sub, client_id, scope, exp, iat,"
+            + " token_type, username, aud, iss; active only for tokens meant for the calling client (in aud, or its"
+            + " client_id; refresh tokens of its own)")
     @APIResponse(responseCode = "400", description = "invalid_request",
             content = @Content(schema = @Schema(implementation = ErrorBody.class)))
     @APIResponse(responseCode = "401", description = "invalid_client: no client, a public client, or wrong credentials",
+            content = @Content(schema = @Schema(implementation = ErrorBody.class)))
+    @APIResponse(responseCode = "403", description = "unauthorized_client: the client is not registered for introspection",
             content = @Content(schema = @Schema(implementation = ErrorBody.class)))
     @APIResponse(responseCode = "503", description = "temporarily_unavailable: the token could not be checked; never active:false for that",
             content = @Content(schema = @Schema(implementation = ErrorBody.class)))
@@ -202,7 +207,11 @@ public class OAuthResource {
                         throw new ApiError(Status.UNAUTHORIZED, "invalid_client",
                                 "introspection is for clients that authenticate");
                     }
-                    return introspection.introspect(params.required("token"));
+                    if (!client.introspectionAllowed()) {
+                        throw new ApiError(Status.FORBIDDEN, "unauthorized_client",
+                                "this client is not registered for introspection (introspection_allowed)");
+                    }
+                    return introspection.introspect(params.required("token"), client.clientId());
                 })
                 .map(answer -> Response.ok(answer).header(HttpHeaders.CACHE_CONTROL, "no-store").build());
     }
