@@ -48,7 +48,6 @@ public class OAuthResource {
     private final ObjectMapper json;
     private final Audit audit;
     private final ClientAddress clientAddress;
-    private final String base;
     private final DeviceCookie deviceCookie;
     private final long deviceLifetimeSeconds;
 
@@ -62,7 +61,6 @@ public class OAuthResource {
         this.json = json;
         this.audit = audit;
         this.clientAddress = clientAddress;
-        this.base = config.issuer().replaceAll("/+$", "");
         this.deviceCookie = new DeviceCookie(config.issuer());
         this.deviceLifetimeSeconds = config.login().knownDeviceLifetime().toSeconds();
     }
@@ -87,7 +85,7 @@ public class OAuthResource {
     public Uni<Response> token(@HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
             @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, byte[] body, @Context HttpServerRequest request) {
         String source = clientAddress.of(request);
-        return authenticated(contentType, authorization, body, "/token", source,
+        return authenticated(contentType, authorization, body, source,
                 (params, client) -> tokens.grant(withDeviceCookie(withRefreshCookie(params, client, request), request),
                                 client, source)
                         .map(answer -> tokenAnswer(answer, client)));
@@ -167,7 +165,7 @@ public class OAuthResource {
     public Uni<Response> revoke(@HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
             @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, byte[] body, @Context HttpServerRequest request) {
         String source = clientAddress.of(request);
-        return authenticated(contentType, authorization, body, "/revoke", source, (params, client) -> {
+        return authenticated(contentType, authorization, body, source, (params, client) -> {
             Response.ResponseBuilder answer = Response.ok().header(HttpHeaders.CACHE_CONTROL, "no-store");
             Optional<String> token = params.optional("token");
             if (token.isEmpty() && client.cookieMode()) {
@@ -202,7 +200,7 @@ public class OAuthResource {
     public Uni<Response> introspect(@HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
             @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, byte[] body, @Context HttpServerRequest request) {
         String source = clientAddress.of(request);
-        return authenticated(contentType, authorization, body, "/introspect", source, (params, client) -> {
+        return authenticated(contentType, authorization, body, source, (params, client) -> {
                     if (!client.confidential()) {
                         throw new ApiError(Status.UNAUTHORIZED, "invalid_client",
                                 "introspection is for clients that authenticate");
@@ -217,10 +215,10 @@ public class OAuthResource {
     }
 
     /** Parses the body, authenticates the client, then does {@code work} for it. */
-    private <T> Uni<T> authenticated(String contentType, String authorization, byte[] body, String path, String source,
+    private <T> Uni<T> authenticated(String contentType, String authorization, byte[] body, String source,
             BiFunction<OAuthParams, Client, Uni<T>> work) {
         return Uni.createFrom().item(() -> OAuthParams.parse(contentType, body, json))
-                .chain(params -> clientAuthentication.authenticate(params.client(authorization), base + "/oauth2" + path, source)
+                .chain(params -> clientAuthentication.authenticate(params.client(authorization), source)
                         .chain(client -> work.apply(params, client)));
     }
 }

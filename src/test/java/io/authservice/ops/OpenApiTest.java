@@ -211,7 +211,8 @@ class OpenApiTest {
                 .formParam("token", "a").formParam("client_id", "web").formParam("client_secret", "b"), "POST", "/oauth2/introspect"));
         a.put("POST /oauth2/introspect 403", () -> io.authservice.clients.ClientsApi.introspect(io.authservice.clients.ClientsApi
                 .machine(Map.of()), user.accessToken()).statusCode());
-        a.put("DELETE /admin/clients/{clientId}/secret/previous 204", () -> status(bearer(admin), "DELETE", clientPath + "/secret/previous"));
+        a.put("DELETE /admin/clients/{clientId}/secret/previous 204", () -> status(bearer(admin), "DELETE", "/admin/clients/"
+                + io.authservice.clients.ClientsApi.registered(machine).id() + "/secret/previous"));
         a.put("DELETE /admin/clients/{clientId}/secret/previous 404", () -> status(bearer(admin), "DELETE",
                 "/admin/clients/no-such-client/secret/previous"));
         a.put("POST /oauth2/introspect 401", () -> status(given().contentType(ContentType.URLENC).formParam("token", "a"), "POST", "/oauth2/introspect"));
