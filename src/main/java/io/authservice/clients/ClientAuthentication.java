@@ -18,6 +18,7 @@ import java.time.ZoneOffset;
 import java.util.Base64;
 import java.util.List;
 import java.util.Set;
+import org.jboss.logging.Logger;
 import org.jose4j.jwa.AlgorithmConstraints.ConstraintType;
 import org.jose4j.jwk.JsonWebKeySet;
 import org.jose4j.jwt.JwtClaims;
@@ -27,7 +28,6 @@ import org.jose4j.jwt.consumer.JwtConsumer;
 import org.jose4j.jwt.consumer.JwtConsumerBuilder;
 import org.jose4j.jwt.consumer.JwtContext;
 import org.jose4j.keys.resolvers.JwksVerificationKeyResolver;
-import org.jboss.logging.Logger;
 import org.jose4j.lang.JoseException;
 
 /**
@@ -53,6 +53,7 @@ public class ClientAuthentication {
     static {
         Ed25519Signature.register();
     }
+
     /** Reads an assertion's claims to find its client; nothing in it is trusted before the second pass. */
     private static final JwtConsumer UNVERIFIED = new JwtConsumerBuilder()
             .setSkipAllValidators().setDisableRequireSignature().setSkipSignatureVerification().build();
