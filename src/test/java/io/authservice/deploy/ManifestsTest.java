@@ -83,10 +83,7 @@ class ManifestsTest {
             Map.entry("gateway.networking.k8s.io/v1/HTTPRoute", HTTPRoute.class),
             Map.entry("monitoring.coreos.com/v1/ServiceMonitor", ServiceMonitor.class));
 
-    /**
-     * Everything a user may render: each overlay, and each optional component added to one
-     * (rendered with the overlay's namespace, as an overlay that lists the component would be).
-     */
+    /** Everything a user may render: each overlay, and each optional component added to one. */
     private static final List<String> RENDERINGS = List.of("dev", "prod", "prod+servicemonitor", "prod+gateway-api",
             "dev+gateway-api");
 
@@ -506,7 +503,7 @@ class ManifestsTest {
         Ingress ingress = only(ingressed, Ingress.class);
         assertEquals(ingress.getSpec().getRules().stream().map(r -> r.getHost()).toList(), route.getSpec().getHostnames(), "hostnames");
         Set<String> routePaths = new TreeSet<>();
-        Service service = only(routed, Service.class);
+        Service service = objectsNamed(routed, "Service", "auth-service", Service.class);
         int http = service.getSpec().getPorts().stream().filter(p -> p.getName().equals("http")).findFirst().orElseThrow().getPort();
         for (var rule : route.getSpec().getRules()) {
             for (HTTPRouteMatch match : rule.getMatches()) {
@@ -594,25 +591,41 @@ class ManifestsTest {
         return RENDERINGS;
     }
 
-    /** An overlay ("prod"), or an overlay with a component ("prod+gateway-api"), rendered. */
+    /**
+     * An overlay ("prod"), or an overlay with a component added to its {@code components}
+     * ("prod+gateway-api"), rendered: the latter from a copy of deploy/ in target/kustomize.
+     */
     private static List<JsonNode> render(String rendering) throws Exception {
         String dir = "deploy/overlays/" + rendering;
         if (rendering.contains("+")) {
             String overlay = rendering.substring(0, rendering.indexOf('+'));
             String component = rendering.substring(rendering.indexOf('+') + 1);
-            String namespace = YAML.readTree(Path.of("deploy/overlays", overlay, "kustomization.yaml").toFile())
-                    .path("namespace").asText();
-            Path kustomization = Files.createDirectories(Path.of("target/kustomize", rendering));
-            Files.writeString(kustomization.resolve("kustomization.yaml"), "namespace: " + namespace + "\n"
-                    + "resources: [../../../deploy/overlays/" + overlay + "]\n"
-                    + "components: [../../../deploy/components/" + component + "]\n");
-            dir = kustomization.toString();
+            Path copy = Path.of("target/kustomize", rendering);
+            copyTree(Path.of("deploy"), copy);
+            Path kustomization = copy.resolve("overlays").resolve(overlay).resolve("kustomization.yaml");
+            com.fasterxml.jackson.databind.node.ObjectNode tree = (com.fasterxml.jackson.databind.node.ObjectNode) YAML.readTree(kustomization.toFile());
+            tree.withArray("components").add("../../components/" + component);
+            YAML.writeValue(kustomization.toFile(), tree);
+            dir = kustomization.getParent().toString();
         }
         Process kubectl = new ProcessBuilder(kubectl(), "kustomize", dir).redirectErrorStream(true).start();
         String out = new String(kubectl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertEquals(0, kubectl.waitFor(), "kubectl kustomize failed: " + out);
         return YAML.readValues(YAML.getFactory().createParser(out), JsonNode.class).readAll().stream()
                 .filter(n -> !n.isNull() && !n.isMissingNode()).toList();
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (var files = Files.walk(from)) {
+            for (Path file : files.toList()) {
+                Path target = to.resolve(from.relativize(file).toString());
+                if (Files.isDirectory(file)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(file, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        }
     }
 
     private static Map<String, List<Object>> typed(List<JsonNode> documents) throws IOException {
