@@ -8,6 +8,7 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.pgclient.PgException;
 import jakarta.inject.Singleton;
 import jakarta.ws.rs.core.Response.Status;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -23,7 +24,6 @@ public class ClientAdministration {
 
     /** Ids administrators may choose: printable, no spaces; reserved URL characters are fine (encoded in Basic). */
     private static final Pattern UUID_FORM = Pattern.compile("(?i)[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}");
-    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
     private static final Pattern CLIENT_ID = Pattern.compile("[\\x21-\\x7E\\u00A0-\\uFFFF&&[^\\p{Cs}]]{1,128}");
 
     private final ClientRepository repository;
@@ -34,6 +34,7 @@ public class ClientAdministration {
     private final List<String> defaultAudience;
     private final Duration secretOverlap;
     private final CorsOrigins corsOrigins;
+    private final SecureRandom random = new SecureRandom();
 
     ClientAdministration(ClientRepository repository, RefreshTokens sessions, Database database, Clients clients,
             CorsOrigins corsOrigins, AuthConfig config) {
@@ -61,7 +62,7 @@ public class ClientAdministration {
             throw taken();
         }
         Client client = metadata.validate(clientId, Instant.now().truncatedTo(ChronoUnit.MICROS), defaultScope, defaultAudience);
-        String secret = client.usesSecret() ? ClientSecrets.generate() : null;
+        String secret = client.usesSecret() ? ClientSecrets.generate(random) : null;
         return database.inTransaction(conn -> repository.insert(conn, client, secret == null ? null : ClientSecrets.hash(secret)))
                 .onFailure(ClientAdministration::duplicate).transform(e -> taken())
                 .call(() -> changed(clientId))
@@ -69,9 +70,9 @@ public class ClientAdministration {
     }
 
     /** 128 random bits, base64url: never of a user id's (UUID) form. */
-    private static String newClientId() {
+    private String newClientId() {
         byte[] bytes = new byte[16];
-        RANDOM.nextBytes(bytes);
+        random.nextBytes(bytes);
         return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
@@ -98,7 +99,7 @@ public class ClientAdministration {
                 throw notFound();
             }
             Client client = metadata.validate(clientId, stored.client().createdAt(), defaultScope, defaultAudience);
-            String secret = client.usesSecret() && stored.secretHash() == null ? ClientSecrets.generate() : null;
+            String secret = client.usesSecret() && stored.secretHash() == null ? ClientSecrets.generate(random) : null;
             return repository.replace(conn, client, secret == null ? null : ClientSecrets.hash(secret))
                     .map(saved -> new WithSecret(saved, secret));
         })).call(() -> changed(clientId));
@@ -116,7 +117,7 @@ public class ClientAdministration {
 
     /** A new secret; the one it replaces keeps working for {@code auth.clients.secret-overlap}. */
     public Uni<WithSecret> rotateSecret(String clientId) {
-        String secret = ClientSecrets.generate();
+        String secret = ClientSecrets.generate(random);
         return repository.rotateSecret(clientId, ClientSecrets.hash(secret), secretOverlap)
                 .call(() -> changed(clientId))
                 .chain(client -> client != null ? Uni.createFrom().item(new WithSecret(client, secret))

@@ -14,14 +14,14 @@ import java.util.Base64;
  */
 final class ClientSecrets {
 
-    private static final SecureRandom RANDOM = new SecureRandom();
     private static final int MAX_LENGTH = 256;
 
     private ClientSecrets() {}
 
-    static String generate() {
+    /** @param random held by a bean: a static generator would be seeded once, in the native image's build */
+    static String generate(SecureRandom random) {
         byte[] bytes = new byte[32];
-        RANDOM.nextBytes(bytes);
+        random.nextBytes(bytes);
         return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 

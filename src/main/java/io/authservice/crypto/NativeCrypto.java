@@ -1,10 +1,10 @@
 package io.authservice.crypto;
 
 import io.authservice.config.AuthConfig;
+import io.quarkus.arc.Unremovable;
+import io.quarkus.flyway.FlywayConfigurationCustomizer;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.Priority;
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
@@ -14,7 +14,7 @@ import java.security.Provider;
 import java.security.Security;
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
-import org.eclipse.microprofile.config.ConfigProvider;
+import org.flywaydb.core.api.configuration.FluentConfiguration;
 import org.jboss.logging.Logger;
 
 /**
@@ -38,81 +38,66 @@ public class NativeCrypto {
     static final String ACCP = "com.amazon.corretto.crypto.provider.AmazonCorrettoCryptoProvider";
     static final String LIBARGON2 = "io.authservice.crypto.LibArgon2";
 
-    /** Loading both libraries, begun as soon as the container is up so it overlaps the migrations. */
-    private static volatile CompletableFuture<Object[]> early;
+    /** What was chosen; loading the libraries and AWS-LC's self-tests take seconds of CPU on a busy machine. */
+    private record Choice(String provider, Argon2Engine argon2, long loadMillis) {}
 
-    private final String provider;
-    private final Argon2Engine argon2;
-    private final long loadMillis;
+    private final CompletableFuture<Choice> choice;
 
     @Inject
     NativeCrypto(AuthConfig config) {
         this(config.crypto().nativeLibraries());
     }
 
+    /** Begins loading on its own thread; {@link #provider()} and {@link #argon2()} wait for it. */
     NativeCrypto(boolean wanted) {
         if (!wanted || inNativeImage()) {
-            CompletableFuture<Object[]> loading = early;
-            if (loading != null) { // preloaded before the runtime configuration said no
-                loading.join();
-                Security.removeProvider("AmazonCorrettoCryptoProvider");
-            }
             String why = wanted ? " (native executable)" : " (auth.crypto.native-libraries=false)";
-            this.provider = "the JDK's" + why;
-            this.argon2 = new BouncyCastleArgon2(why);
-            this.loadMillis = 0;
+            choice = CompletableFuture.completedFuture(new Choice("the JDK's" + why, new BouncyCastleArgon2(why), 0));
             return;
         }
-        long begin = System.nanoTime();
-        CompletableFuture<Object[]> loading = early;
-        Object[] loaded = loading != null ? loading.join() : load();
-        this.provider = (String) loaded[0];
-        this.argon2 = (Argon2Engine) loaded[1];
-        this.loadMillis = loading != null ? (Long) loaded[2] : (System.nanoTime() - begin) / 1_000_000;
-    }
-
-    private static Object[] load() {
-        long begin = System.nanoTime();
-        String provider = installProvider(ACCP);
-        Argon2Engine argon2 = argon2(true);
-        return new Object[] {provider, argon2, (System.nanoTime() - begin) / 1_000_000};
-    }
-
-    /**
-     * Loading the native libraries and AWS-LC's self-tests take most of a second of CPU: begin them on
-     * another thread as soon as the container exists (static init, before the migrations run); the
-     * constructor waits for them. Only the configuration available that early is consulted; the
-     * constructor undoes the provider if the runtime configuration turns the libraries off.
-     */
-    static void preload(@Observes @Initialized(ApplicationScoped.class) Object event) {
-        try {
-            if (early != null || inNativeImage() || !ConfigProvider.getConfig()
-                    .getOptionalValue("auth.crypto.native-libraries", Boolean.class).orElse(true)) {
-                return;
-            }
-        } catch (RuntimeException e) {
-            return; // the constructor decides and loads
-        }
-        early = CompletableFuture.supplyAsync(NativeCrypto::load, runnable -> {
+        choice = CompletableFuture.supplyAsync(NativeCrypto::load, runnable -> {
             Thread thread = new Thread(runnable, "native-crypto-load");
             thread.setDaemon(true);
             thread.start();
         });
     }
 
+    private static Choice load() {
+        long begin = System.nanoTime();
+        String provider = installProvider(ACCP);
+        Argon2Engine argon2 = argon2(true);
+        return new Choice(provider, argon2, (System.nanoTime() - begin) / 1_000_000);
+    }
+
+    /**
+     * Made when Flyway is configured, before the migrations run (at run time, in the native executable
+     * too), so that loading overlaps them: start is seconds shorter than loading at {@code StartupEvent}.
+     * It changes nothing in Flyway's configuration.
+     */
+    @Singleton
+    @Unremovable
+    static class EarlyStart implements FlywayConfigurationCustomizer {
+        EarlyStart(NativeCrypto crypto) {}
+
+        @Override
+        public void customize(FluentConfiguration configuration) {}
+    }
+
     /** Before every other start observer (the key ring decodes its keys with the first provider). */
     void onStart(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) StartupEvent event) {
-        LOG.infof("crypto: JCA provider first: %s; Argon2id: %s (loaded in %d ms)", provider, argon2.name(), loadMillis);
+        Choice chosen = choice.join();
+        LOG.infof("crypto: JCA provider first: %s; Argon2id: %s (loaded in %d ms)", chosen.provider(),
+                chosen.argon2().name(), chosen.loadMillis());
     }
 
     /** The first JCA provider chosen at start, for the log. */
     String provider() {
-        return provider;
+        return choice.join().provider();
     }
 
     /** The Argon2id implementation chosen at start. */
     public Argon2Engine argon2() {
-        return argon2;
+        return choice.join().argon2();
     }
 
     static boolean inNativeImage() {
