@@ -382,6 +382,12 @@ class ManifestsTest {
         assertEquals("429", config.at("/data/limit-req-status-code").asText());
         assertEquals("429", config.at("/data/limit-conn-status-code").asText());
         assertTrue(config.at("/data/location-snippet").asText().contains("Retry-After"));
+        String server = config.at("/data/server-snippet").asText();
+        for (String status : List.of("404", "413", "429")) {
+            assertTrue(server.contains("error_page " + status + " @auth_json_" + status + ";")
+                    && server.matches("(?s).*location @auth_json_" + status + " \\{ default_type application/json;.*return "
+                            + status + " '\\{\"error\":.*"), "the edge's own " + status + " is JSON: " + server);
+        }
         assertTrue(Files.readString(Path.of("README.md")).contains("deploy/ingress-nginx/controller-configmap.yaml"));
     }
 
