@@ -54,7 +54,10 @@ class DatabaseFaultsIT {
     private String database;
     private FaultProxy proxy;
     private Service service;
-    /** A confidential client (client_secret_basic) registered before any fault, for introspection. */
+    /**
+     * A confidential client (client_secret_basic) registered before any fault, for introspection: the
+     * resource server of the users' tokens (client_id = their audience, api).
+     */
     private String introspector;
 
     @BeforeAll
@@ -67,7 +70,7 @@ class DatabaseFaultsIT {
                 "QUARKUS_HTTP_PORT", String.valueOf(FaultProxy.freeLowPort()),
                 "QUARKUS_MANAGEMENT_PORT", String.valueOf(FaultProxy.freeLowPort())));
         service.awaitReady();
-        HttpResponse<String> created = service.registerClient("{\"client_name\":\"fault-introspector\","
+        HttpResponse<String> created = service.registerClient("{\"client_id\":\"api\",\"client_name\":\"fault-introspector\",\"introspection_allowed\":true,"
                 + "\"grant_types\":[\"client_credentials\"],\"token_endpoint_auth_method\":\"client_secret_basic\"}");
         introspector = ClientsApi.basic(Jose.field(created.body(), "client_id"), Jose.field(created.body(), "client_secret"));
     }
