@@ -101,7 +101,11 @@ class ProdStartIT {
             String log = migration.log();
             assertFalse(migration.process.isAlive(), "still running 90 s later: " + log);
             assertEquals(0, migration.process.exitValue(), log);
-            assertTrue(log.contains("migrations applied: 6 now"), log);
+            long migrations;
+            try (var files = java.nio.file.Files.list(java.nio.file.Path.of("src/main/resources/db/migration"))) {
+                migrations = files.count();
+            }
+            assertTrue(log.contains("migrations applied: " + migrations + " now"), log);
             assertFalse(log.contains("Listening on"), "the service did not start: " + log);
             long lingered = TimeUnit.NANOSECONDS.toMillis(exited - (applied == 0 ? exited : applied));
             System.out.printf("ProdStartIT: the migration step exited %d ms after 'migrations applied'%n", lingered);
