@@ -82,6 +82,46 @@ class ProdStartIT {
         }
     }
 
+    /**
+     * The migration step of deploy/components/migrations (the argument {@code migrate}): applies the
+     * migrations without starting the service and exits at once (quarkus.init-and-exit exited 5 s
+     * after them); the service then starts on that schema with validation only.
+     */
+    @Test
+    void migrateAppliesTheMigrationsAndExitsAtOnce() throws Exception {
+        Map<String, String> migrate = new HashMap<>();
+        migrate.put("QUARKUS_FLYWAY_MIGRATE_AT_START", "true");
+        migrate.put("AUTH_KEYS_ENCRYPTION_KEY", null);
+        long applied = 0;
+        try (Service migration = Service.start(database, migrate, "migrate")) {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+            while (migration.process.isAlive() && System.nanoTime() < deadline) {
+                if (applied == 0 && migration.log().contains("migrations applied: ")) {
+                    applied = System.nanoTime();
+                }
+                Thread.sleep(20);
+            }
+            long exited = System.nanoTime();
+            String log = migration.log();
+            assertFalse(migration.process.isAlive(), "still running 90 s later: " + log);
+            assertEquals(0, migration.process.exitValue(), log);
+            long migrations;
+            try (var files = java.nio.file.Files.list(java.nio.file.Path.of("src/main/resources/db/migration"))) {
+                migrations = files.count();
+            }
+            assertTrue(log.contains("migrations applied: " + migrations + " now"), log);
+            assertFalse(log.contains("Listening on"), "the service did not start: " + log);
+            long lingered = TimeUnit.NANOSECONDS.toMillis(exited - (applied == 0 ? exited : applied));
+            System.out.printf("ProdStartIT: the migration step exited %d ms after 'migrations applied'%n", lingered);
+            assertTrue(lingered < 2000, "exited " + lingered + " ms after applying the migrations");
+        }
+        Map<String, String> validate = Map.of("QUARKUS_FLYWAY_MIGRATE_AT_START", "false", "QUARKUS_FLYWAY_VALIDATE_AT_START", "true");
+        try (Service service = Service.start(database, validate)) {
+            service.awaitReady();
+            assertFalse(service.log().contains("Migrating schema"), "the service migrated nothing itself");
+        }
+    }
+
     /** SIGTERM while a login hashes for seconds: the login still gets its tokens. */
     @Test
     void finishesInFlightRequestsOnShutdown() throws Exception {
