@@ -25,7 +25,8 @@
 # client `bench-service` in realm `bench` through Keycloak's admin REST API (client secret auth, service
 # accounts only, a fresh random secret each run) and mints its tokens with `web`'s password grant.
 # A must follow ../shared/API.md; the caller registers its confidential client (POST /admin/clients,
-# grant_types ["client_credentials"], client_secret_basic) and passes it in A_CLIENT_ID and
+# grant_types ["client_credentials"], client_secret_basic, client_id api = the audience of the users'
+# tokens it introspects, introspection_allowed true) and passes it in A_CLIENT_ID and
 # A_CLIENT_SECRET; users bench0..49 are created with POST /users if missing (like compare.sh does).
 # env: A_CLIENT_ID, A_CLIENT_SECRET (needed when SIDES has A), CONNS (16), SECONDS_EACH (20), ROUNDS (2),
 #      SCENARIOS ("client_credentials introspect"), INTROSPECT_POOL (200), SIDES ("A B"; "B" measures

@@ -81,13 +81,14 @@ start_service() { # algorithm
 }
 
 service_client() { # registers the confidential client bench-service on the service: A_CLIENT_ID, A_CLIENT_SECRET
+  # (client_id api, the audience of the users' tokens it introspects, and introspection_allowed)
   local tok answer
   tok=$(curl -s -d grant_type=password --data-urlencode "username=$admin_user" \
     --data-urlencode "password=$admin_password" http://127.0.0.1:8080/oauth2/token \
     | sed -n 's/.*"access_token" *: *"\([^"]*\)".*/\1/p')
   [[ -n $tok ]] || { echo "compare-keycloak: the bootstrap administrator got no token" >&2; exit 1; }
   answer=$(curl -s -w ' HTTP %{http_code}' -H "Authorization: Bearer $tok" -H 'Content-Type: application/json' \
-    -d '{"client_name":"bench-service","grant_types":["client_credentials"],"token_endpoint_auth_method":"client_secret_basic","scope":"profile email"}' \
+    -d '{"client_id":"api","client_name":"bench-service","grant_types":["client_credentials"],"token_endpoint_auth_method":"client_secret_basic","scope":"profile email","introspection_allowed":true}' \
     http://127.0.0.1:8080/admin/clients)
   [[ $answer == *' HTTP 201' ]] || { echo "compare-keycloak: POST /admin/clients answered: $answer" >&2; exit 1; }
   A_CLIENT_ID=$(sed -n 's/.*"client_id" *: *"\([^"]*\)".*/\1/p' <<<"$answer")

@@ -3,8 +3,8 @@
 # profile on a fresh database of its own (created here, dropped afterwards), registers a user, takes
 # a real access token with the password grant, and has each stack's example (docs/examples/quarkus,
 # spring, node, python, go) verify it. As the bootstrap administrator it registers two confidential
-# machine clients: `reports` (client_credentials, audience `api`) and `orders` (audience `orders`, the
-# resource server's own client, which also introspects). Each stack must accept the genuine user
+# machine clients: `reports` (client_credentials, audience `api`) and `orders` (audience `orders`), and
+# the resource server's own client `api` (introspection_allowed: it introspects). Each stack must accept the genuine user
 # token and `reports`' client_credentials token, and reject `orders`' token (another audience), a
 # tampered signature, a token signed by a foreign key under the service's kid, correctly signed tokens for
 # another audience, another issuer, or that expired, an unsigned `alg: none` token and an HS256
@@ -13,6 +13,7 @@
 #
 # Introspection runs for real, with docs/examples/introspect.sh as docs/verifying-tokens.md shows it:
 # the user's access token is `active` with its `sid`, `reports`' token is active with sub = client_id,
+# `orders`' token (another audience) is inactive to `api`, `orders` (not registered for it) gets 403,
 # a public client gets 401, and after the session is revoked (POST /oauth2/revoke with the refresh
 # token) the same access token is `active: false`, while every local verifier still accepts it.
 #
@@ -127,15 +128,15 @@ grant=$(curl -sf -d grant_type=password --data-urlencode username="$user" --data
 token=$(json access_token <<<"$grant") refresh_token=$(json refresh_token <<<"$grant")
 [[ $token == *.*.* ]] || fail "no access token from the service"
 
-# The bootstrap administrator registers two confidential machine clients (RFC 7591 metadata):
-# `reports` for this audience (api), `orders` for another one. `orders` is the resource server's
-# client that introspects below.
+# The bootstrap administrator registers confidential machine clients (RFC 7591 metadata):
+# `reports` for this audience (api), `orders` for another one, and `api`, the resource server's
+# client that introspects below (its client_id is the audience it serves).
 admin_token=$(curl -sf -d grant_type=password --data-urlencode username="$admin" --data-urlencode password="$admin_password" \
   "$AUTH_ISSUER/oauth2/token" | json access_token)
-register() { # client_id audience scope: prints the client's secret
+register() { # client_id audience scope [introspection_allowed]: prints the client's secret
   local answer
   answer=$(curl -sf -H "Authorization: Bearer $admin_token" -H 'Content-Type: application/json' \
-    -d "{\"client_id\":\"$1\",\"client_name\":\"$1\",\"grant_types\":[\"client_credentials\"],\"scope\":\"$3\",\"audience\":[\"$2\"]}" \
+    -d "{\"client_id\":\"$1\",\"client_name\":\"$1\",\"grant_types\":[\"client_credentials\"],\"scope\":\"$3\",\"audience\":[\"$2\"],\"introspection_allowed\":${4:-false}}" \
     "$AUTH_ISSUER/admin/clients") || fail "POST /admin/clients did not register $1"
   json client_secret <<<"$answer"
 }
@@ -143,13 +144,14 @@ client_token() { # client_id secret: a client_credentials token (client_secret_b
   curl -sf -u "$1:$2" -d grant_type=client_credentials "$AUTH_ISSUER/oauth2/token" | json access_token
 }
 reports_secret=$(register reports api reports.read) orders_secret=$(register orders orders orders.read)
+api_secret=$(register api api api.read true)
 reports_token=$(client_token reports "$reports_secret") orders_token=$(client_token orders "$orders_secret")
 [[ $reports_token == *.*.* && $orders_token == *.*.* ]] || fail "no client_credentials tokens"
 say "clients reports (audience api) and orders (audience orders) registered, each has a client_credentials token"
 
-# Introspection, with the very snippet of docs/verifying-tokens.md, as `orders` (confidential).
+# Introspection, with the very snippet of docs/verifying-tokens.md, as `api` (confidential, allowed).
 . docs/examples/introspect.sh
-CLIENT_ID=orders CLIENT_SECRET=$orders_secret
+CLIENT_ID=api CLIENT_SECRET=$api_secret
 claims_of() { # token: its claims set, decoded (base64url without padding)
   /usr/bin/python3 -c 'import base64, sys; p = sys.argv[1].split(".")[1]; print(base64.urlsafe_b64decode(p + "=" * (-len(p) % 4)).decode())' "$1"
 }
@@ -163,6 +165,11 @@ answer=$(introspect "$reports_token") || fail "introspection failed: $answer"
 [[ -z ${DOCS_VERBOSE:-} ]] || echo "  introspection, reports' token: $answer"
 [[ $(json active <<<"$answer") == true && $(json sub <<<"$answer") == reports && $(json sid <<<"$answer") == null \
   && $(json aud <<<"$answer") == api ]] || fail "reports' token is not active with sub = client_id: $answer"
+answer=$(introspect "$orders_token") || fail "introspection failed: $answer"
+[[ $answer == '{"active":false}' ]] || fail "orders' token (another audience) is active to api: $answer"
+status=$(curl -s -o /dev/null -w '%{http_code}' -K - --data-urlencode "token=$orders_token" "$AUTH_ISSUER/oauth2/introspect" \
+  <<<"user = \"orders:$orders_secret\"")
+[[ $status == 403 ]] || fail "orders, not registered for introspection, was answered $status, not 403"
 status=$(curl -s -o /dev/null -w '%{http_code}' --data-urlencode "token=$token" "$AUTH_ISSUER/oauth2/introspect")
 [[ $status == 401 ]] || fail "the public client web was answered $status at /oauth2/introspect, not 401"
 # The user's session ends: revoking the refresh token (the public client web, RFC 7009) ends its family.
@@ -170,7 +177,7 @@ curl -sf -o /dev/null --data-urlencode "token=$refresh_token" "$AUTH_ISSUER/oaut
 answer=$(introspect "$token") || fail "introspection failed: $answer"
 [[ -z ${DOCS_VERBOSE:-} ]] || echo "  introspection, the user's token after revocation: $answer"
 [[ $answer == '{"active":false}' ]] || fail "the token of a revoked session is still active: $answer"
-say "introspection: the user's token active with sid $sid, reports' with sub reports, 401 for web; after revocation {\"active\":false}"
+say "introspection as api: the user's token active with sid $sid, reports' with sub reports, orders' inactive; 403 for orders, 401 for web; after revocation {\"active\":false}"
 say "the verifiers below get that same user token: verifying locally, they cannot see the revocation and accept it"
 
 # The tokens that must be refused.

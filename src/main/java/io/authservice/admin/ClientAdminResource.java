@@ -10,7 +10,10 @@ import io.authservice.clients.ClientAdministration;
 import io.authservice.clients.ClientAdministration.WithSecret;
 import io.authservice.clients.ClientMetadata;
 import io.authservice.config.AuthConfig;
+import io.authservice.web.ApiError;
 import io.authservice.web.ErrorBody;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -26,6 +29,7 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -56,13 +60,14 @@ public class ClientAdminResource {
             @JsonRawValue String jwks,
             @JsonProperty("allowed_cors_origins") List<String> allowedCorsOrigins,
             @JsonProperty("refresh_token_mode") String refreshTokenMode,
-            @JsonProperty("access_token_lifespan") Integer accessTokenLifespan) {
+            @JsonProperty("access_token_lifespan") Integer accessTokenLifespan,
+            @JsonProperty("introspection_allowed") boolean introspectionAllowed) {
 
         static ClientView of(Client c, String secret) {
             return new ClientView(c.clientId(), c.createdAt().getEpochSecond(), secret, secret == null ? null : 0L,
                     c.clientName(), c.grantTypes().stream().sorted().toList(), c.tokenEndpointAuthMethod(),
                     String.join(" ", c.scope()), c.audience(), c.jwks(), c.allowedCorsOrigins(), c.refreshTokenMode(),
-                    c.accessTokenLifespan());
+                    c.accessTokenLifespan(), c.introspectionAllowed());
         }
 
         static ClientView of(WithSecret c) {
@@ -133,14 +138,34 @@ public class ClientAdminResource {
         return admin.delete(clientId).map(ended -> Response.noContent().build());
     }
 
-    /** A new secret; the previous one keeps working for {@code auth.clients.secret-overlap}. */
+    /**
+     * A new secret; the previous one keeps working for {@code auth.clients.secret-overlap}, or stops
+     * at once with {@code keep_previous=false} (a leaked secret).
+     */
     @POST
     @Path("/{clientId}/secret")
     @APIResponse(responseCode = "200", description = "the new client_secret, shown this once",
             content = @Content(schema = @Schema(implementation = ClientView.class)))
-    @APIResponse(responseCode = "400", description = "invalid_request: the client has no secret", content = @Content(schema = @Schema(implementation = ErrorBody.class)))
+    @APIResponse(responseCode = "400", description = "invalid_request: the client has no secret, or keep_previous is not true or false",
+            content = @Content(schema = @Schema(implementation = ErrorBody.class)))
     @APIResponse(responseCode = "404", description = "not_found", content = @Content(schema = @Schema(implementation = ErrorBody.class)))
-    public Uni<ClientView> rotateClientSecret(@PathParam("clientId") String clientId) {
-        return admin.rotateSecret(clientId).map(ClientView::of);
+    public Uni<ClientView> rotateClientSecret(@PathParam("clientId") String clientId,
+            @Parameter(description = "false: the previous secret stops working now (default true: it overlaps"
+                    + " for auth.clients.secret-overlap)", schema = @Schema(type = SchemaType.BOOLEAN))
+            @QueryParam("keep_previous") String keepPrevious) {
+        boolean keep = keepPrevious == null || keepPrevious.equals("true");
+        if (!keep && !keepPrevious.equals("false")) {
+            throw ApiError.invalidRequest("keep_previous must be true or false");
+        }
+        return admin.rotateSecret(clientId, keep).map(ClientView::of);
+    }
+
+    /** Ends a rotation's overlap: the previous secret stops working now. */
+    @DELETE
+    @Path("/{clientId}/secret/previous")
+    @APIResponse(responseCode = "204", description = "the previous secret (if any) no longer works; the current one does")
+    @APIResponse(responseCode = "404", description = "not_found", content = @Content(schema = @Schema(implementation = ErrorBody.class)))
+    public Uni<Response> dropPreviousClientSecret(@PathParam("clientId") String clientId) {
+        return admin.dropPreviousSecret(clientId).map(done -> Response.noContent().build());
     }
 }

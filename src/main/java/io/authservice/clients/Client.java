@@ -11,6 +11,7 @@ import java.util.Set;
  * administrator registered (RFC 7591 metadata). Never holds a secret.
  *
  * @param accessTokenLifespan seconds, or null for {@code auth.tokens.access-token-lifespan}
+ * @param introspectionAllowed whether it may call {@code /oauth2/introspect} (for the tokens meant for it)
  */
 public record Client(
         String clientId,
@@ -23,6 +24,7 @@ public record Client(
         List<String> allowedCorsOrigins,
         String refreshTokenMode,
         Integer accessTokenLifespan,
+        boolean introspectionAllowed,
         Instant createdAt) {
 
     public static final String PASSWORD = "password";

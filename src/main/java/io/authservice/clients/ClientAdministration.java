@@ -115,16 +115,30 @@ public class ClientAdministration {
         })).call(() -> changed(clientId));
     }
 
-    /** A new secret; the one it replaces keeps working for {@code auth.clients.secret-overlap}. */
-    public Uni<WithSecret> rotateSecret(String clientId) {
+    /**
+     * A new secret; the one it replaces keeps working for {@code auth.clients.secret-overlap} when
+     * {@code keepPrevious}, and stops at once otherwise (a leaked secret).
+     */
+    public Uni<WithSecret> rotateSecret(String clientId, boolean keepPrevious) {
         String secret = ClientSecrets.generate(random);
-        return repository.rotateSecret(clientId, ClientSecrets.hash(secret), secretOverlap)
+        return repository.rotateSecret(clientId, ClientSecrets.hash(secret), keepPrevious ? secretOverlap : Duration.ZERO)
                 .call(() -> changed(clientId))
                 .chain(client -> client != null ? Uni.createFrom().item(new WithSecret(client, secret))
                         : read(clientId).map(found -> {
                             throw ApiError.invalidRequest("this client has no secret: it authenticates with "
                                     + found.tokenEndpointAuthMethod());
                         }));
+    }
+
+    /** Ends a rotation's overlap now: only the current secret works. */
+    public Uni<Void> dropPreviousSecret(String clientId) {
+        return repository.dropPreviousSecret(clientId)
+                .invoke(found -> {
+                    if (!found) {
+                        throw notFound();
+                    }
+                })
+                .call(() -> changed(clientId)).replaceWithVoid();
     }
 
     /**

@@ -18,6 +18,7 @@ import java.time.ZoneOffset;
 import java.util.Base64;
 import java.util.List;
 import java.util.Set;
+import org.jboss.logging.Logger;
 import org.jose4j.jwa.AlgorithmConstraints.ConstraintType;
 import org.jose4j.jwk.JsonWebKeySet;
 import org.jose4j.jwt.JwtClaims;
@@ -33,7 +34,9 @@ import org.jose4j.lang.JoseException;
  * Client authentication at the token, revocation and introspection endpoints: {@code client_secret_basic}
  * (RFC 6749 §2.3.1), {@code client_secret_post}, {@code private_key_jwt} (RFC 7523 §2.2, §3) and
  * {@code none} for public clients. A client uses exactly the method it was registered with; every
- * failure is {@code 401 invalid_client} and counts against {@link ClientThrottle}.
+ * failure is {@code 401 invalid_client} and counts against {@link ClientThrottle}. Its description
+ * is always the same: an unauthenticated caller learns neither whether a client exists nor how it
+ * authenticates, and nothing of the JOSE library's reasons (the log has the reason, at DEBUG).
  */
 @Singleton
 public class ClientAuthentication {
@@ -42,8 +45,15 @@ public class ClientAuthentication {
     private static final String FAILED = "client authentication failed";
     private static final int MAX_ASSERTION_LENGTH = 8192;
     private static final int MAX_JTI_LENGTH = 256;
+    /** {@code Ed25519} is RFC 9864's name for EdDSA with Ed25519, which openid-client and oauth4webapi send. */
     private static final String[] ASSERTION_ALGORITHMS = {"RS256", "RS384", "RS512", "PS256", "PS384", "PS512",
-            "ES256", "ES384", "ES512", "EdDSA"};
+            "ES256", "ES384", "ES512", "EdDSA", Ed25519Signature.NAME};
+    private static final Logger LOG = Logger.getLogger(ClientAuthentication.class);
+
+    static {
+        Ed25519Signature.register();
+    }
+
     /** Reads an assertion's claims to find its client; nothing in it is trusted before the second pass. */
     private static final JwtConsumer UNVERIFIED = new JwtConsumerBuilder()
             .setSkipAllValidators().setDisableRequireSignature().setSkipSignatureVerification().build();
@@ -57,7 +67,6 @@ public class ClientAuthentication {
     private final ClientThrottle throttle;
     private final Database database;
     private final String issuer;
-    private final String tokenEndpoint;
     private final int clockSkewSeconds;
     /** Signature checks cost CPU (an ECDSA verification about a millisecond on JDK 17): off the event loop. */
     private final BoundedWorker verifier = new BoundedWorker("client-assertions",
@@ -70,17 +79,15 @@ public class ClientAuthentication {
         this.throttle = throttle;
         this.database = database;
         this.issuer = config.issuer();
-        this.tokenEndpoint = config.issuer().replaceAll("/+$", "") + "/oauth2/token";
         this.clockSkewSeconds = (int) config.tokens().clockSkew().toSeconds();
     }
 
     /**
      * The client a request comes from.
      *
-     * @param endpoint the URL of the endpoint called: an assertion may name it as its audience
      * @param source the caller's address, for the throttle
      */
-    public Uni<Client> authenticate(Presented presented, String endpoint, String source) {
+    public Uni<Client> authenticate(Presented presented, String source) {
         boolean basic = presented.authorization() != null
                 && presented.authorization().regionMatches(true, 0, "Basic ", 0, 6);
         boolean post = presented.clientSecret() != null;
@@ -97,23 +104,20 @@ public class ClientAuthentication {
         }
         if (post) {
             if (presented.clientId() == null) {
-                return Uni.createFrom().failure(invalidClient("client_secret needs client_id"));
+                return Uni.createFrom().failure(failed("client_secret without client_id"));
             }
             return secret(presented.clientId(), presented.clientSecret(), Client.CLIENT_SECRET_POST, source);
         }
         if (jwt) {
-            return assertion(presented, endpoint, source);
+            return assertion(presented, source);
         }
         return publicClient(presented.clientId() == null ? clients.firstPartyId() : presented.clientId());
     }
 
     private Uni<Client> publicClient(String clientId) {
         return clients.find(clientId).map(client -> {
-            if (client == null) {
-                throw invalidClient("unknown client");
-            }
-            if (client.confidential()) {
-                throw invalidClient("this client must authenticate (" + client.tokenEndpointAuthMethod() + ")");
+            if (client == null || client.confidential()) {
+                throw failed(client == null ? "no such public client" : "a confidential client without credentials");
             }
             return client;
         });
@@ -126,46 +130,41 @@ public class ClientAuthentication {
             byte[] previous = stored == null ? null : stored.previousSecretHash();
             // Both compared, always: the time taken does not tell which one matched, if any.
             boolean matched = ClientSecrets.matches(secret, current) | ClientSecrets.matches(secret, previous);
-            if (!matched) {
+            if (!matched || !stored.client().tokenEndpointAuthMethod().equals(method)) {
                 throttle.failed(clientId, source);
-                throw invalidClient(FAILED);
-            }
-            if (!stored.client().tokenEndpointAuthMethod().equals(method)) {
-                throttle.failed(clientId, source);
-                throw invalidClient("this client authenticates with " + stored.client().tokenEndpointAuthMethod());
+                throw failed(matched ? "a secret sent with another method than the client's" : "no such client or secret");
             }
             throttle.succeeded(clientId, source);
             return stored.client();
         });
     }
 
-    private Uni<Client> assertion(Presented presented, String endpoint, String source) {
+    private Uni<Client> assertion(Presented presented, String source) {
         if (!JWT_BEARER.equals(presented.assertionType()) || presented.assertion() == null) {
-            return Uni.createFrom().failure(invalidClient("client_assertion_type must be " + JWT_BEARER
-                    + ", with client_assertion"));
+            return Uni.createFrom().failure(failed("client_assertion_type is not jwt-bearer, or no client_assertion"));
         }
         String assertion = presented.assertion();
         JwtContext unverified;
         String clientId;
         try {
             if (assertion.length() > MAX_ASSERTION_LENGTH) {
-                throw invalidClient("the client assertion is too long");
+                throw failed("the client assertion is too long");
             }
             unverified = UNVERIFIED.process(assertion);
             clientId = unverified.getJwtClaims().getSubject();
         } catch (InvalidJwtException | MalformedClaimException e) {
-            return Uni.createFrom().failure(invalidClient("the client assertion is not a JWT"));
+            return Uni.createFrom().failure(failed("the client assertion is not a JWT"));
         }
         if (clientId == null || (presented.clientId() != null && !presented.clientId().equals(clientId))) {
-            return Uni.createFrom().failure(invalidClient("the client assertion's sub must be the client_id"));
+            return Uni.createFrom().failure(failed("the client assertion's sub is not the client_id"));
         }
         throttle.check(clientId, source);
         return repository.cached(clientId)
                 .chain(stored -> {
                     if (stored == null || !Client.PRIVATE_KEY_JWT.equals(stored.client().tokenEndpointAuthMethod())) {
-                        throw invalidClient(FAILED);
+                        throw failed("no such private_key_jwt client");
                     }
-                    return verifier.submit(() -> verify(unverified, stored.client(), endpoint))
+                    return verifier.submit(() -> verify(unverified, stored.client()))
                             .chain(claims -> spend(clientId, claims))
                             .replaceWith(stored.client());
                 })
@@ -177,8 +176,12 @@ public class ClientAuthentication {
                 .invoke(() -> throttle.succeeded(clientId, source));
     }
 
-    /** The assertion's claims if a key of the client signed it for this server, now (RFC 7523 §3). */
-    private JwtClaims verify(JwtContext unverified, Client client, String endpoint) {
+    /**
+     * The assertion's claims if a key of the client signed it for this server, now (RFC 7523 §3). Its
+     * audience is the issuer, as one string (draft-ietf-oauth-rfc7523bis): an assertion made for an
+     * endpoint URL or for several audiences could be replayed to another server that shares one.
+     */
+    private JwtClaims verify(JwtContext unverified, Client client) {
         try {
             JwksVerificationKeyResolver keys = new JwksVerificationKeyResolver(
                     new JsonWebKeySet(client.jwks()).getJsonWebKeys());
@@ -188,16 +191,19 @@ public class ClientAuthentication {
                     .setVerificationKeyResolver(keys)
                     .setExpectedIssuer(client.clientId())
                     .setExpectedSubject(client.clientId())
-                    .setExpectedAudience(true, java.util.stream.Stream.of(issuer, tokenEndpoint, endpoint).distinct().toArray(String[]::new))
+                    .setExpectedAudience(true, issuer)
                     .setRequireExpirationTime()
                     .setMaxFutureValidityInMinutes(5)
                     .setRequireJwtId()
                     .setAllowedClockSkewInSeconds(clockSkewSeconds)
                     .build();
             consumer.processContext(unverified);
+            if (!(unverified.getJwtClaims().getClaimValue("aud") instanceof String)) {
+                throw failed("the client assertion's aud is not a single string");
+            }
             return unverified.getJwtClaims();
         } catch (InvalidJwtException | JoseException e) {
-            throw invalidClient("the client assertion is not valid: " + reason(e));
+            throw failed("the client assertion is not valid: " + reason(e));
         }
     }
 
@@ -209,17 +215,17 @@ public class ClientAuthentication {
             jti = claims.getJwtId();
             expires = Instant.ofEpochSecond(claims.getExpirationTime().getValue());
         } catch (MalformedClaimException e) {
-            return Uni.createFrom().failure(invalidClient("the client assertion's jti or exp is malformed"));
+            return Uni.createFrom().failure(failed("the client assertion's jti or exp is malformed"));
         }
         if (jti.isEmpty() || jti.length() > MAX_JTI_LENGTH || io.authservice.web.ControlCharacters.in(jti)) {
-            return Uni.createFrom().failure(invalidClient("the client assertion's jti is not acceptable"));
+            return Uni.createFrom().failure(failed("the client assertion's jti is not acceptable"));
         }
         return database.execute("insert into client_assertions (client_id, jti, expires_at) values ($1, $2, $3)"
                         + " on conflict do nothing",
                         Tuple.of(clientId, jti, expires.plusSeconds(clockSkewSeconds).atOffset(ZoneOffset.UTC)))
                 .map(rows -> {
                     if (rows.rowCount() == 0) {
-                        throw invalidClient("the client assertion was used before (jti)");
+                        throw failed("the client assertion was used before (jti)");
                     }
                     return null;
                 });
@@ -234,29 +240,31 @@ public class ClientAuthentication {
                     .decode(java.nio.ByteBuffer.wrap(decoded)).toString();
             int colon = pair.indexOf(':');
             if (colon < 1) {
-                throw invalidClient("the Basic credentials are not client_id:client_secret");
+                throw failed("the Basic credentials are not client_id:client_secret");
             }
             String id = URLDecoder.decode(pair.substring(0, colon), StandardCharsets.UTF_8);
             String secret = URLDecoder.decode(pair.substring(colon + 1), StandardCharsets.UTF_8);
             if (id.isEmpty() || secret.isEmpty() || io.authservice.web.ControlCharacters.in(id + secret)) {
-                throw invalidClient("the Basic credentials are not client_id:client_secret");
+                throw failed("the Basic credentials are not client_id:client_secret");
             }
             return new String[] {id, secret};
         } catch (IllegalArgumentException | CharacterCodingException e) {
-            throw invalidClient("the Basic credentials are not valid base64 of form-url-encoded id and secret");
+            throw failed("the Basic credentials are not base64 of form-url-encoded id and secret");
         }
     }
 
+    /** Which checks failed, by jose4j's codes: its messages may quote the assertion. */
     private static String reason(Exception e) {
         if (e instanceof InvalidJwtException invalid && !invalid.getErrorDetails().isEmpty()) {
-            String detail = invalid.getErrorDetails().get(0).getErrorMessage();
-            return detail.length() > 200 ? detail.substring(0, 200) : detail;
+            return "error codes " + invalid.getErrorDetails().stream().map(d -> String.valueOf(d.getErrorCode())).toList();
         }
         return "its keys or signature do not verify";
     }
 
-    static ApiError invalidClient(String description) {
-        return new ApiError(Status.UNAUTHORIZED, "invalid_client", description);
+    /** {@code 401 invalid_client}, saying nothing of why; the reason goes to the log. */
+    private static ApiError failed(String reason) {
+        LOG.debugf("client authentication failed: %s", reason);
+        return new ApiError(Status.UNAUTHORIZED, "invalid_client", FAILED);
     }
 
     @PreDestroy

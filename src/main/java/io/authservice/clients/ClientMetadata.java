@@ -45,7 +45,8 @@ public record ClientMetadata(
         JsonNode jwks,
         @JsonProperty("allowed_cors_origins") List<String> allowedCorsOrigins,
         @JsonProperty("refresh_token_mode") String refreshTokenMode,
-        @JsonProperty("access_token_lifespan") Integer accessTokenLifespan) {
+        @JsonProperty("access_token_lifespan") Integer accessTokenLifespan,
+        @JsonProperty("introspection_allowed") Boolean introspectionAllowed) {
 
     public static final String INVALID = "invalid_client_metadata";
     /** RFC 6749 §3.3 scope-token. */
@@ -116,8 +117,12 @@ public record ClientMetadata(
         if (accessTokenLifespan != null && (accessTokenLifespan < 1 || accessTokenLifespan > MAX_LIFESPAN)) {
             throw invalid("access_token_lifespan must be between 1 and " + MAX_LIFESPAN + " seconds");
         }
+        boolean introspects = Boolean.TRUE.equals(introspectionAllowed);
+        if (introspects && publicClient) {
+            throw invalid("introspection_allowed is for clients that authenticate (token_endpoint_auth_method other than none)");
+        }
         return new Client(clientId, name, Set.copyOf(grants), method, scopes, audiences, keys, origins, mode,
-                accessTokenLifespan, createdAt);
+                accessTokenLifespan, introspects, createdAt);
     }
 
     private static String text(String field, String value, int max) {

@@ -25,7 +25,7 @@ public class ClientRepository {
     record Stored(Client client, byte[] secretHash, byte[] previousSecretHash) {}
 
     private static final String COLUMNS = "client_id, client_name, grant_types, token_endpoint_auth_method, scope,"
-            + " audience, jwks, allowed_cors_origins, refresh_token_mode, access_token_lifespan, created_at";
+            + " audience, jwks, allowed_cors_origins, refresh_token_mode, access_token_lifespan, introspection_allowed, created_at";
 
     private record Cached(Stored stored, long until) {}
 
@@ -109,7 +109,7 @@ public class ClientRepository {
 
     Uni<Void> insert(SqlClient db, Client c, byte[] secretHash) {
         return db.preparedQuery("insert into clients (" + COLUMNS + ", secret_hash)"
-                        + " values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)")
+                        + " values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)")
                 .execute(values(c).addOffsetDateTime(c.createdAt().atOffset(java.time.ZoneOffset.UTC))
                         .addValue(buffer(secretHash)))
                 .replaceWithVoid();
@@ -118,15 +118,18 @@ public class ClientRepository {
     /**
      * Replaces the metadata of a client. Its secret stays when the new method uses one and it had
      * one; {@code newSecretHash} is set when it needs one and had none; otherwise both secrets go.
+     * The previous secret of a rotation stays only while the method is the same: a change of method
+     * is a change of credentials, and an old secret must not outlive it.
      * Returns the client as stored, or null if there is none.
      */
     Uni<Client> replace(SqlClient db, Client c, byte[] newSecretHash) {
         return db.preparedQuery("update clients set client_name = $2, grant_types = $3, token_endpoint_auth_method = $4,"
                         + " scope = $5, audience = $6, jwks = $7, allowed_cors_origins = $8, refresh_token_mode = $9,"
-                        + " access_token_lifespan = $10, updated_at = now(),"
-                        + " secret_hash = case when $11 then coalesce(secret_hash, $12) end,"
-                        + " previous_secret_hash = case when $11 then previous_secret_hash end,"
-                        + " previous_secret_expires_at = case when $11 then previous_secret_expires_at end"
+                        + " access_token_lifespan = $10, introspection_allowed = $11, updated_at = now(),"
+                        + " secret_hash = case when $12 then coalesce(secret_hash, $13) end,"
+                        + " previous_secret_hash = case when $12 and token_endpoint_auth_method = $4 then previous_secret_hash end,"
+                        + " previous_secret_expires_at = case when $12 and token_endpoint_auth_method = $4"
+                        + " then previous_secret_expires_at end"
                         + " where client_id = $1 returning " + COLUMNS)
                 .execute(values(c).addBoolean(c.usesSecret()).addValue(buffer(newSecretHash)))
                 .map(rows -> first(rows));
@@ -140,15 +143,23 @@ public class ClientRepository {
 
     /**
      * Makes {@code secretHash} the secret of a client that authenticates with one, the current one
-     * the previous one for {@code overlap}. Returns the client, or null if there is no such client.
+     * the previous one for {@code overlap} (none when it is zero). Returns the client, or null if
+     * there is no such client.
      */
     Uni<Client> rotateSecret(String clientId, byte[] secretHash, Duration overlap) {
-        return database.execute("update clients set previous_secret_hash = secret_hash,"
+        return database.execute("update clients set previous_secret_hash = case when $3 > 0 then secret_hash end,"
                         + " previous_secret_expires_at = now() + make_interval(secs => $3), secret_hash = $2, updated_at = now()"
                         + " where client_id = $1 and token_endpoint_auth_method in ('client_secret_basic', 'client_secret_post')"
                         + " returning " + COLUMNS,
                         Tuple.of(clientId, buffer(secretHash), (double) overlap.toSeconds()))
                 .map(ClientRepository::first);
+    }
+
+    /** Ends the overlap of a rotation: the previous secret stops working. False if there is no such client. */
+    Uni<Boolean> dropPreviousSecret(String clientId) {
+        return database.execute("update clients set previous_secret_hash = null, previous_secret_expires_at = null,"
+                        + " updated_at = now() where client_id = $1", Tuple.of(clientId))
+                .map(rows -> rows.rowCount() > 0);
     }
 
     private static Tuple values(Client c) {
@@ -162,7 +173,8 @@ public class ClientRepository {
                 .addString(c.jwks())
                 .addArrayOfString(c.allowedCorsOrigins().toArray(String[]::new))
                 .addString(c.refreshTokenMode())
-                .addInteger(c.accessTokenLifespan());
+                .addInteger(c.accessTokenLifespan())
+                .addBoolean(c.introspectionAllowed());
     }
 
     private static Client first(RowSet<Row> rows) {
@@ -183,7 +195,8 @@ public class ClientRepository {
                 scope.isEmpty() ? List.of() : Arrays.asList(scope.split(" ")),
                 List.of(row.getArrayOfStrings("audience")), row.getString("jwks"),
                 List.of(row.getArrayOfStrings("allowed_cors_origins")), row.getString("refresh_token_mode"),
-                row.getInteger("access_token_lifespan"), row.getOffsetDateTime("created_at").toInstant());
+                row.getInteger("access_token_lifespan"), row.getBoolean("introspection_allowed"),
+                row.getOffsetDateTime("created_at").toInstant());
     }
 
     private static byte[] bytes(Row row, String column) {

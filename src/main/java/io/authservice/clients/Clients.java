@@ -18,7 +18,7 @@ public class Clients {
         this.repository = repository;
         this.firstParty = new Client(config.publicClientId(), config.publicClientId(),
                 Set.of(Client.PASSWORD, Client.REFRESH_TOKEN), Client.NONE, List.copyOf(config.tokens().scopes()),
-                List.copyOf(config.tokens().audience()), null, List.of(), Client.BODY, null, Instant.EPOCH);
+                List.copyOf(config.tokens().audience()), null, List.of(), Client.BODY, null, false, Instant.EPOCH);
     }
 
     public String firstPartyId() {

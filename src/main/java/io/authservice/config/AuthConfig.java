@@ -273,7 +273,7 @@ public interface AuthConfig {
         @WithDefault("PT1.5S")
         Duration timeout();
 
-        /** A connection that receives nothing for this long is closed (a database that stopped answering). */
+        /** A request that waits this long for (the rest of) its answer closes its connection (a database that stopped answering). */
         @WithDefault("PT5S")
         Duration stallTimeout();
     }

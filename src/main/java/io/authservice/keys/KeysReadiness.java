@@ -5,7 +5,10 @@ import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
-/** Ready only with signing keys loaded (the database has its own check, {@code DatabaseReadiness}). */
+/**
+ * Readiness: signing keys loaded in memory, all a replica needs to serve the JWKS, the metadata and
+ * local token checks. The database is not part of it ({@code DatabaseHealth}, its own group).
+ */
 @Readiness
 @Singleton
 public class KeysReadiness implements HealthCheck {

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.jose4j.jwt.JwtClaims;
+import org.jose4j.jwt.MalformedClaimException;
 import org.jose4j.jwt.consumer.InvalidJwtException;
 import org.jose4j.jwt.consumer.JwtConsumer;
 
@@ -23,6 +24,9 @@ import org.jose4j.jwt.consumer.JwtConsumer;
  * issued for is still there: its user enabled and its session (sid) not ended, or its client still
  * registered for client_credentials. A refresh token is active while it can be used. A token that
  * could not be checked because the database did not answer is a 503, never {@code active: false}.
+ * A client learns only about tokens meant for it: an access token with the client in its
+ * {@code aud} or as its {@code client_id}, a refresh token of its own; any other token is
+ * {@code active: false} to it, so a client cannot read other clients' users' sessions.
  */
 @Singleton
 public class Introspection {
@@ -42,12 +46,13 @@ public class Introspection {
         this.issuer = config.issuer();
     }
 
-    Uni<Map<String, Object>> introspect(String token) {
+    /** What {@code token} allows, as far as the client {@code caller} may know. */
+    Uni<Map<String, Object>> introspect(String token, String caller) {
         // A JWS compact serialization has two dots; a refresh token is base64url without any.
-        return token.indexOf('.') >= 0 ? accessToken(token) : refreshToken(token);
+        return token.indexOf('.') >= 0 ? accessToken(token, caller) : refreshToken(token, caller);
     }
 
-    private Uni<Map<String, Object>> accessToken(String token) {
+    private Uni<Map<String, Object>> accessToken(String token, String caller) {
         JwtClaims claims;
         try {
             if (token.length() > MAX_ACCESS_TOKEN_LENGTH) {
@@ -55,6 +60,9 @@ public class Introspection {
             }
             claims = accessTokens.processToClaims(token);
         } catch (InvalidJwtException e) {
+            return Uni.createFrom().item(INACTIVE);
+        }
+        if (!meantFor(claims, caller)) {
             return Uni.createFrom().item(INACTIVE);
         }
         String sub = claims.getClaimValueAsString("sub");
@@ -72,9 +80,17 @@ public class Introspection {
         return live.map(active -> active ? describe(claims) : INACTIVE);
     }
 
-    private Uni<Map<String, Object>> refreshToken(String token) {
+    private static boolean meantFor(JwtClaims claims, String caller) {
+        try {
+            return caller.equals(claims.getClaimValueAsString("client_id")) || claims.getAudience().contains(caller);
+        } catch (MalformedClaimException e) {
+            return false;
+        }
+    }
+
+    private Uni<Map<String, Object>> refreshToken(String token, String caller) {
         return refreshTokens.usable(token).map(usable -> {
-            if (usable == null) {
+            if (usable == null || !usable.clientId().equals(caller)) {
                 return INACTIVE;
             }
             Map<String, Object> answer = new LinkedHashMap<>();

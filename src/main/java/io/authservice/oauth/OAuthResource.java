@@ -48,7 +48,6 @@ public class OAuthResource {
     private final ObjectMapper json;
     private final Audit audit;
     private final ClientAddress clientAddress;
-    private final String base;
     private final DeviceCookie deviceCookie;
     private final long deviceLifetimeSeconds;
 
@@ -62,7 +61,6 @@ public class OAuthResource {
         this.json = json;
         this.audit = audit;
         this.clientAddress = clientAddress;
-        this.base = config.issuer().replaceAll("/+$", "");
         this.deviceCookie = new DeviceCookie(config.issuer());
         this.deviceLifetimeSeconds = config.login().knownDeviceLifetime().toSeconds();
     }
@@ -87,7 +85,7 @@ public class OAuthResource {
     public Uni<Response> token(@HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
             @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, byte[] body, @Context HttpServerRequest request) {
         String source = clientAddress.of(request);
-        return authenticated(contentType, authorization, body, "/token", source,
+        return authenticated(contentType, authorization, body, source,
                 (params, client) -> tokens.grant(withDeviceCookie(withRefreshCookie(params, client, request), request),
                                 client, source)
                         .map(answer -> tokenAnswer(answer, client)));
@@ -167,7 +165,7 @@ public class OAuthResource {
     public Uni<Response> revoke(@HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
             @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, byte[] body, @Context HttpServerRequest request) {
         String source = clientAddress.of(request);
-        return authenticated(contentType, authorization, body, "/revoke", source, (params, client) -> {
+        return authenticated(contentType, authorization, body, source, (params, client) -> {
             Response.ResponseBuilder answer = Response.ok().header(HttpHeaders.CACHE_CONTROL, "no-store");
             Optional<String> token = params.optional("token");
             if (token.isEmpty() && client.cookieMode()) {
@@ -186,32 +184,41 @@ public class OAuthResource {
 
     @POST
     @Path("/introspect")
-    @Operation(summary = "Introspection (RFC 7662) for confidential clients: form field token, optional token_type_hint")
-    @APIResponse(responseCode = "200", description = "{\"active\": false}, or active with sub, client_id, scope, exp, iat, token_type, username, aud, iss")
+    @Operation(summary = "Introspection (RFC 7662) for confidential clients registered with introspection_allowed:"
+            + " form field token, optional token_type_hint")
+    @APIResponse(responseCode = "200", description = "{\"active\": false}, or active with sub, client_id, scope, exp, iat,"
+            + " token_type, username, aud, iss; active only for tokens meant for the calling client (in aud, or its"
+            + " client_id; refresh tokens of its own)")
     @APIResponse(responseCode = "400", description = "invalid_request",
             content = @Content(schema = @Schema(implementation = ErrorBody.class)))
     @APIResponse(responseCode = "401", description = "invalid_client: no client, a public client, or wrong credentials",
+            content = @Content(schema = @Schema(implementation = ErrorBody.class)))
+    @APIResponse(responseCode = "403", description = "unauthorized_client: the client is not registered for introspection",
             content = @Content(schema = @Schema(implementation = ErrorBody.class)))
     @APIResponse(responseCode = "503", description = "temporarily_unavailable: the token could not be checked; never active:false for that",
             content = @Content(schema = @Schema(implementation = ErrorBody.class)))
     public Uni<Response> introspect(@HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
             @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, byte[] body, @Context HttpServerRequest request) {
         String source = clientAddress.of(request);
-        return authenticated(contentType, authorization, body, "/introspect", source, (params, client) -> {
+        return authenticated(contentType, authorization, body, source, (params, client) -> {
                     if (!client.confidential()) {
                         throw new ApiError(Status.UNAUTHORIZED, "invalid_client",
                                 "introspection is for clients that authenticate");
                     }
-                    return introspection.introspect(params.required("token"));
+                    if (!client.introspectionAllowed()) {
+                        throw new ApiError(Status.FORBIDDEN, "unauthorized_client",
+                                "this client is not registered for introspection (introspection_allowed)");
+                    }
+                    return introspection.introspect(params.required("token"), client.clientId());
                 })
                 .map(answer -> Response.ok(answer).header(HttpHeaders.CACHE_CONTROL, "no-store").build());
     }
 
     /** Parses the body, authenticates the client, then does {@code work} for it. */
-    private <T> Uni<T> authenticated(String contentType, String authorization, byte[] body, String path, String source,
+    private <T> Uni<T> authenticated(String contentType, String authorization, byte[] body, String source,
             BiFunction<OAuthParams, Client, Uni<T>> work) {
         return Uni.createFrom().item(() -> OAuthParams.parse(contentType, body, json))
-                .chain(params -> clientAuthentication.authenticate(params.client(authorization), base + "/oauth2" + path, source)
+                .chain(params -> clientAuthentication.authenticate(params.client(authorization), source)
                         .chain(client -> work.apply(params, client)));
     }
 }

@@ -36,7 +36,7 @@ public class UserInfoResource {
     @JsonInclude(JsonInclude.Include.NON_NULL)
     @RegisterForReflection // serialized inside a Response or by Vert.x: native images need it
     public record UserInfo(String sub, @JsonProperty("preferred_username") String preferredUsername, String email,
-            List<String> groups) {}
+            @JsonProperty("email_verified") Boolean emailVerified, List<String> groups) {}
 
     private final RefreshTokens sessions;
 
@@ -62,21 +62,14 @@ public class UserInfoResource {
         if (!scopes.contains("openid")) {
             throw new ApiError(Status.FORBIDDEN, "insufficient_scope", "userinfo needs a token with the openid scope");
         }
-        UUID session = sessionOf(token);
-        return sessions.liveSession(session, user).map(found -> {
+        return sessions.liveSession(Callers.session(security), user).map(found -> {
             if (found == null) {
                 throw new AuthenticationFailedException("the session of this token has ended");
             }
+            String email = scopes.contains("email") ? found.email() : null;
+            // This service never verifies an address (nor keeps it unique): a relying party must not trust it.
             return new UserInfo(user.toString(), scopes.contains("profile") ? found.username() : null,
-                    scopes.contains("email") ? found.email() : null, found.roles());
+                    email, email == null ? null : Boolean.FALSE, found.roles());
         });
-    }
-
-    private static UUID sessionOf(JsonWebToken token) {
-        try {
-            return UUID.fromString(String.valueOf(Callers.claim(token, "sid")));
-        } catch (IllegalArgumentException e) {
-            throw new AuthenticationFailedException("the token names no session");
-        }
     }
 }

@@ -5,6 +5,7 @@ import io.authservice.config.AuthConfig;
 import io.authservice.db.Database;
 import io.authservice.keys.KeyEncryption;
 import io.authservice.web.ApiError;
+import io.quarkus.runtime.Startup;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.mutiny.sqlclient.Row;
@@ -17,6 +18,7 @@ import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Base64;
@@ -37,6 +39,7 @@ import javax.crypto.SecretKey;
  * spending is a conditional UPDATE in PostgreSQL, so it holds across replicas.
  */
 @Singleton
+@Startup // a retry window beyond its cap stops the start, not the first refresh
 public class RefreshTokens {
 
     private static final int MAX_TOKEN_LENGTH = 256;
@@ -65,6 +68,8 @@ public class RefreshTokens {
     public record Usable(UUID userId, String username, String clientId, String scope, Instant issuedAt,
             Instant expiresAt) {}
 
+    static final Duration MAX_RETRY_WINDOW = Duration.ofSeconds(60);
+
     private final Database database;
     private final Audit audit;
     private final List<SecretKey> successorKeys;
@@ -79,7 +84,19 @@ public class RefreshTokens {
         this.successorKeys = encryption.derivedKeys(SUCCESSOR_PURPOSE);
         this.idleSeconds = config.tokens().refreshIdleLifetime().toSeconds();
         this.absoluteSeconds = config.tokens().refreshAbsoluteLifetime().toSeconds();
-        this.retryWindowSeconds = config.tokens().refreshRetryWindow().toMillis() / 1000.0;
+        this.retryWindowSeconds = retryWindowSeconds(config.tokens().refreshRetryWindow());
+    }
+
+    /**
+     * The retry window in seconds, refused beyond its cap at start-up: within the window whoever
+     * presents a spent token (a thief too) gets its live successor, so it must stay short.
+     */
+    static double retryWindowSeconds(Duration window) {
+        if (window.isNegative() || window.compareTo(MAX_RETRY_WINDOW) > 0) {
+            throw new IllegalStateException("auth.tokens.refresh-retry-window is " + window + ": it must be between PT0S and "
+                    + MAX_RETRY_WINDOW + " (within it, a spent refresh token presented again gets its live successor)");
+        }
+        return window.toMillis() / 1000.0;
     }
 
     /**

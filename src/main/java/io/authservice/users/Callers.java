@@ -20,6 +20,15 @@ public final class Callers {
         return id;
     }
 
+    /** The session ({@code sid}) a user's token was issued in; a token without one is no session's (401). */
+    public static UUID session(SecurityContext security) {
+        UUID sid = security.getUserPrincipal() instanceof JsonWebToken token ? userId(claim(token, "sid")) : null;
+        if (sid == null) {
+            throw new AuthenticationFailedException("the token names no session");
+        }
+        return sid;
+    }
+
     /** The user id of a token's subject, or null when it names no user (e.g. a client). */
     static UUID userId(Principal principal) {
         if (!(principal instanceof JsonWebToken token) || token.getSubject() == null

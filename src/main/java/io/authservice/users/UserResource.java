@@ -48,7 +48,7 @@ public class UserResource {
     @Path("/me")
     @Authenticated
     public Uni<UserView> me(@Context SecurityContext security) {
-        return users.find(caller(security)).map(UserView::of);
+        return users.me(caller(security), Callers.session(security)).map(UserView::of);
     }
 
     @POST

@@ -7,6 +7,7 @@ import io.authservice.passwords.HashingShare;
 import io.authservice.passwords.LoginThrottle;
 import io.authservice.passwords.PasswordHasher;
 import io.authservice.tokens.RefreshTokens;
+import io.quarkus.security.AuthenticationFailedException;
 import io.authservice.web.ApiError;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlConnection;
@@ -69,6 +70,19 @@ public class UserService {
 
     public Uni<User> find(UUID id) {
         return users.findById(id).onItem().ifNull().failWith(UserService::notFound);
+    }
+
+    /**
+     * The caller's own profile while the token's session lives: after a logout, or for a user who
+     * was disabled, the token is refused (401) as at userinfo, though its signature still holds.
+     */
+    public Uni<User> me(UUID id, UUID session) {
+        return sessions.liveSession(session, id).chain(live -> {
+            if (live == null) {
+                return Uni.createFrom().failure(new AuthenticationFailedException("the session of this token has ended"));
+            }
+            return find(id);
+        });
     }
 
     /**

@@ -169,6 +169,43 @@ class ClientAdminTest {
         admin().post("/admin/clients/" + spa.id() + "/secret").then().statusCode(400).body("error", equalTo("invalid_request"));
     }
 
+    /** Issue 16: a leaked secret kept working for the whole overlap after a rotation, and after a PUT. */
+    @Test
+    void aLeakedSecretStopsAtOnce() {
+        Registered leaked = ClientsApi.registered(machine());
+        Response rotated = admin().post("/admin/clients/" + leaked.id() + "/secret?keep_previous=false");
+        rotated.then().statusCode(200);
+        ClientsApi.clientCredentials(leaked, Map.of()).then().statusCode(401).body("error", equalTo("invalid_client"));
+        ClientsApi.clientCredentials(new Registered(leaked.id(), rotated.path("client_secret")), Map.of()).then().statusCode(200);
+        admin().post("/admin/clients/" + leaked.id() + "/secret?keep_previous=maybe").then().statusCode(400)
+                .body("error", equalTo("invalid_request"));
+
+        Registered overlapping = ClientsApi.registered(machine());
+        Registered next = new Registered(overlapping.id(),
+                admin().post("/admin/clients/" + overlapping.id() + "/secret").then().statusCode(200).extract().path("client_secret"));
+        ClientsApi.clientCredentials(overlapping, Map.of()).then().statusCode(200);
+        admin().delete("/admin/clients/" + overlapping.id() + "/secret/previous").then().statusCode(204);
+        ClientsApi.clientCredentials(overlapping, Map.of()).then().statusCode(401);
+        ClientsApi.clientCredentials(next, Map.of()).then().statusCode(200);
+        admin().delete("/admin/clients/no-such-client/secret/previous").then().statusCode(404);
+
+        // A PUT that changes the method ends the overlap; one that keeps it keeps the overlap.
+        Registered kept = ClientsApi.registered(machine());
+        admin().post("/admin/clients/" + kept.id() + "/secret").then().statusCode(200);
+        admin().body(machine("client_name", "renamed")).put("/admin/clients/" + kept.id()).then().statusCode(200);
+        ClientsApi.clientCredentials(kept, Map.of()).then().statusCode(200);
+        Registered changed = ClientsApi.registered(machine());
+        String current = admin().post("/admin/clients/" + changed.id() + "/secret").then().statusCode(200)
+                .extract().path("client_secret");
+        admin().body(machine("token_endpoint_auth_method", "client_secret_post")).put("/admin/clients/" + changed.id())
+                .then().statusCode(200);
+        for (String secret : List.of(changed.secret(), current)) {
+            given().contentType(ContentType.URLENC).formParams(Map.of("grant_type", "client_credentials",
+                    "client_id", changed.id(), "client_secret", secret)).post("/oauth2/token")
+                    .then().statusCode(secret.equals(current) ? 200 : 401);
+        }
+    }
+
     @Test
     void deletingAClientEndsItsSessionsAndItsCredentials() {
         Registered spa = ClientsApi.registered(Map.of("client_name", "spa", "grant_types", List.of("password", "refresh_token"),

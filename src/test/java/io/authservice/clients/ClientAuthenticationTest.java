@@ -21,6 +21,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jose4j.jwk.JsonWebKey.OutputControlLevel;
 import org.jose4j.jwk.PublicJsonWebKey;
 import org.jose4j.jwk.EcJwkGenerator;
+import org.jose4j.jwk.OctetKeyPairJsonWebKey;
+import org.jose4j.jwk.OkpJwkGenerator;
 import org.jose4j.jwk.RsaJwkGenerator;
 import org.jose4j.jws.AlgorithmIdentifiers;
 import org.jose4j.jws.JsonWebSignature;
@@ -162,8 +164,70 @@ class ClientAuthenticationTest {
         String assertion = assertion(key, AlgorithmIdentifiers.RSA_USING_SHA256, id, issuer, 60, UUID.randomUUID().toString());
         withAssertion(assertion).then().statusCode(200);
         withAssertion(assertion).then().statusCode(401).body("error", equalTo("invalid_client"));
-        withAssertion(assertion(key, AlgorithmIdentifiers.RSA_USING_SHA256, id, issuer + "/oauth2/token", 60,
-                UUID.randomUUID().toString())).then().statusCode(200);
+    }
+
+    /**
+     * Issue 16: the audience of an assertion is the issuer as one string (draft-ietf-oauth-rfc7523bis),
+     * never the token endpoint URL nor an array.
+     */
+    @Test
+    void anAssertionIsForTheIssuerAlone() throws Exception {
+        PublicJsonWebKey key = EcJwkGenerator.generateJwk(EllipticCurves.P256);
+        String es = AlgorithmIdentifiers.ECDSA_USING_P256_CURVE_AND_SHA256;
+        String id = jwtClient(key);
+        JwtClaims array = claims(id, issuer, 60, UUID.randomUUID().toString());
+        array.setClaim("aud", List.of(issuer)); // setAudience would write a one-element list as a string
+        for (JwtClaims claims : List.of(claims(id, issuer + "/oauth2/token", 60, UUID.randomUUID().toString()), array)) {
+            withAssertion(sign(key, es, claims)).then().statusCode(401).body("error", equalTo("invalid_client"));
+        }
+        withAssertion(assertion(key, es, id, issuer, 60, UUID.randomUUID().toString())).then().statusCode(200);
+    }
+
+    /** Issue 16: RFC 9864's {@code Ed25519}, which openid-client and oauth4webapi send, beside {@code EdDSA}. */
+    @Test
+    void ed25519IsAnAlgorithmName() throws Exception {
+        PublicJsonWebKey key = OkpJwkGenerator.generateJwk(OctetKeyPairJsonWebKey.SUBTYPE_ED25519);
+        key.setKeyId("ed1");
+        String id = jwtClient(key);
+        withAssertion(ed25519(key, "Ed25519", claims(id, issuer, 60, UUID.randomUUID().toString()))).then().statusCode(200);
+        withAssertion(ed25519(key, "EdDSA", claims(id, issuer, 60, UUID.randomUUID().toString()))).then().statusCode(200);
+        withAssertion(ed25519(key, "Ed448", claims(id, issuer, 60, UUID.randomUUID().toString()))).then().statusCode(401);
+    }
+
+    /** Issue 16: error texts told whether a client exists, how it authenticates, and echoed jose4j and the assertion. */
+    @Test
+    void aFailureSaysNothingOfTheClient() throws Exception {
+        PublicJsonWebKey key = EcJwkGenerator.generateJwk(EllipticCurves.P256);
+        String es = AlgorithmIdentifiers.ECDSA_USING_P256_CURVE_AND_SHA256;
+        String jwt = jwtClient(key);
+        Registered secret = ClientsApi.machine(Map.of());
+        Registered spa = ClientsApi.registered(Map.of("client_name", "spa", "grant_types", List.of("password"),
+                "token_endpoint_auth_method", "none"));
+        String expired = assertion(key, es, jwt, issuer, -120, UUID.randomUUID().toString());
+        List<Response> failures = List.of(
+                token(null, Map.of("grant_type", "client_credentials", "client_id", "no-such-client")),
+                token(null, Map.of("grant_type", "client_credentials", "client_id", secret.id())),
+                token(null, Map.of("grant_type", "client_credentials", "client_id", secret.id(), "client_secret", secret.secret())),
+                token(basic("no-such-client", "x"), CC),
+                token(basic(spa.id(), "x"), CC),
+                withAssertion(expired),
+                withAssertion(assertion(key, es, "no-such-client", issuer, 60, UUID.randomUUID().toString())),
+                withAssertion(assertion(key, es, secret.id(), issuer, 60, UUID.randomUUID().toString())));
+        for (Response failure : failures) {
+            failure.then().statusCode(401).body("error", equalTo("invalid_client"))
+                    .body("error_description", equalTo("client authentication failed"));
+        }
+    }
+
+    /** A JWS signed with Ed25519 under the header {@code alg} given, made without jose4j's algorithm names. */
+    private static String ed25519(PublicJsonWebKey key, String alg, JwtClaims claims) throws Exception {
+        Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
+        String input = b64.encodeToString(("{\"alg\":\"" + alg + "\",\"kid\":\"" + key.getKeyId() + "\"}")
+                .getBytes(StandardCharsets.UTF_8)) + "." + b64.encodeToString(claims.toJson().getBytes(StandardCharsets.UTF_8));
+        java.security.Signature signer = java.security.Signature.getInstance("Ed25519");
+        signer.initSign(key.getPrivateKey());
+        signer.update(input.getBytes(StandardCharsets.US_ASCII));
+        return input + "." + b64.encodeToString(signer.sign());
     }
 
     @Test

@@ -28,11 +28,22 @@ class IntrospectionTest {
     @ConfigProperty(name = "auth.issuer")
     String issuer;
 
+    /** A confidential client registered for introspection, whose users log in through it. */
     private Registered resourceServer;
 
     @BeforeEach
     void aConfidentialClient() {
-        resourceServer = ClientsApi.machine(Map.of());
+        resourceServer = ClientsApi.machine(Map.of("introspection_allowed", true,
+                "grant_types", List.of("client_credentials", "password", "refresh_token"), "scope", "openid profile email"));
+    }
+
+    /** A user's tokens from a login through {@code client} (client_secret_basic). */
+    private static Api.Tokens tokens(Registered client, String user) {
+        Response answer = given().header("Authorization", basic(client.id(), client.secret())).contentType(ContentType.URLENC)
+                .formParams(Map.of("grant_type", "password", "username", user, "password", Api.PASSWORD))
+                .post("/oauth2/token");
+        answer.then().statusCode(200);
+        return Api.Tokens.of(answer);
     }
 
     private void active(String token) {
@@ -47,14 +58,14 @@ class IntrospectionTest {
     @Test
     void aUsersAccessTokenIsActiveWithItsClaims() {
         String user = Api.newUser("introspect");
-        Api.Tokens tokens = Api.tokens(user);
+        Api.Tokens tokens = tokens(resourceServer, user);
         Map<String, Object> claims = Api.claims(tokens.accessToken());
         introspect(resourceServer, tokens.accessToken()).then().statusCode(200)
                 .body("active", equalTo(true))
                 .body("token_type", equalTo("Bearer"))
                 .body("sub", equalTo(claims.get("sub")))
                 .body("username", equalTo(user))
-                .body("client_id", equalTo("web"))
+                .body("client_id", equalTo(resourceServer.id()))
                 .body("scope", equalTo("openid profile email"))
                 .body("iss", equalTo(issuer))
                 .body("aud", equalTo("api"))
@@ -65,23 +76,22 @@ class IntrospectionTest {
 
     @Test
     void anAccessTokenEndsWithItsSession() {
-        Api.Tokens revoked = Api.tokens(Api.newUser("introspect-revoked"));
+        Api.Tokens revoked = tokens(resourceServer, Api.newUser("introspect-revoked"));
         active(revoked.accessToken());
-        given().contentType(ContentType.URLENC).formParam("token", revoked.refreshToken()).post("/oauth2/revoke")
-                .then().statusCode(200);
+        given().header("Authorization", basic(resourceServer.id(), resourceServer.secret())).contentType(ContentType.URLENC)
+                .formParam("token", revoked.refreshToken()).post("/oauth2/revoke").then().statusCode(200);
         inactive(revoked.accessToken());
-        // Still valid for a local JWT check: only introspection knows.
-        Api.me(revoked.accessToken()).then().statusCode(200);
+        // A local JWT check cannot know (the service's own /users/me asks the database, as introspection does).
 
         String user = Api.newUser("introspect-password");
-        Api.Tokens before = Api.tokens(user);
+        Api.Tokens before = tokens(resourceServer, user);
         active(before.accessToken());
         given().header("Authorization", "Bearer " + before.accessToken()).contentType(ContentType.JSON)
                 .body(Map.of("current_password", Api.PASSWORD, "new_password", "another correct horse battery"))
                 .post("/users/me/password").then().statusCode(204);
         inactive(before.accessToken());
 
-        Api.Tokens disabled = Api.tokens(Api.newUser("introspect-disabled"));
+        Api.Tokens disabled = tokens(resourceServer, Api.newUser("introspect-disabled"));
         String id = (String) Api.claims(disabled.accessToken()).get("sub");
         active(disabled.accessToken());
         ClientsApi.admin().post("/admin/users/" + id + "/disable").then().statusCode(200);
@@ -91,29 +101,31 @@ class IntrospectionTest {
     @Test
     void aRefreshTokenIsActiveWhileUsable() {
         String user = Api.newUser("introspect-rt");
-        Api.Tokens tokens = Api.tokens(user);
+        Api.Tokens tokens = tokens(resourceServer, user);
         introspect(resourceServer, tokens.refreshToken()).then().statusCode(200)
                 .body("active", equalTo(true)).body("token_type", equalTo("refresh_token"))
-                .body("username", equalTo(user)).body("client_id", equalTo("web"))
+                .body("username", equalTo(user)).body("client_id", equalTo(resourceServer.id()))
                 .body("exp", notNullValue()).body("iat", notNullValue()).body("iss", equalTo(issuer));
-        Api.refresh(tokens.refreshToken()).then().statusCode(200);
+        given().header("Authorization", basic(resourceServer.id(), resourceServer.secret())).contentType(ContentType.URLENC)
+                .formParams(Map.of("grant_type", "refresh_token", "refresh_token", tokens.refreshToken()))
+                .post("/oauth2/token").then().statusCode(200);
         inactive(tokens.refreshToken());
     }
 
     @Test
     void aClientsTokenEndsWithTheClient() {
-        Registered machine = ClientsApi.machine(Map.of("audience", List.of("orders")));
+        Registered machine = ClientsApi.machine(Map.of("audience", List.of(resourceServer.id())));
         String token = ClientsApi.clientCredentials(machine, Map.of()).path("access_token");
         introspect(resourceServer, token).then().statusCode(200).body("active", equalTo(true))
                 .body("sub", equalTo(machine.id())).body("client_id", equalTo(machine.id()))
-                .body("aud", equalTo("orders"));
+                .body("aud", equalTo(resourceServer.id()));
         ClientsApi.admin().delete("/admin/clients/" + machine.id()).then().statusCode(204);
         inactive(token);
     }
 
     @Test
     void forgedExpiredAndUnknownTokensAreInactive() {
-        String token = Api.tokens(Api.newUser("introspect-forged")).accessToken();
+        String token = tokens(resourceServer, Api.newUser("introspect-forged")).accessToken();
         String[] parts = token.split("\\.");
         String payload = new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8)
                 .replace("\"scope\":\"", "\"scope\":\"admin ");
@@ -124,6 +136,52 @@ class IntrospectionTest {
         inactive("no-such-token");
         inactive("a.b.c");
         inactive("x".repeat(9000));
+    }
+
+    /**
+     * Issue 16: any confidential client could read any token, another client's users' sessions and the
+     * administrator's refresh token included. Now a client learns only about tokens meant for it.
+     */
+    @Test
+    void aClientLearnsOnlyAboutTokensMeantForIt() {
+        String user = Api.newUser("introspect-other");
+        Api.Tokens webTokens = Api.tokens(user); // client web, audience api: meant for neither
+        inactive(webTokens.accessToken());
+        inactive(webTokens.refreshToken());
+        var config = org.eclipse.microprofile.config.ConfigProvider.getConfig();
+        String adminRefresh = Api.login(config.getValue("auth.bootstrap-admin.username", String.class),
+                config.getValue("auth.bootstrap-admin.password", String.class)).path("refresh_token");
+        inactive(adminRefresh);
+        Registered other = ClientsApi.machine(Map.of("introspection_allowed", true,
+                "grant_types", List.of("client_credentials", "password", "refresh_token")));
+        Api.Tokens othersTokens = tokens(other, user);
+        inactive(othersTokens.accessToken());
+        inactive(othersTokens.refreshToken());
+        introspect(other, othersTokens.refreshToken()).then().statusCode(200).body("active", equalTo(true));
+
+        // A public client whose tokens name the resource server as their audience: its access tokens, not its refresh tokens.
+        Registered spa = ClientsApi.registered(Map.of("client_name", Api.uniqueName("spa"),
+                "grant_types", List.of("password", "refresh_token"), "token_endpoint_auth_method", "none",
+                "audience", List.of(resourceServer.id())));
+        Response spaLogin = given().contentType(ContentType.URLENC).formParams(Map.of("grant_type", "password",
+                "username", user, "password", Api.PASSWORD, "client_id", spa.id())).post("/oauth2/token");
+        spaLogin.then().statusCode(200);
+        active(spaLogin.path("access_token"));
+        inactive(spaLogin.path("refresh_token"));
+    }
+
+    @Test
+    void aClientNotRegisteredForIntrospectionIsRefused() {
+        Registered notAllowed = ClientsApi.machine(Map.of());
+        ClientsApi.admin().get("/admin/clients/" + notAllowed.id()).then().statusCode(200)
+                .body("introspection_allowed", equalTo(false));
+        ClientsApi.admin().get("/admin/clients/" + resourceServer.id()).then().statusCode(200)
+                .body("introspection_allowed", equalTo(true));
+        String token = ClientsApi.clientCredentials(notAllowed, Map.of()).path("access_token");
+        introspect(notAllowed, token).then().statusCode(403).body("error", equalTo("unauthorized_client"));
+        ClientsApi.register(Map.of("client_name", "public", "grant_types", List.of("password"),
+                "token_endpoint_auth_method", "none", "introspection_allowed", true))
+                .then().statusCode(400).body("error", equalTo("invalid_client_metadata"));
     }
 
     @Test

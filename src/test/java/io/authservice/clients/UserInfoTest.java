@@ -2,6 +2,8 @@ package io.authservice.clients;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasKey;
+import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.nullValue;
 
 import io.authservice.Api;
@@ -26,7 +28,9 @@ class UserInfoTest {
         given().header("Authorization", "Bearer " + tokens.accessToken()).get("/oauth2/userinfo").then().statusCode(200)
                 .header("Cache-Control", "no-store")
                 .body("sub", equalTo(sub)).body("preferred_username", equalTo(user))
-                .body("email", equalTo(user + "@example.com")).body("groups", equalTo(List.of("user")));
+                .body("email", equalTo(user + "@example.com")).body("groups", equalTo(List.of("user")))
+                // Issue 16: the address was never verified, and a relying party must be told so.
+                .body("email_verified", equalTo(false));
         given().header("Authorization", "Bearer " + tokens.accessToken()).post("/oauth2/userinfo").then().statusCode(200)
                 .body("sub", equalTo(sub));
     }
@@ -38,7 +42,7 @@ class UserInfoTest {
                         "username", user, "password", Api.PASSWORD, "scope", "openid"))
                 .post("/oauth2/token").then().statusCode(200).extract().path("access_token");
         given().header("Authorization", "Bearer " + openidOnly).get("/oauth2/userinfo").then().statusCode(200)
-                .body("preferred_username", nullValue()).body("email", nullValue());
+                .body("preferred_username", nullValue()).body("email", nullValue()).body("$", not(hasKey("email_verified")));
         String noOpenid = given().contentType(ContentType.URLENC).formParams(Map.of("grant_type", "password",
                         "username", user, "password", Api.PASSWORD, "scope", "profile"))
                 .post("/oauth2/token").then().statusCode(200).extract().path("access_token");

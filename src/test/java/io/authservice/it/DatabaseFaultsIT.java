@@ -36,17 +36,21 @@ import org.junit.jupiter.params.provider.EnumSource;
  * The packaged service with PostgreSQL behind a {@link FaultProxy} (the reactive pool goes through
  * the proxy; Flyway's JDBC connection at start goes straight to PostgreSQL). Under every fault each
  * request that needs the database answers 503 {@code temporarily_unavailable} with Retry-After
- * within 2 s, the keys and metadata keep answering, readiness goes DOWN and always answers,
- * liveness stays UP, and the service recovers on its own. Introspection is one of those requests:
- * a token it could not check is a 503, never {@code active: false}. The figures are printed.
+ * within 2 s, the keys and metadata keep answering, readiness stays UP (it does not include the
+ * database: README, "Readiness and the database") while the {@code database} health group goes DOWN
+ * and always answers, liveness stays UP, and the service recovers on its own. Introspection is one
+ * of those requests: a token it could not check is a 503, never {@code active: false}. The figures
+ * are printed.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DatabaseFaultsIT {
 
     private static final long ANSWER_MS = 2000;
-    private static final long READY_DOWN_MS = 5000;
+    private static final long DATABASE_DOWN_MS = 5000;
     private static final long RECOVERY_MS = 5000;
     private static final String FORM = "application/x-www-form-urlencoded";
+    private static final String READINESS = "/q/health/ready";
+    private static final String DATABASE_GROUP = "/q/health/group/database";
     private static final String PASSWORD = "correct-horse-battery";
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -54,7 +58,10 @@ class DatabaseFaultsIT {
     private String database;
     private FaultProxy proxy;
     private Service service;
-    /** A confidential client (client_secret_basic) registered before any fault, for introspection. */
+    /**
+     * A confidential client (client_secret_basic) registered before any fault, for introspection: the
+     * resource server of the users' tokens (client_id = their audience, api).
+     */
     private String introspector;
 
     @BeforeAll
@@ -67,7 +74,7 @@ class DatabaseFaultsIT {
                 "QUARKUS_HTTP_PORT", String.valueOf(FaultProxy.freeLowPort()),
                 "QUARKUS_MANAGEMENT_PORT", String.valueOf(FaultProxy.freeLowPort())));
         service.awaitReady();
-        HttpResponse<String> created = service.registerClient("{\"client_name\":\"fault-introspector\","
+        HttpResponse<String> created = service.registerClient("{\"client_id\":\"api\",\"client_name\":\"fault-introspector\",\"introspection_allowed\":true,"
                 + "\"grant_types\":[\"client_credentials\"],\"token_endpoint_auth_method\":\"client_secret_basic\"}");
         introspector = ClientsApi.basic(Jose.field(created.body(), "client_id"), Jose.field(created.body(), "client_secret"));
     }
@@ -105,7 +112,7 @@ class DatabaseFaultsIT {
 
         proxy.mode(fault);
         long faultStart = System.nanoTime();
-        Readiness readiness = Readiness.poll(this, faultStart);
+        Probes probes = Probes.poll(this, faultStart);
         try {
             // Twice: at once (pooled connections meet the fault) and after the stall timeout (5 s).
             for (int round = 1; round <= 2; round++) {
@@ -142,26 +149,28 @@ class DatabaseFaultsIT {
                     }
                 }
             }
-            long downMs = readiness.awaitDown(READY_DOWN_MS);
-            figures.add(String.format("%s: readiness DOWN %d ms after the fault began; slowest readiness answer"
-                    + " during the fault %d ms", fault, downMs, readiness.slowest.get()));
-            assertTrue(downMs >= 0, "readiness not DOWN within " + READY_DOWN_MS + " ms of " + fault);
-            assertTrue(readiness.slowest.get() < ANSWER_MS + 500,
-                    "a readiness probe took " + readiness.slowest.get() + " ms");
+            long downMs = probes.awaitDatabaseDown(DATABASE_DOWN_MS);
+            figures.add(String.format("%s: database group DOWN %d ms after the fault began; readiness probes"
+                    + " during the fault: %d, not UP: %d; slowest answer of either %d ms", fault, downMs,
+                    probes.readinessProbes.get(), probes.readinessNotUp.size(), probes.slowest.get()));
+            assertTrue(probes.readinessProbes.get() > 0, "readiness was not probed");
+            assertTrue(probes.readinessNotUp.isEmpty(), "readiness during " + fault + ": " + probes.readinessNotUp.peek());
+            assertTrue(downMs >= 0, "database group not DOWN within " + DATABASE_DOWN_MS + " ms of " + fault);
+            assertTrue(probes.slowest.get() < ANSWER_MS + 500, "a health probe took " + probes.slowest.get() + " ms");
         } finally {
-            readiness.stop();
+            probes.stop();
         }
 
         proxy.mode(Mode.PASS);
         long back = System.nanoTime();
-        long readyMs = -1;
+        long databaseUpMs = -1;
         long refreshMs = -1;
         long loginMs = -1;
         long introspectionMs = -1;
         Tokens renewed = null;
-        while (millisSince(back) < 15_000 && (readyMs < 0 || refreshMs < 0 || loginMs < 0 || introspectionMs < 0)) {
-            if (readyMs < 0 && get(service.management, "/q/health/ready", null).statusCode() == 200) {
-                readyMs = millisSince(back);
+        while (millisSince(back) < 15_000 && (databaseUpMs < 0 || refreshMs < 0 || loginMs < 0 || introspectionMs < 0)) {
+            if (databaseUpMs < 0 && get(service.management, DATABASE_GROUP, null).statusCode() == 200) {
+                databaseUpMs = millisSince(back);
             }
             if (refreshMs < 0) {
                 HttpResponse<String> answer = refresh(second.refresh);
@@ -192,10 +201,10 @@ class DatabaseFaultsIT {
             }
             Thread.sleep(50);
         }
-        figures.add(String.format("%s: after the database came back: readiness UP in %d ms, first refresh 200 in"
-                + " %d ms, first login 200 in %d ms, first introspection active in %d ms", fault, readyMs, refreshMs, loginMs,
-                introspectionMs));
-        assertTrue(readyMs >= 0 && readyMs < RECOVERY_MS, "readiness UP after " + readyMs + " ms");
+        figures.add(String.format("%s: after the database came back: database group UP in %d ms, first refresh 200"
+                + " in %d ms, first login 200 in %d ms, first introspection active in %d ms", fault, databaseUpMs,
+                refreshMs, loginMs, introspectionMs));
+        assertTrue(databaseUpMs >= 0 && databaseUpMs < RECOVERY_MS, "database group UP after " + databaseUpMs + " ms");
         assertTrue(refreshMs >= 0 && refreshMs < RECOVERY_MS, "refresh 200 after " + refreshMs + " ms");
         assertTrue(loginMs >= 0 && loginMs < RECOVERY_MS, "login 200 after " + loginMs + " ms");
         assertTrue(introspectionMs >= 0 && introspectionMs < RECOVERY_MS,
@@ -417,47 +426,65 @@ class DatabaseFaultsIT {
         }
     }
 
-    /** Probes readiness every 100 ms from the start of a fault: when it first said DOWN, its slowest answer. */
-    private static final class Readiness {
-        final AtomicLong downAfter = new AtomicLong(-1);
+    /**
+     * Probes readiness and the database group in turn, every 100 ms from the start of a fault: when the
+     * group first said DOWN, readiness answers other than 200 UP, the slowest answer of either.
+     */
+    private static final class Probes {
+        final AtomicLong databaseDownAfter = new AtomicLong(-1);
+        final AtomicLong readinessProbes = new AtomicLong();
+        final ConcurrentLinkedQueue<String> readinessNotUp = new ConcurrentLinkedQueue<>();
         final AtomicLong slowest = new AtomicLong();
         final ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
         private volatile boolean stopped;
         private Thread thread;
 
-        static Readiness poll(DatabaseFaultsIT test, long faultStart) {
-            Readiness readiness = new Readiness();
-            readiness.thread = new Thread(() -> {
-                while (!readiness.stopped) {
-                    long start = System.nanoTime();
+        static Probes poll(DatabaseFaultsIT test, long faultStart) {
+            Probes probes = new Probes();
+            probes.thread = new Thread(() -> {
+                while (!probes.stopped) {
                     try {
-                        HttpResponse<String> answer = test.get(test.service.management, "/q/health/ready", null);
-                        readiness.slowest.accumulateAndGet(millisSince(start), Math::max);
-                        if (answer.statusCode() == 503 && answer.body().contains("\"DOWN\"")) {
-                            readiness.downAfter.compareAndSet(-1, millisSince(faultStart));
+                        HttpResponse<String> ready = probes.timed(() -> test.get(test.service.management, READINESS, null));
+                        probes.readinessProbes.incrementAndGet();
+                        if (ready.statusCode() != 200 || !ready.body().contains("\"UP\"")) {
+                            probes.readinessNotUp.add(millisSince(faultStart) + " ms into the fault: "
+                                    + ready.statusCode() + " " + ready.body());
+                        }
+                        HttpResponse<String> database = probes.timed(
+                                () -> test.get(test.service.management, DATABASE_GROUP, null));
+                        if (database.statusCode() == 503 && database.body().contains("\"DOWN\"")) {
+                            probes.databaseDownAfter.compareAndSet(-1, millisSince(faultStart));
                         }
                         Thread.sleep(100);
                     } catch (InterruptedException e) {
                         return;
                     } catch (Exception e) {
-                        readiness.slowest.accumulateAndGet(millisSince(start), Math::max);
-                        readiness.failures.add(e.toString());
+                        probes.failures.add(e.toString());
                     }
                 }
-            }, "readiness-probe");
-            readiness.thread.setDaemon(true);
-            readiness.thread.start();
-            return readiness;
+            }, "health-probes");
+            probes.thread.setDaemon(true);
+            probes.thread.start();
+            return probes;
         }
 
-        long awaitDown(long withinMs) throws InterruptedException {
+        private HttpResponse<String> timed(Call call) throws Exception {
             long start = System.nanoTime();
-            while (downAfter.get() < 0 && millisSince(start) < withinMs) {
+            try {
+                return call.send();
+            } finally {
+                slowest.accumulateAndGet(millisSince(start), Math::max);
+            }
+        }
+
+        long awaitDatabaseDown(long withinMs) throws InterruptedException {
+            long start = System.nanoTime();
+            while (databaseDownAfter.get() < 0 && millisSince(start) < withinMs) {
                 Thread.sleep(50);
             }
-            assertTrue(failures.isEmpty(), "readiness did not answer: " + failures.stream().limit(3)
+            assertTrue(failures.isEmpty(), "a health probe did not answer: " + failures.stream().limit(3)
                     .collect(Collectors.joining("; ")));
-            return downAfter.get();
+            return databaseDownAfter.get();
         }
 
         void stop() throws InterruptedException {

@@ -68,6 +68,10 @@ class ProdStartIT {
             HttpResponse<String> ready = service.manage("/q/health/ready");
             assertEquals(200, ready.statusCode(), ready.body());
             assertTrue(ready.body().contains("signing-keys"), ready.body());
+            HttpResponse<String> database = service.manage("/q/health/group/database");
+            assertEquals(200, database.statusCode(), database.body());
+            assertTrue(database.body().contains("\"database\"") && !ready.body().contains("\"database\""),
+                    "the database check in its group only: " + ready.body());
             assertEquals(404, service.get("/q/health/ready", null).statusCode(), "not on the API port");
             assertTrue(service.manage("/q/metrics").body().contains("auth_logins_total{outcome=\"success\"} 1.0"));
             String log = service.log();
@@ -75,6 +79,46 @@ class ProdStartIT {
                     && l.contains("event=login outcome=success")), log);
             assertFalse(log.contains("correct-horse-battery"), "no password in the logs");
             assertFalse(log.contains(Jose.field(token.body(), "refresh_token")), "no token in the logs");
+        }
+    }
+
+    /**
+     * The migration step of deploy/components/migrations (the argument {@code migrate}): applies the
+     * migrations without starting the service and exits at once (quarkus.init-and-exit exited 5 s
+     * after them); the service then starts on that schema with validation only.
+     */
+    @Test
+    void migrateAppliesTheMigrationsAndExitsAtOnce() throws Exception {
+        Map<String, String> migrate = new HashMap<>();
+        migrate.put("QUARKUS_FLYWAY_MIGRATE_AT_START", "true");
+        migrate.put("AUTH_KEYS_ENCRYPTION_KEY", null);
+        long applied = 0;
+        try (Service migration = Service.start(database, migrate, "migrate")) {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+            while (migration.process.isAlive() && System.nanoTime() < deadline) {
+                if (applied == 0 && migration.log().contains("migrations applied: ")) {
+                    applied = System.nanoTime();
+                }
+                Thread.sleep(20);
+            }
+            long exited = System.nanoTime();
+            String log = migration.log();
+            assertFalse(migration.process.isAlive(), "still running 90 s later: " + log);
+            assertEquals(0, migration.process.exitValue(), log);
+            long migrations;
+            try (var files = java.nio.file.Files.list(java.nio.file.Path.of("src/main/resources/db/migration"))) {
+                migrations = files.count();
+            }
+            assertTrue(log.contains("migrations applied: " + migrations + " now"), log);
+            assertFalse(log.contains("Listening on"), "the service did not start: " + log);
+            long lingered = TimeUnit.NANOSECONDS.toMillis(exited - (applied == 0 ? exited : applied));
+            System.out.printf("ProdStartIT: the migration step exited %d ms after 'migrations applied'%n", lingered);
+            assertTrue(lingered < 2000, "exited " + lingered + " ms after applying the migrations");
+        }
+        Map<String, String> validate = Map.of("QUARKUS_FLYWAY_MIGRATE_AT_START", "false", "QUARKUS_FLYWAY_VALIDATE_AT_START", "true");
+        try (Service service = Service.start(database, validate)) {
+            service.awaitReady();
+            assertFalse(service.log().contains("Migrating schema"), "the service migrated nothing itself");
         }
     }
 

@@ -11,7 +11,9 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -43,11 +45,13 @@ final class Service implements AutoCloseable {
     }
 
     /** Starts an instance on {@code database}; {@code env} adds to or overrides the defaults. */
-    static Service start(String database, Map<String, String> env) throws IOException {
+    static Service start(String database, Map<String, String> env, String... args) throws IOException {
         int port = freePort();
         Path log = Files.createTempFile("auth-it-" + port + "-", ".log");
-        ProcessBuilder builder = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"),
-                "-jar", "target/quarkus-app/quarkus-run.jar");
+        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
+                "-jar", "target/quarkus-app/quarkus-run.jar"));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command);
         Map<String, String> variables = builder.environment();
         variables.keySet().removeIf(k -> k.startsWith("AUTH_") || k.startsWith("QUARKUS_"));
         Map<String, String> settings = new HashMap<>();

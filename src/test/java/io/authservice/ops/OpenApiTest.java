@@ -183,7 +183,8 @@ class OpenApiTest {
                 "PUT", ADMIN_USERS + nobody + "/roles"));
         a.put("PUT /admin/users/{id}/roles 409", () -> status(bearer(admin).contentType(ContentType.JSON).body(Map.of("roles", List.of("user"))),
                 "PUT", ADMIN_USERS + adminId + "/roles"));
-        Map<String, Object> machine = Map.of("client_name", "openapi", "grant_types", List.of("client_credentials"));
+        Map<String, Object> machine = Map.of("client_name", "openapi", "grant_types", List.of("client_credentials"),
+                "introspection_allowed", true);
         io.authservice.clients.ClientsApi.Registered client = io.authservice.clients.ClientsApi.registered(machine);
         String clientPath = "/admin/clients/" + client.id();
         a.put("POST /admin/clients 201", () -> status(bearer(admin).contentType(ContentType.JSON).body(machine), "POST", "/admin/clients"));
@@ -208,6 +209,12 @@ class OpenApiTest {
         a.put("POST /oauth2/introspect 400", () -> status(given().header("Authorization",
                 io.authservice.clients.ClientsApi.basic(client.id(), "unused")).contentType(ContentType.URLENC)
                 .formParam("token", "a").formParam("client_id", "web").formParam("client_secret", "b"), "POST", "/oauth2/introspect"));
+        a.put("POST /oauth2/introspect 403", () -> io.authservice.clients.ClientsApi.introspect(io.authservice.clients.ClientsApi
+                .machine(Map.of()), user.accessToken()).statusCode());
+        a.put("DELETE /admin/clients/{clientId}/secret/previous 204", () -> status(bearer(admin), "DELETE", "/admin/clients/"
+                + io.authservice.clients.ClientsApi.registered(machine).id() + "/secret/previous"));
+        a.put("DELETE /admin/clients/{clientId}/secret/previous 404", () -> status(bearer(admin), "DELETE",
+                "/admin/clients/no-such-client/secret/previous"));
         a.put("POST /oauth2/introspect 401", () -> status(given().contentType(ContentType.URLENC).formParam("token", "a"), "POST", "/oauth2/introspect"));
         a.put("POST /oauth2/revoke 401", () -> status(given().contentType(ContentType.URLENC).formParam("token", "a")
                 .formParam("client_id", "no-such-client"), "POST", "/oauth2/revoke"));
@@ -222,7 +229,8 @@ class OpenApiTest {
                 "GET /admin/users", "GET /admin/users/{id}", "DELETE /admin/users/{id}", "POST /admin/users/{id}/disable",
                 "POST /admin/users/{id}/enable", "POST /admin/users/{id}/revoke-sessions", "DELETE /admin/users/{id}/login-limit", "PUT /admin/users/{id}/roles",
                 "POST /admin/clients", "GET /admin/clients", "GET /admin/clients/{clientId}", "PUT /admin/clients/{clientId}",
-                "DELETE /admin/clients/{clientId}", "POST /admin/clients/{clientId}/secret")) {
+                "DELETE /admin/clients/{clientId}", "POST /admin/clients/{clientId}/secret",
+                "DELETE /admin/clients/{clientId}/secret/previous")) {
             String method = operation.substring(0, operation.indexOf(' '));
             String path = operation.substring(operation.indexOf(' ') + 1).replace("{id}", nobody).replace("{kid}", kid)
                     .replace("{clientId}", client.id());

@@ -37,6 +37,23 @@ class MeTest {
                 .body("error", equalTo("unauthorized"));
     }
 
+    /** Issue 16: /users/me answered 200 after logout and for a disabled user, where userinfo answers 401. */
+    @Test
+    void aTokenWhoseSessionEndedOrWhoseUserIsDisabledIsRefused() {
+        Tokens loggedOut = Api.tokens(Api.newUser("me-logout"));
+        Api.me(loggedOut.accessToken()).then().statusCode(200);
+        given().contentType(ContentType.URLENC).formParam("token", loggedOut.refreshToken()).post("/oauth2/revoke")
+                .then().statusCode(200);
+        Api.me(loggedOut.accessToken()).then().statusCode(401)
+                .header("WWW-Authenticate", org.hamcrest.Matchers.startsWith("Bearer"));
+
+        Tokens disabled = Api.tokens(Api.newUser("me-disabled"));
+        String id = Api.me(disabled.accessToken()).then().statusCode(200).extract().path("id");
+        given().header("Authorization", "Bearer " + Api.adminToken()).post("/admin/users/" + id + "/disable")
+                .then().statusCode(200);
+        Api.me(disabled.accessToken()).then().statusCode(401);
+    }
+
     @Test
     void changingThePasswordEndsEverySession() {
         String username = Api.newUser("pw");

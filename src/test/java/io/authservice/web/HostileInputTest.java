@@ -8,18 +8,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.authservice.Api;
+import io.authservice.LogLines;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 
 /** The defects hostile input found, one by one: each answered 5xx or an empty error before. */
@@ -247,36 +244,9 @@ class HostileInputTest {
         return RawHttp.request(base, "POST", path, Map.of("Content-Type", type), body.getBytes(StandardCharsets.UTF_8));
     }
 
-    interface Call {
-        Object run() throws Exception;
-    }
-
     /** The lines the {@code audit} logger wrote while {@code call} ran. */
-    static List<String> auditLines(Call call) throws Exception {
-        List<String> lines = new ArrayList<>();
-        Handler handler = new Handler() {
-            @Override
-            public synchronized void publish(LogRecord record) {
-                lines.add(record.getParameters() == null ? record.getMessage()
-                        : String.format(record.getMessage(), record.getParameters()));
-            }
-
-            @Override
-            public void flush() {}
-
-            @Override
-            public void close() {}
-        };
-        Logger audit = Logger.getLogger("audit");
-        audit.addHandler(handler);
-        try {
-            call.run();
-        } finally {
-            audit.removeHandler(handler);
-        }
-        synchronized (handler) {
-            return List.copyOf(lines);
-        }
+    static List<String> auditLines(LogLines.Call call) throws Exception {
+        return LogLines.of("audit", call);
     }
 
     private static byte[] bytes(String before, byte[] middle, String after) {
