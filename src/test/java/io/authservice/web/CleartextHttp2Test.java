@@ -1,18 +1,9 @@
 package io.authservice.web;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientOptions;
-import io.vertx.core.http.HttpClientResponse;
-import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.HttpVersion;
-import jakarta.inject.Inject;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -20,24 +11,14 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 
-/**
- * The API and management ports speak HTTP/1.1 only: no h2c upgrade, no HTTP/2 with prior knowledge
- * (TLS ends at the ingress).
- */
+/** The API port speaks HTTP/1.1 only: no h2c upgrade, no HTTP/2 with prior knowledge (TLS ends at the ingress). */
 @QuarkusTest
 class CleartextHttp2Test {
 
     @TestHTTPResource("/")
     URI base;
-
-    @Inject
-    Vertx vertx;
 
     @Test
     void anH2cUpgradeIsIgnored() throws IOException {
@@ -51,33 +32,6 @@ class CleartextHttp2Test {
         String answer = exchange("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n");
         // An HTTP/2 server answers with a binary SETTINGS frame; the HTTP/1 codec refuses the request line.
         assertTrue(answer.isEmpty() || answer.matches("(?s)HTTP/\\S+ 4\\d\\d .*"), answer);
-    }
-
-    @Test
-    void theManagementPortServesNothingOverHttp2WithPriorKnowledge() throws Exception {
-        int port = ConfigProvider.getConfig().getValue("quarkus.management.test-port", Integer.class);
-        HttpClient http1 = vertx.createHttpClient();
-        HttpClient priorKnowledge = vertx.createHttpClient(new HttpClientOptions()
-                .setProtocolVersion(HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(false));
-        try {
-            assertEquals(200, get(http1, port).get(10, TimeUnit.SECONDS).statusCode());
-            CompletableFuture<HttpClientResponse> answer = get(priorKnowledge, port);
-            try {
-                HttpClientResponse served = answer.get(10, TimeUnit.SECONDS);
-                fail("served over " + served.version() + ": " + served.statusCode());
-            } catch (ExecutionException refused) {
-                // the stream reset or the connection closed: nothing was served
-            }
-        } finally {
-            http1.close();
-            priorKnowledge.close();
-        }
-    }
-
-    private static CompletableFuture<HttpClientResponse> get(HttpClient client, int port) {
-        return client.request(HttpMethod.GET, port, "localhost", "/q/health/live")
-                .compose(request -> request.send())
-                .toCompletionStage().toCompletableFuture();
     }
 
     private String exchange(String request) throws IOException {
