@@ -17,7 +17,9 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.jboss.logging.Logger;
 import org.jose4j.jwa.AlgorithmConstraints.ConstraintType;
 import org.jose4j.jwk.JsonWebKeySet;
@@ -71,6 +73,12 @@ public class ClientAuthentication {
     /** Signature checks cost CPU (an ECDSA verification about a millisecond on JDK 17): off the event loop. */
     private final BoundedWorker verifier = new BoundedWorker("client-assertions",
             Runtime.getRuntime().availableProcessors(), 256);
+
+    /** A client's assertion verifier and the key set (as registered) it was built from. */
+    private record AssertionConsumer(String jwks, JwtConsumer consumer) {}
+
+    private static final int MAX_CACHED_CONSUMERS = 10_000;
+    private final Map<String, AssertionConsumer> assertionConsumers = new ConcurrentHashMap<>();
 
     ClientAuthentication(Clients clients, ClientRepository repository, ClientThrottle throttle, Database database,
             AuthConfig config) {
@@ -183,21 +191,7 @@ public class ClientAuthentication {
      */
     private JwtClaims verify(JwtContext unverified, Client client) {
         try {
-            JwksVerificationKeyResolver keys = new JwksVerificationKeyResolver(
-                    new JsonWebKeySet(client.jwks()).getJsonWebKeys());
-            keys.setDisambiguateWithVerifySignature(true);
-            JwtConsumer consumer = new JwtConsumerBuilder()
-                    .setJwsAlgorithmConstraints(ConstraintType.PERMIT, ASSERTION_ALGORITHMS)
-                    .setVerificationKeyResolver(keys)
-                    .setExpectedIssuer(client.clientId())
-                    .setExpectedSubject(client.clientId())
-                    .setExpectedAudience(true, issuer)
-                    .setRequireExpirationTime()
-                    .setMaxFutureValidityInMinutes(5)
-                    .setRequireJwtId()
-                    .setAllowedClockSkewInSeconds(clockSkewSeconds)
-                    .build();
-            consumer.processContext(unverified);
+            assertionConsumer(client).processContext(unverified);
             if (!(unverified.getJwtClaims().getClaimValue("aud") instanceof String)) {
                 throw failed("the client assertion's aud is not a single string");
             }
@@ -205,6 +199,37 @@ public class ClientAuthentication {
         } catch (InvalidJwtException | JoseException e) {
             throw failed("the client assertion is not valid: " + reason(e));
         }
+    }
+
+    /**
+     * The client's verifier, built once per registered key set: parsing the JWKS and building the
+     * consumer cost more than the signature check of a small key. A client whose {@code jwks} changed
+     * (on any replica, seen once {@link ClientRepository#cached} reads it again) gets a new one.
+     */
+    private JwtConsumer assertionConsumer(Client client) throws JoseException {
+        AssertionConsumer known = assertionConsumers.get(client.clientId());
+        if (known != null && known.jwks().equals(client.jwks())) {
+            return known.consumer();
+        }
+        JwksVerificationKeyResolver keys = new JwksVerificationKeyResolver(
+                new JsonWebKeySet(client.jwks()).getJsonWebKeys());
+        keys.setDisambiguateWithVerifySignature(true);
+        JwtConsumer consumer = new JwtConsumerBuilder()
+                .setJwsAlgorithmConstraints(ConstraintType.PERMIT, ASSERTION_ALGORITHMS)
+                .setVerificationKeyResolver(keys)
+                .setExpectedIssuer(client.clientId())
+                .setExpectedSubject(client.clientId())
+                .setExpectedAudience(true, issuer)
+                .setRequireExpirationTime()
+                .setMaxFutureValidityInMinutes(5)
+                .setRequireJwtId()
+                .setAllowedClockSkewInSeconds(clockSkewSeconds)
+                .build();
+        if (assertionConsumers.size() >= MAX_CACHED_CONSUMERS) {
+            assertionConsumers.clear();
+        }
+        assertionConsumers.put(client.clientId(), new AssertionConsumer(client.jwks(), consumer));
+        return consumer;
     }
 
     /** Records the assertion's {@code jti}: the first to do so, on any replica, is the only one accepted. */
