@@ -44,6 +44,8 @@ public interface AuthConfig {
 
     RateLimit rateLimit();
 
+    Http http();
+
     Database database();
 
     Crypto crypto();
@@ -231,7 +233,7 @@ public interface AuthConfig {
         Duration knownDeviceLifetime();
     }
 
-    /** Per client address, on {@code POST /oauth2/token} and {@code POST /users}. */
+    /** Per client source, on {@code POST /oauth2/token}, {@code /users} and {@code /users/me/password}. */
     interface RateLimit {
         /** Sustained requests per second per address; 0 turns the limit off. */
         @WithDefault("20")
@@ -240,6 +242,30 @@ public interface AuthConfig {
         /** Requests an idle address may send at once. */
         @WithDefault("100")
         int burst();
+
+        /** A budget of its own for {@code POST /oauth2/revoke} and {@code /oauth2/introspect}. */
+        RevokeIntrospect revokeIntrospect();
+
+        interface RevokeIntrospect {
+            /** Sustained requests per second per source; 0 turns the limit off. */
+            @WithDefault("100")
+            double requestsPerSecond();
+
+            /** Requests an idle source may send at once. */
+            @WithDefault("200")
+            int burst();
+        }
+    }
+
+    /** Slow clients (web/ConnectionGuard). */
+    interface Http {
+        /** The longest a request may take to arrive whole (headers and body); then 408 and the connection closes. */
+        @WithDefault("PT10S")
+        Duration requestTimeout();
+
+        /** Connections one source may hold at once (a trusted proxy is not a source); 0 turns the cap off. */
+        @WithDefault("128")
+        int connectionsPerSource();
     }
 
     interface Database {

@@ -31,7 +31,7 @@ public class ClientAddress {
         for (int h = hops.size() - 1; h >= 0 && isTrusted(client); h--) {
             String[] entries = hops.get(h).split(",");
             for (int e = entries.length - 1; e >= 0 && isTrusted(client); e--) {
-                String entry = entries[e].trim();
+                String entry = address(entries[e]);
                 if (NetUtil.createByteArrayFromIpAddressString(entry) == null) {
                     return client; // garbage: the last address known is the proxy that passed it on
                 }
@@ -39,6 +39,26 @@ public class ClientAddress {
             }
         }
         return client;
+    }
+
+    /**
+     * The address of an {@code X-Forwarded-For} entry, which proxies may also write with a port
+     * ({@code 192.0.2.1:4711}, {@code [2001:db8::1]:4711}) and quoted as in RFC 7239
+     * ({@code "[2001:db8::1]:4711"}): without the port, brackets and quotes, the entry as is otherwise.
+     */
+    static String address(String entry) {
+        String text = entry.trim();
+        if (text.length() >= 2 && text.startsWith("\"") && text.endsWith("\"")) {
+            text = text.substring(1, text.length() - 1).trim();
+        }
+        if (text.startsWith("[")) {
+            int close = text.indexOf(']');
+            boolean portOrNothing = close > 0 && (close == text.length() - 1 || text.charAt(close + 1) == ':');
+            return portOrNothing ? text.substring(1, close) : text;
+        }
+        int colon = text.indexOf(':');
+        // One colon: IPv4 with a port. An IPv6 address without brackets has several and stays whole.
+        return colon > 0 && colon == text.lastIndexOf(':') ? text.substring(0, colon) : text;
     }
 
     /**
@@ -63,7 +83,7 @@ public class ClientAddress {
         return NetUtil.bytesToIpAddress(prefix) + "/64";
     }
 
-    private boolean isTrusted(String address) {
+    boolean isTrusted(String address) {
         byte[] bytes = NetUtil.createByteArrayFromIpAddressString(address);
         return bytes != null && trusted.stream().anyMatch(range -> range.contains(bytes));
     }

@@ -7,50 +7,61 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Per client address ({@link ClientAddress}), a token bucket in front of the endpoints that cost
- * a password hash: {@code POST /oauth2/token} and {@code POST /users}. Beyond
- * {@code auth.rate-limit.burst} requests, at {@code auth.rate-limit.requests-per-second}, an address
- * gets 429 with {@code Retry-After} before its body is parsed. In memory, per replica: it bounds
- * what one address costs each replica, not an exact rate across them.
+ * Per client source ({@link ClientAddress#source}), token buckets in front of the public
+ * {@code POST} endpoints: one budget ({@code auth.rate-limit.*}) for those that cost a password hash
+ * ({@code /oauth2/token}, {@code /users}, {@code /users/me/password}), another
+ * ({@code auth.rate-limit.revoke-introspect.*}) for {@code /oauth2/revoke} and
+ * {@code /oauth2/introspect}. Beyond the burst a source gets 429 with {@code Retry-After} before its
+ * body is parsed. In memory, per replica: it bounds what one source costs each replica, not an exact
+ * rate across them.
+ *
+ * <p>The router must not be fooled into skipping the limit by a path that the REST layer later maps
+ * to the same resource: a path with matrix parameters ({@code ;}, which RESTEasy strips) is refused
+ * outright, and one route sees every request and limits by a canonical form of the path (decoded,
+ * dot segments removed, repeated and trailing slashes dropped, lower case), which may only ever
+ * count more requests than the resource receives, never fewer.
  */
 @Singleton
 public class RateLimit {
 
-    /** Beyond this many addresses, those whose bucket has refilled are forgotten. */
+    /** Beyond this many sources, those whose bucket has refilled are forgotten. */
     private static final int MAX_ADDRESSES = 100_000;
 
+    private static final Set<String> HASHING = Set.of("/oauth2/token", "/users", "/users/me/password");
+    private static final Set<String> TOKEN_CHECKS = Set.of("/oauth2/revoke", "/oauth2/introspect");
+
     private final ClientAddress clientAddress;
-    private final double perSecond;
-    private final double burst;
-    private final Map<String, Bucket> buckets = new ConcurrentHashMap<>();
-    private final java.util.concurrent.atomic.AtomicLong lastSweep = new java.util.concurrent.atomic.AtomicLong(System.nanoTime());
+    private final Budget hashing;
+    private final Budget tokenChecks;
 
     RateLimit(ClientAddress clientAddress, AuthConfig config) {
         this.clientAddress = clientAddress;
-        this.perSecond = config.rateLimit().requestsPerSecond();
-        this.burst = Math.max(1, config.rateLimit().burst());
+        this.hashing = new Budget(config.rateLimit().requestsPerSecond(), config.rateLimit().burst());
+        this.tokenChecks = new Budget(config.rateLimit().revokeIntrospect().requestsPerSecond(),
+                config.rateLimit().revokeIntrospect().burst());
     }
 
     void install(@Observes Router router) {
-        if (perSecond <= 0) {
-            return;
-        }
-        for (String path : new String[] {"/oauth2/token", "/users"}) {
-            router.route(HttpMethod.POST, path).order(Integer.MIN_VALUE + 1).handler(this::limit);
-        }
+        router.route().order(Integer.MIN_VALUE + 1).handler(this::limit);
     }
 
     private void limit(RoutingContext rc) {
-        long now = System.nanoTime();
-        if (buckets.size() > MAX_ADDRESSES) {
-            forgetIdle(now);
+        String raw = rc.request().path();
+        if (raw != null && (raw.indexOf(';') >= 0 || raw.toLowerCase(Locale.ROOT).contains("%3b"))) {
+            RouterErrors.answer(rc, 400, new ErrorBody("invalid_request", "matrix parameters (;) are not accepted in the path"));
+            return;
         }
-        long wait = buckets.computeIfAbsent(ClientAddress.source(clientAddress.of(rc.request())), address -> new Bucket(burst, now))
-                .take(now);
+        Budget budget = rc.request().method() != HttpMethod.POST ? null : budgetOf(canonical(rc.normalizedPath()));
+        long wait = budget == null ? 0 : budget.take(ClientAddress.source(clientAddress.of(rc.request())));
         if (wait == 0) {
             rc.next();
             return;
@@ -60,49 +71,91 @@ public class RateLimit {
                 "too many requests from this address; retry later"));
     }
 
-    /**
-     * Drops the buckets that have refilled, at most once a second: a sweep walks the whole map on the
-     * event loop, so a flood of distinct addresses (an IPv6 prefix has plenty) must not make every
-     * request pay for one. If the map is still over the bound, it starts afresh.
-     */
-    private void forgetIdle(long now) {
-        long last = lastSweep.get();
-        if (now - last < 1_000_000_000L || !lastSweep.compareAndSet(last, now)) {
-            return;
-        }
-        buckets.values().removeIf(bucket -> bucket.full(now));
-        if (buckets.size() > MAX_ADDRESSES) {
-            buckets.clear();
-        }
+    private Budget budgetOf(String path) {
+        Budget budget = HASHING.contains(path) ? hashing : TOKEN_CHECKS.contains(path) ? tokenChecks : null;
+        return budget == null || budget.perSecond <= 0 ? null : budget;
     }
 
-    private final class Bucket {
-        private double tokens;
-        private long refilledAt;
+    /** The path as limits compare it: decoded, without repeated or trailing slashes, in lower case. */
+    static String canonical(String path) {
+        String decoded;
+        try {
+            decoded = URLDecoder.decode(path.replace("+", "%2B"), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException malformed) {
+            decoded = path;
+        }
+        String collapsed = decoded.replaceAll("/{2,}", "/");
+        if (collapsed.length() > 1 && collapsed.endsWith("/")) {
+            collapsed = collapsed.substring(0, collapsed.length() - 1);
+        }
+        return collapsed.toLowerCase(Locale.ROOT);
+    }
 
-        Bucket(double tokens, long now) {
-            this.tokens = tokens;
-            this.refilledAt = now;
+    /** One token bucket per source. */
+    private static final class Budget {
+        private final double perSecond;
+        private final double burst;
+        private final Map<String, Bucket> buckets = new ConcurrentHashMap<>();
+        private final AtomicLong lastSweep = new AtomicLong(System.nanoTime());
+
+        Budget(double perSecond, int burst) {
+            this.perSecond = perSecond;
+            this.burst = Math.max(1, burst);
         }
 
-        /** Takes a token: 0 when one was there, otherwise the seconds until one will be. */
-        synchronized long take(long now) {
-            refill(now);
-            if (tokens >= 1) {
-                tokens -= 1;
-                return 0;
+        /** 0 when the source may go on, otherwise the seconds until it may. */
+        long take(String source) {
+            long now = System.nanoTime();
+            if (buckets.size() > MAX_ADDRESSES) {
+                forgetIdle(now);
             }
-            return Math.max(1, (long) Math.ceil((1 - tokens) / perSecond));
+            return buckets.computeIfAbsent(source, s -> new Bucket(burst, now)).take(now);
         }
 
-        synchronized boolean full(long now) {
-            refill(now);
-            return tokens >= burst;
+        /**
+         * Drops the buckets that have refilled, at most once a second: a sweep walks the whole map on the
+         * event loop, so a flood of distinct sources must not make every request pay for one. If the map
+         * is still over the bound, it starts afresh.
+         */
+        private void forgetIdle(long now) {
+            long last = lastSweep.get();
+            if (now - last < 1_000_000_000L || !lastSweep.compareAndSet(last, now)) {
+                return;
+            }
+            buckets.values().removeIf(bucket -> bucket.full(now));
+            if (buckets.size() > MAX_ADDRESSES) {
+                buckets.clear();
+            }
         }
 
-        private void refill(long now) {
-            tokens = Math.min(burst, tokens + (now - refilledAt) / 1e9 * perSecond);
-            refilledAt = now;
+        private final class Bucket {
+            private double tokens;
+            private long refilledAt;
+
+            Bucket(double tokens, long now) {
+                this.tokens = tokens;
+                this.refilledAt = now;
+            }
+
+            /** Takes a token: 0 when one was there, otherwise the seconds until one will be. */
+            synchronized long take(long now) {
+                refill(now);
+                if (tokens >= 1) {
+                    tokens -= 1;
+                    return 0;
+                }
+                return Math.max(1, (long) Math.ceil((1 - tokens) / perSecond));
+            }
+
+            synchronized boolean full(long now) {
+                refill(now);
+                return tokens >= burst;
+            }
+
+            private void refill(long now) {
+                tokens = Math.min(burst, tokens + (now - refilledAt) / 1e9 * perSecond);
+                refilledAt = now;
+            }
         }
     }
 }

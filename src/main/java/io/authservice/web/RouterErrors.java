@@ -1,5 +1,6 @@
 package io.authservice.web;
 
+import io.vertx.core.Future;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.Json;
 import io.vertx.ext.web.Router;
@@ -26,8 +27,8 @@ public class RouterErrors {
     }
 
     /** Ends the exchange with a JSON error and closes the connection, whose state is unknown. */
-    static void answer(RoutingContext rc, int status, ErrorBody body) {
-        rc.response()
+    static Future<Void> answer(RoutingContext rc, int status, ErrorBody body) {
+        return rc.response()
                 .setStatusCode(status)
                 .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
                 .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")

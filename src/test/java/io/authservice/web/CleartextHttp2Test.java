@@ -11,31 +11,41 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import org.junit.jupiter.api.Test;
+import org.eclipse.microprofile.config.ConfigProvider;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
-/** The API port speaks HTTP/1.1 only: no h2c upgrade, no HTTP/2 with prior knowledge (TLS ends at the ingress). */
+/**
+ * The API and management ports speak HTTP/1.1 only: no h2c upgrade, no HTTP/2 with prior knowledge
+ * (TLS ends at the ingress).
+ */
 @QuarkusTest
 class CleartextHttp2Test {
 
     @TestHTTPResource("/")
     URI base;
 
-    @Test
-    void anH2cUpgradeIsIgnored() throws IOException {
-        String answer = exchange("GET /.well-known/jwks.json HTTP/1.1\r\nHost: localhost\r\n"
+    @ParameterizedTest
+    @ValueSource(strings = {"api", "management"})
+    void anH2cUpgradeIsIgnored(String port) throws IOException {
+        String path = port.equals("api") ? "/.well-known/jwks.json" : "/q/health/live";
+        String answer = exchange(port, "GET " + path + " HTTP/1.1\r\nHost: localhost\r\n"
                 + "Connection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\nHTTP2-Settings: AAMAAABkAAQCAAAAAAIAAAAA\r\n\r\n");
-        assertTrue(answer.startsWith("HTTP/1.1 200"), answer);
+        assertTrue(answer.startsWith("HTTP/1.1 200"), port + ": " + answer);
     }
 
-    @Test
-    void thePriorKnowledgePrefaceIsNotHttp2() throws IOException {
-        String answer = exchange("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n");
+    @ParameterizedTest
+    @ValueSource(strings = {"api", "management"})
+    void thePriorKnowledgePrefaceIsNotHttp2(String port) throws IOException {
+        String answer = exchange(port, "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n");
         // An HTTP/2 server answers with a binary SETTINGS frame; the HTTP/1 codec refuses the request line.
-        assertTrue(answer.isEmpty() || answer.matches("(?s)HTTP/\\S+ 4\\d\\d .*"), answer);
+        assertTrue(answer.isEmpty() || answer.matches("(?s)HTTP/\\S+ 4\\d\\d .*"), port + ": " + answer);
     }
 
-    private String exchange(String request) throws IOException {
-        try (Socket socket = new Socket(base.getHost(), base.getPort())) {
+    private String exchange(String port, String request) throws IOException {
+        int number = port.equals("api") ? base.getPort()
+                : ConfigProvider.getConfig().getValue("quarkus.management.test-port", Integer.class);
+        try (Socket socket = new Socket(base.getHost(), number)) {
             socket.setSoTimeout(3000);
             socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
             socket.getOutputStream().flush();

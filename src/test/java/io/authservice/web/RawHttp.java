@@ -32,7 +32,12 @@ final class RawHttp {
 
     /** Sends {@code head} (request line and headers, without the blank line) and then {@code body} as is. */
     static Answer send(URI base, String head, byte[] body) throws IOException {
-        try (Socket socket = new Socket(base.getHost(), base.getPort())) {
+        return send(base, head, body, null);
+    }
+
+    /** The same from the local address {@code from} (a loopback address such as 127.0.0.2 on Linux: another source). */
+    static Answer send(URI base, String head, byte[] body, java.net.InetAddress from) throws IOException {
+        try (Socket socket = connect(base, from)) {
             socket.setSoTimeout(10_000);
             OutputStream out = socket.getOutputStream();
             out.write((head + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
@@ -46,16 +51,32 @@ final class RawHttp {
         }
     }
 
+    /** A socket to {@code base} from the local address {@code from}, or from any when it is null. */
+    static Socket connect(URI base, java.net.InetAddress from) throws IOException {
+        Socket socket = new Socket();
+        if (from != null) {
+            socket.bind(new java.net.InetSocketAddress(from, 0));
+        }
+        socket.connect(new java.net.InetSocketAddress(base.getHost(), base.getPort()), 10_000);
+        return socket;
+    }
+
     /** A request with a body of known length. */
     static Answer request(URI base, String method, String path, Map<String, String> headers, byte[] body)
             throws IOException {
+        return request(base, method, path, headers, body, null);
+    }
+
+    /** A request with a body of known length, from the local address {@code from}. */
+    static Answer request(URI base, String method, String path, Map<String, String> headers, byte[] body,
+            java.net.InetAddress from) throws IOException {
         StringBuilder head = new StringBuilder(method + " " + path + " HTTP/1.1\r\nHost: "
                 + base.getHost() + ":" + base.getPort());
         headers.forEach((name, value) -> head.append("\r\n").append(name).append(": ").append(value));
         if (body.length > 0 || "POST".equals(method) || "PUT".equals(method)) {
             head.append("\r\nContent-Length: ").append(body.length);
         }
-        return send(base, head.toString(), body);
+        return send(base, head.toString(), body, from);
     }
 
     /** {@code body} sent as one chunk of {@code Transfer-Encoding: chunked}, so no length is declared. */
@@ -65,6 +86,11 @@ final class RawHttp {
         out.writeBytes(body);
         out.writeBytes("\r\n0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
         return out.toByteArray();
+    }
+
+    /** Reads what the server sends until it closes the connection, as an answer. */
+    static Answer read(Socket socket) throws IOException {
+        return parse(readAll(socket.getInputStream()));
     }
 
     private static byte[] readAll(InputStream in) throws IOException {

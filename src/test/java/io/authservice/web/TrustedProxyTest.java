@@ -48,6 +48,18 @@ class TrustedProxyTest {
     }
 
     @Test
+    void anEntryWithAPortOrInQuotesNamesItsAddress() throws Exception {
+        // entry -> source; an entry that is not an address with a port leaves the proxy that passed it on
+        String[][] cases = {{"203.0.113.9:4711", "203.0.113.9"}, {"[2001:db8::1]:4711", "2001:db8::1"},
+            {"[2001:db8::1]", "2001:db8::1"}, {"\"[2001:db8::1]:4711\"", "2001:db8::1"},
+            {"\"203.0.113.9:4711\"", "203.0.113.9"}, {"198.51.100.7:1, 203.0.113.9:4711, 127.0.0.5:80", "203.0.113.9"},
+            {"[2001:db8::1]x", "127.0.0.1"}, {"203.0.113.9:4711:1", "127.0.0.1"}};
+        for (String[] entryAndSource : cases) {
+            assertEquals(entryAndSource[1], source(entryAndSource[0]), entryAndSource[0]);
+        }
+    }
+
+    @Test
     void locationIsUnderTheIssuerWhateverTheProxySays() throws Exception {
         RawHttp.Answer created = registration(Map.of("X-Forwarded-Proto", "gopher", "X-Forwarded-Host", "evil.example",
                 "Forwarded", "proto=gopher;host=evil.example"));
