@@ -9,7 +9,9 @@ import jakarta.enterprise.inject.Produces;
 import io.quarkus.runtime.Startup;
 import jakarta.inject.Singleton;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import org.jboss.logging.Logger;
 
 /**
@@ -37,12 +39,18 @@ public class Audit {
     static final List<String> PASSWORD_CHANGE_OUTCOMES = List.of("success", "failure");
 
     private final MeterRegistry metrics;
+    // Resolved once: a registry lookup per event builds an id and hashes its tags.
+    private final Map<String, Counter> logins = new ConcurrentHashMap<>();
+    private final Map<String, Counter> refreshes = new ConcurrentHashMap<>();
+    private final Counter reuse;
+    private final Map<String, Counter> revocations = new ConcurrentHashMap<>();
+    private final Map<String, Counter> passwordChanges = new ConcurrentHashMap<>();
 
     Audit(MeterRegistry metrics) {
         this.metrics = metrics;
         LOGIN_OUTCOMES.forEach(outcome -> loginCounter(outcome));
         REFRESH_OUTCOMES.forEach(outcome -> refreshCounter(outcome));
-        reuseCounter();
+        reuse = counter(REUSE, "Spent refresh tokens presented again: each revokes its family");
         REVOCATION_REASONS.forEach(reason -> revocationCounter(reason));
         PASSWORD_CHANGE_OUTCOMES.forEach(outcome -> passwordChangeCounter(outcome));
     }
@@ -66,24 +74,22 @@ public class Audit {
     }
 
     private Counter loginCounter(String outcome) {
-        return counter(LOGINS, "Password-grant attempts by outcome", "outcome", outcome);
+        return logins.computeIfAbsent(outcome, o -> counter(LOGINS, "Password-grant attempts by outcome", "outcome", o));
     }
 
     private Counter refreshCounter(String outcome) {
-        return counter(REFRESHES, "Refresh-token grants by outcome (retry: a spent token retried within the retry window)",
-                "outcome", outcome);
-    }
-
-    private Counter reuseCounter() {
-        return counter(REUSE, "Spent refresh tokens presented again: each revokes its family");
+        return refreshes.computeIfAbsent(outcome, o -> counter(REFRESHES,
+                "Refresh-token grants by outcome (retry: a spent token retried within the retry window)", "outcome", o));
     }
 
     private Counter revocationCounter(String reason) {
-        return counter(REVOCATIONS, "Sessions (refresh-token families) ended, by reason", "reason", reason);
+        return revocations.computeIfAbsent(reason,
+                r -> counter(REVOCATIONS, "Sessions (refresh-token families) ended, by reason", "reason", r));
     }
 
     private Counter passwordChangeCounter(String outcome) {
-        return counter(PASSWORD_CHANGES, "Password changes by outcome", "outcome", outcome);
+        return passwordChanges.computeIfAbsent(outcome,
+                o -> counter(PASSWORD_CHANGES, "Password changes by outcome", "outcome", o));
     }
 
     private Counter counter(String name, String help, String... tags) {
@@ -106,7 +112,7 @@ public class Audit {
 
     /** A spent refresh token presented again: its family is revoked. */
     public void reuseDetected(UUID familyId, UUID userId) {
-        reuseCounter().increment();
+        reuse.increment();
         LOG.warnf("event=refresh_reuse outcome=family_revoked user=%s family=%s", id(userId), familyId);
     }
 

@@ -17,10 +17,14 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.jboss.logging.Logger;
 import org.jose4j.jwa.AlgorithmConstraints.ConstraintType;
+import org.jose4j.jwk.JsonWebKey;
 import org.jose4j.jwk.JsonWebKeySet;
+import org.jose4j.jwk.RsaJsonWebKey;
 import org.jose4j.jwt.JwtClaims;
 import org.jose4j.jwt.MalformedClaimException;
 import org.jose4j.jwt.consumer.InvalidJwtException;
@@ -68,9 +72,15 @@ public class ClientAuthentication {
     private final Database database;
     private final String issuer;
     private final int clockSkewSeconds;
-    /** Signature checks cost CPU (an ECDSA verification about a millisecond on JDK 17): off the event loop. */
+    /** Slow signature checks, off the event loop (see {@link #assertionConsumer}). */
     private final BoundedWorker verifier = new BoundedWorker("client-assertions",
             Runtime.getRuntime().availableProcessors(), 256);
+
+    /** A client's assertion verifier and the key set (as registered) it was built from. */
+    private record AssertionConsumer(String jwks, JwtConsumer consumer, boolean fast) {}
+
+    private static final int MAX_CACHED_CONSUMERS = 10_000;
+    private final Map<String, AssertionConsumer> assertionConsumers = new ConcurrentHashMap<>();
 
     ClientAuthentication(Clients clients, ClientRepository repository, ClientThrottle throttle, Database database,
             AuthConfig config) {
@@ -164,7 +174,11 @@ public class ClientAuthentication {
                     if (stored == null || !Client.PRIVATE_KEY_JWT.equals(stored.client().tokenEndpointAuthMethod())) {
                         throw failed("no such private_key_jwt client");
                     }
-                    return verifier.submit(() -> verify(unverified, stored.client()))
+                    AssertionConsumer consumer = assertionConsumer(stored.client());
+                    Uni<JwtClaims> verified = consumer.fast()
+                            ? Uni.createFrom().item(() -> verify(unverified, consumer.consumer()))
+                            : verifier.submit(() -> verify(unverified, consumer.consumer()));
+                    return verified
                             .chain(claims -> spend(clientId, claims))
                             .replaceWith(stored.client());
                 })
@@ -181,30 +195,59 @@ public class ClientAuthentication {
      * audience is the issuer, as one string (draft-ietf-oauth-rfc7523bis): an assertion made for an
      * endpoint URL or for several audiences could be replayed to another server that shares one.
      */
-    private JwtClaims verify(JwtContext unverified, Client client) {
+    private JwtClaims verify(JwtContext unverified, JwtConsumer consumer) {
         try {
-            JwksVerificationKeyResolver keys = new JwksVerificationKeyResolver(
-                    new JsonWebKeySet(client.jwks()).getJsonWebKeys());
-            keys.setDisambiguateWithVerifySignature(true);
-            JwtConsumer consumer = new JwtConsumerBuilder()
-                    .setJwsAlgorithmConstraints(ConstraintType.PERMIT, ASSERTION_ALGORITHMS)
-                    .setVerificationKeyResolver(keys)
-                    .setExpectedIssuer(client.clientId())
-                    .setExpectedSubject(client.clientId())
-                    .setExpectedAudience(true, issuer)
-                    .setRequireExpirationTime()
-                    .setMaxFutureValidityInMinutes(5)
-                    .setRequireJwtId()
-                    .setAllowedClockSkewInSeconds(clockSkewSeconds)
-                    .build();
             consumer.processContext(unverified);
             if (!(unverified.getJwtClaims().getClaimValue("aud") instanceof String)) {
                 throw failed("the client assertion's aud is not a single string");
             }
             return unverified.getJwtClaims();
-        } catch (InvalidJwtException | JoseException e) {
+        } catch (InvalidJwtException e) {
             throw failed("the client assertion is not valid: " + reason(e));
         }
+    }
+
+    /**
+     * The client's verifier, built once per registered key set: parsing the JWKS and building the
+     * consumer cost more than the signature check of a small key. A client whose {@code jwks} changed
+     * (on any replica, seen once {@link ClientRepository#cached} reads it again) gets a new one.
+     */
+    private AssertionConsumer assertionConsumer(Client client) {
+        AssertionConsumer known = assertionConsumers.get(client.clientId());
+        if (known != null && known.jwks().equals(client.jwks())) {
+            return known;
+        }
+        List<JsonWebKey> jwks;
+        try {
+            jwks = new JsonWebKeySet(client.jwks()).getJsonWebKeys();
+        } catch (JoseException e) {
+            throw failed("the client's jwks do not parse");
+        }
+        JwksVerificationKeyResolver keys = new JwksVerificationKeyResolver(jwks);
+        keys.setDisambiguateWithVerifySignature(true);
+        JwtConsumer consumer = new JwtConsumerBuilder()
+                .setJwsAlgorithmConstraints(ConstraintType.PERMIT, ASSERTION_ALGORITHMS)
+                .setVerificationKeyResolver(keys)
+                .setExpectedIssuer(client.clientId())
+                .setExpectedSubject(client.clientId())
+                .setExpectedAudience(true, issuer)
+                .setRequireExpirationTime()
+                .setMaxFutureValidityInMinutes(5)
+                .setRequireJwtId()
+                .setAllowedClockSkewInSeconds(clockSkewSeconds)
+                .build();
+        // RSA with a usual modulus and exponent verifies in tens of microseconds, less than the hop
+        // to a worker; ECDSA and Ed25519 (about a millisecond on JDK 17), a huge RSA key or many keys
+        // tried in turn (one kid for several) do not.
+        boolean fast = jwks.size() <= 2 && jwks.stream().allMatch(key -> key instanceof RsaJsonWebKey rsa
+                && rsa.getRsaPublicKey().getModulus().bitLength() <= 4096
+                && rsa.getRsaPublicKey().getPublicExponent().bitLength() <= 32);
+        AssertionConsumer built = new AssertionConsumer(client.jwks(), consumer, fast);
+        if (assertionConsumers.size() >= MAX_CACHED_CONSUMERS) {
+            assertionConsumers.clear();
+        }
+        assertionConsumers.put(client.clientId(), built);
+        return built;
     }
 
     /** Records the assertion's {@code jti}: the first to do so, on any replica, is the only one accepted. */

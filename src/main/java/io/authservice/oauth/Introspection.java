@@ -33,6 +33,8 @@ public class Introspection {
 
     private static final Map<String, Object> INACTIVE = Map.of("active", false);
     private static final int MAX_ACCESS_TOKEN_LENGTH = 8192;
+    private static final List<String> DESCRIBED =
+            List.of("sub", "username", "client_id", "scope", "exp", "iat", "iss", "aud", "jti", "sid");
 
     private final JwtConsumer accessTokens;
     private final RefreshTokens refreshTokens;
@@ -112,7 +114,7 @@ public class Introspection {
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("active", true);
         answer.put("token_type", "Bearer");
-        for (String name : List.of("sub", "username", "client_id", "scope", "exp", "iat", "iss", "aud", "jti", "sid")) {
+        for (String name : DESCRIBED) {
             Object value = name.equals("username") ? claims.getClaimValue("preferred_username") : claims.getClaimValue(name);
             if (value != null) {
                 answer.put(name, value);

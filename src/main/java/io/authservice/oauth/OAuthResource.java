@@ -217,8 +217,14 @@ public class OAuthResource {
     /** Parses the body, authenticates the client, then does {@code work} for it. */
     private <T> Uni<T> authenticated(String contentType, String authorization, byte[] body, String source,
             BiFunction<OAuthParams, Client, Uni<T>> work) {
-        return Uni.createFrom().item(() -> OAuthParams.parse(contentType, body, json))
-                .chain(params -> clientAuthentication.authenticate(params.client(authorization), source)
-                        .chain(client -> work.apply(params, client)));
+        // Plain calls, not Uni stages, until the first asynchronous step: each stage costs a
+        // context-propagation wrapper per request. A failure still arrives as the Uni's failure.
+        try {
+            OAuthParams params = OAuthParams.parse(contentType, body, json);
+            return clientAuthentication.authenticate(params.client(authorization), source)
+                    .chain(client -> work.apply(params, client));
+        } catch (RuntimeException e) {
+            return Uni.createFrom().failure(e);
+        }
     }
 }

@@ -219,6 +219,31 @@ class ClientAuthenticationTest {
         }
     }
 
+    /**
+     * Issue 22: the client's verifier is kept between assertions. It still refuses a replay and a wrong
+     * audience, and a new key set (PUT of the client's jwks) counts at once: the old key is refused,
+     * the new one accepted.
+     */
+    @Test
+    void aCachedVerifierFollowsTheClientsKeys() throws Exception {
+        PublicJsonWebKey before = RsaJwkGenerator.generateJwk(2048);
+        before.setKeyId("k1");
+        PublicJsonWebKey after = RsaJwkGenerator.generateJwk(2048);
+        after.setKeyId("k1"); // the same kid: only the key set tells them apart
+        String rs = AlgorithmIdentifiers.RSA_USING_SHA256;
+        String id = jwtClient(before);
+        String first = assertion(before, rs, id, issuer, 60, UUID.randomUUID().toString());
+        withAssertion(first).then().statusCode(200);
+        withAssertion(first).then().statusCode(401).body("error", equalTo("invalid_client"));
+        withAssertion(assertion(before, rs, id, issuer + "/oauth2/token", 60, UUID.randomUUID().toString()))
+                .then().statusCode(401).body("error_description", equalTo("client authentication failed"));
+
+        ClientsApi.admin().body(jwtMetadata(after)).put("/admin/clients/" + id).then().statusCode(200);
+        withAssertion(assertion(before, rs, id, issuer, 60, UUID.randomUUID().toString()))
+                .then().statusCode(401).body("error", equalTo("invalid_client"));
+        withAssertion(assertion(after, rs, id, issuer, 60, UUID.randomUUID().toString())).then().statusCode(200);
+    }
+
     /** A JWS signed with Ed25519 under the header {@code alg} given, made without jose4j's algorithm names. */
     private static String ed25519(PublicJsonWebKey key, String alg, JwtClaims claims) throws Exception {
         Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
@@ -275,10 +300,14 @@ class ClientAuthenticationTest {
     }
 
     private String jwtClient(PublicJsonWebKey key) {
+        return ClientsApi.registered(jwtMetadata(key)).id();
+    }
+
+    private static Map<String, Object> jwtMetadata(PublicJsonWebKey key) {
         String jwk = key.toJson(OutputControlLevel.PUBLIC_ONLY);
-        return ClientsApi.registered(Map.of("client_name", "signed", "grant_types", List.of("client_credentials"),
+        return Map.of("client_name", "signed", "grant_types", List.of("client_credentials"),
                 "token_endpoint_auth_method", "private_key_jwt",
-                "jwks", Map.of("keys", List.of(io.restassured.path.json.JsonPath.from(jwk).getMap(""))))).id();
+                "jwks", Map.of("keys", List.of(io.restassured.path.json.JsonPath.from(jwk).getMap(""))));
     }
 
     static Response withAssertion(String assertion) {
