@@ -26,7 +26,8 @@ env=(-e AUTH_ISSUER="$API" -e AUTH_KEYS_ENCRYPTION_KEY="$(head -c 32 /dev/urando
   -e QUARKUS_DATASOURCE_REACTIVE_URL="$TRAINING_DB" -e QUARKUS_DATASOURCE_JDBC_URL="jdbc:$TRAINING_DB"
   -e QUARKUS_DATASOURCE_USERNAME="${TRAINING_DB_USER:-postgres}" -e QUARKUS_DATASOURCE_PASSWORD="${TRAINING_DB_PASSWORD:-}"
   -e QUARKUS_HTTP_PORT="$HTTP_PORT" -e QUARKUS_MANAGEMENT_PORT="$MANAGEMENT_PORT")
-"$ENGINE" run --rm --network=host "${env[@]}" "$IMAGE" migrate >/dev/null
+out=$("$ENGINE" run --rm --network=host "${env[@]}" "$IMAGE" migrate 2>&1) \
+  || { echo "$out" | tail -20 >&2; echo "aot-image: the migrations failed" >&2; exit 1; }
 
 # The image's own command, with -XX:AOTCacheOutput; as root, which may write to /deployments.
 entrypoint=$("$ENGINE" image inspect -f '{{json .Config.Entrypoint}}' "$IMAGE")
