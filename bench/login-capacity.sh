@@ -9,14 +9,14 @@
 # and p90 in ms, the user's non-200 answers, the ratio of each flood median to the idle one (goal:
 # <= 3x, no 429 or 503), and what the flood got. The service runs as shipped (prod profile, default
 # Argon2id, pool, rate limits and per-source connection cap; nobody trusted as a proxy), listening on
-# every address, on PORT (8180) and MANAGEMENT_PORT (9180). env: JAVA_HOME, FLOOD (160), SECONDS_EACH (20),
+# every address, on PORT (8190) and MANAGEMENT_PORT (9190). env: JAVA_HOME, FLOOD (160), SECONDS_EACH (20),
 # LOGINS (30). Needs root (a network
 # namespace and a veth pair, removed at exit), wrk and the local PostgreSQL; stops by itself.
 set -euo pipefail
 command -v wrk >/dev/null || { echo "login-capacity: wrk is missing (apt-get install wrk)" >&2; exit 2; }
 cd "$(dirname "$0")/.."
 java=${JAVA_HOME:+$JAVA_HOME/bin/}java
-FLOOD=${FLOOD:-160} SECS=${SECONDS_EACH:-20} LOGINS=${LOGINS:-30} PORT=${PORT:-8180} MANAGEMENT_PORT=${MANAGEMENT_PORT:-9180}
+FLOOD=${FLOOD:-160} SECS=${SECONDS_EACH:-20} LOGINS=${LOGINS:-30} PORT=${PORT:-8190} MANAGEMENT_PORT=${MANAGEMENT_PORT:-9190}
 PASSWORD=correct-horse-battery
 [[ -f target/quarkus-app/quarkus-run.jar ]] || ./mvnw -q -B package -DskipTests
 . bench/scratch.sh capacity
