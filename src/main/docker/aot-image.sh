@@ -59,6 +59,7 @@ done
 log=$("$ENGINE" logs "$NAME" 2>&1)
 grep -q 'AOTCache creation is complete' <<<"$log" \
   || { tail -20 <<<"$log" >&2; echo "aot-image: no AOT cache was written" >&2; exit 1; }
-"$ENGINE" commit -q --change "USER 1001" \
-  --change "ENTRYPOINT ${entrypoint/'["java",'/'["java","-XX:AOTCache=app.aot",'}" "$NAME" "$IMAGE" >/dev/null
+out=$("$ENGINE" commit --change "USER 1001" \
+  --change "ENTRYPOINT ${entrypoint/'["java",'/'["java","-XX:AOTCache=app.aot",'}" "$NAME" "$IMAGE" 2>&1) \
+  || { echo "$out" >&2; exit 1; }
 echo "aot-image: $IMAGE with /deployments/app.aot"
