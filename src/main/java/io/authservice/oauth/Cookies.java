@@ -8,12 +8,12 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The one rule for the service's cookies ({@link DeviceCookie}, {@link RefreshCookie}): {@code Secure}
- * and the {@code __Secure-} name prefix exactly when the issuer is https. The issuer is the address
- * browsers use, so the rule follows what they see: behind a TLS-terminating ingress the service itself
- * speaks http but the issuer, and so the cookie, is https; a development or test deployment over plain
- * http (http://localhost included, which not every browser treats as secure for cookies) gets cookies
- * that browser keeps. {@code HttpOnly; SameSite=Strict} always.
+ * The service's cookies ({@link DeviceCookie}, {@link RefreshCookie}): their attributes
+ * ({@code HttpOnly; SameSite=Strict}, and {@code Secure} with the {@code __Secure-} name prefix when
+ * secure) and how they are read, in one place. Which cookie is secure when is each one's own rule: the
+ * refresh cookie always (it serves browsers only, which count http://localhost as secure too); the
+ * device cookie when the issuer is https (it also serves clients of a plain-http deployment that keep
+ * cookies in a jar, which send a {@code Secure} cookie over https only).
  */
 record Cookies(boolean secure) {
 

@@ -62,9 +62,8 @@ public class OAuthResource {
         this.json = json;
         this.audit = audit;
         this.clientAddress = clientAddress;
-        Cookies cookies = Cookies.forIssuer(config.issuer());
-        this.deviceCookie = new DeviceCookie(cookies);
-        this.refreshCookie = new RefreshCookie(cookies);
+        this.deviceCookie = new DeviceCookie(Cookies.forIssuer(config.issuer()));
+        this.refreshCookie = new RefreshCookie(new Cookies(true));
         this.deviceLifetimeSeconds = config.login().knownDeviceLifetime().toSeconds();
     }
 

@@ -19,12 +19,12 @@ import java.util.regex.Pattern;
  * <ul>
  * <li>{@code HttpOnly}: no script of the page reads it, so a cross-site scripting bug cannot steal the
  * session, only use it while the page is open.
- * <li>{@code SameSite=Strict}, and {@code Secure} when the issuer is https ({@link Cookies}): sent only
- * by pages of the same site; a page of another site cannot make the browser send it. Pages of the same
- * site but another origin can, which is why every request that uses it must also carry an
- * {@code Origin} the client allows (OAuthResource).
+ * <li>{@code Secure; SameSite=Strict}: sent only over https (browsers count http://localhost and
+ * http://127.0.0.1 as secure too) and only by pages of the same site; a page of another site cannot
+ * make the browser send it. Pages of the same site but another origin can, which is why every request
+ * that uses it must also carry an {@code Origin} the client allows (OAuthResource).
  * <li>{@code Path=/oauth2/}: it goes to the token and revocation endpoints, not to {@code /users/*} or
- * anything else of this host. That is why the name has the {@code __Secure-} prefix when secure (the
+ * anything else of this host. That is why the name has the {@code __Secure-} prefix (the
  * browser accepts it only with {@code Secure}, from a secure origin, so a plain-http page cannot set or
  * overwrite it) and not {@code __Host-}, which would also forbid {@code Domain} but requires
  * {@code Path=/} (RFC 6265bis §4.1.3.2). A sibling host of the site could still set a cookie of this
@@ -46,7 +46,7 @@ final class RefreshCookie {
         this.cookies = cookies;
     }
 
-    /** {@code [__Secure-]refresh-<client_id>}, or a hash of the id when it has characters a cookie name cannot. */
+    /** {@code __Secure-refresh-<client_id>}, or a hash of the id when it has characters a cookie name cannot. */
     String name(String clientId) {
         if (PLAIN_ID.matcher(clientId).matches()) {
             return cookies.name("refresh-" + clientId);

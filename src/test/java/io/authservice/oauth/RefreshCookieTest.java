@@ -20,17 +20,14 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Cookie mode of a public client: the refresh token travels in an HttpOnly, SameSite=Strict cookie of
- * Path=/oauth2/ (Secure and __Secure- when the issuer is https, CookiesTest; the test issuer is http),
- * is used from an Origin the client allows only, and is otherwise the same
+ * Cookie mode of a public client: the refresh token travels in an HttpOnly, Secure, SameSite=Strict
+ * cookie of Path=/oauth2/, is used from an Origin the client allows only, and is otherwise the same
  * refresh token as in body mode (rotation, reuse detection, the retry window, revocation).
  */
 @QuarkusTest
 class RefreshCookieTest {
 
     static final String ORIGIN = "https://app.example";
-    /** The refresh cookies' names under the test issuer, http://localhost:port. */
-    static final String PREFIX = "refresh";
 
     private String clientId;
     private String cookieName;
@@ -41,7 +38,7 @@ class RefreshCookieTest {
         /** The one refresh cookie the answer sets (a login also sets the device cookie, LockoutTest's subject). */
         static SetCookie of(Response answer) {
             List<String> values = answer.getHeaders().getValues("Set-Cookie").stream()
-                    .filter(value -> value.startsWith(PREFIX))
+                    .filter(value -> value.startsWith("__Secure-refresh"))
                     .toList();
             assertEquals(1, values.size(), "one refresh Set-Cookie: " + answer.getHeaders().getValues("Set-Cookie"));
             String[] parts = values.get(0).split(";");
@@ -61,7 +58,7 @@ class RefreshCookieTest {
         ClientsApi.registered(Map.of("client_id", clientId, "client_name", "spa", "token_endpoint_auth_method", "none",
                 "grant_types", List.of("password", "refresh_token"), "refresh_token_mode", "cookie",
                 "allowed_cors_origins", List.of(ORIGIN, "http://127.0.0.1:5173")));
-        cookieName = "refresh-" + clientId;
+        cookieName = "__Secure-refresh-" + clientId;
         username = Api.newUser("cookie");
     }
 
@@ -95,13 +92,14 @@ class RefreshCookieTest {
     }
 
     @Test
-    void theLoginSetsAnHttpOnlyStrictCookieForOauth2OnlyAndKeepsTheTokenOutOfTheBody() {
+    void theLoginSetsAnHttpOnlySecureStrictCookieForOauth2OnlyAndKeepsTheTokenOutOfTheBody() {
         Response answer = login();
         SetCookie cookie = tokenCookie(answer);
         assertEquals(cookieName, cookie.name());
+        assertTrue(cookie.name().startsWith("__Secure-"));
         assertEquals(43, cookie.value().length(), "256 random bits, base64url");
         assertTrue(cookie.attributes().containsKey("httponly"));
-        assertFalse(cookie.attributes().containsKey("secure"), "an http issuer: no Secure");
+        assertTrue(cookie.attributes().containsKey("secure"));
         assertEquals("Strict", cookie.attributes().get("samesite"));
         assertEquals("/oauth2/", cookie.attributes().get("path"));
         assertFalse(cookie.attributes().containsKey("domain"), "host-only");
@@ -112,7 +110,7 @@ class RefreshCookieTest {
         Response body = Api.login(username, Api.PASSWORD);
         body.then().statusCode(200);
         assertTrue(body.path("refresh_token") != null);
-        assertTrue(body.getHeaders().getValues("Set-Cookie").stream().noneMatch(v -> v.startsWith(PREFIX)));
+        assertTrue(body.getHeaders().getValues("Set-Cookie").stream().noneMatch(v -> v.startsWith("__Secure-refresh")));
     }
 
     @Test
@@ -195,7 +193,7 @@ class RefreshCookieTest {
         assertEquals("", cleared.value());
         assertEquals("0", cleared.attributes().get("max-age"));
         assertEquals("/oauth2/", cleared.attributes().get("path"));
-        assertTrue(!cleared.attributes().containsKey("secure") && cleared.attributes().containsKey("httponly"), "the rule of the set cookie");
+        assertTrue(cleared.attributes().containsKey("secure") && cleared.attributes().containsKey("httponly"));
         Response after = refresh(ORIGIN, b.value());
         after.then().statusCode(400);
         assertEquals("invalid_grant", after.path("error"));
@@ -219,17 +217,17 @@ class RefreshCookieTest {
     void aBodyModeClientIgnoresTheCookie() {
         SetCookie cookie = tokenCookie(login());
         Response answer = from(ORIGIN).formParam("grant_type", "refresh_token")
-                .header("Cookie", "refresh-web=" + cookie.value()).post("/oauth2/token");
+                .header("Cookie", "__Secure-refresh-web=" + cookie.value()).post("/oauth2/token");
         answer.then().statusCode(400);
         assertEquals("invalid_request", answer.path("error"));
     }
 
     @Test
     void cookieNamesAreValidForAnyClientId() {
-        RefreshCookie secure = new RefreshCookie(Cookies.forIssuer("https://auth.example.com"));
-        assertEquals("__Secure-refresh-web", secure.name("web"));
-        String odd = secure.name("a client/with;odd=chars");
+        RefreshCookie cookie = new RefreshCookie(new Cookies(true));
+        assertEquals("__Secure-refresh-web", cookie.name("web"));
+        String odd = cookie.name("a client/with;odd=chars");
         assertTrue(odd.matches("__Secure-refresh~[A-Za-z0-9_-]{22}"), odd);
-        assertNotEquals(odd, secure.name("a client/with;odd=chars2"));
+        assertNotEquals(odd, cookie.name("a client/with;odd=chars2"));
     }
 }
