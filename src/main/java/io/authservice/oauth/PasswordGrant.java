@@ -87,9 +87,9 @@ class PasswordGrant {
     private Uni<TokenResponse> startSession(Subject subject, String passwordHash, Client client, String scope) {
         UUID session = UUID.randomUUID();
         Duration lifespan = client.lifespan().orElseGet(accessTokens::defaultLifespan);
-        return accessTokens.issue(Content.user(subject, session, client.clientId(), scope, client.audience(), lifespan))
-                .chain(accessToken -> refreshTokens.start(session, subject.id(), passwordHash, client.clientId(), scope)
-                        .map(refreshToken -> TokenResponse.bearer(accessToken, lifespan, refreshToken, scope)));
+        return accessTokens.issueSigned(Content.user(subject, session, client.clientId(), scope, client.audience(), lifespan))
+                .chain(signed -> refreshTokens.start(session, subject.id(), passwordHash, client.clientId(), scope, signed.kid())
+                        .map(refreshToken -> TokenResponse.bearer(signed.token(), lifespan, refreshToken, scope)));
     }
 
     /**

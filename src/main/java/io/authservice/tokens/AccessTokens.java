@@ -64,20 +64,28 @@ public class AccessTokens {
         return config.tokens().accessTokenLifespan();
     }
 
+    /** An access token and the key that signed it (null when keys come from files). */
+    public record Signed(String token, String kid) {}
+
     /** Signs on a worker thread: an RSA signature costs about a millisecond of CPU. */
     public Uni<String> issue(Content content) {
-        return signer.submit(() -> timer.record(() -> sign(content)));
+        return issueSigned(content).map(Signed::token);
+    }
+
+    /** {@link #issue}, naming the key, for a session that must not outlive that key's withdrawal. */
+    public Uni<Signed> issueSigned(Content content) {
+        return signer.submit(() -> timer.record(() -> {
+            SigningKey key = keys.activeKey();
+            return new Signed(sign(content, issuer, typ, key, System.currentTimeMillis() / 1000),
+                    keys.managedByFiles() ? null : key.kid());
+        }));
     }
 
     /**
      * jose4j directly rather than smallrye-jwt's builder, which reads its configuration properties at
-     * every signature (a tenth of a client_credentials request in a profile).
+     * every signature (a tenth of a client_credentials request in a profile). Public for
+     * bench/signing.sh, which measures this very code.
      */
-    private String sign(Content content) {
-        return sign(content, issuer, typ, keys.activeKey(), System.currentTimeMillis() / 1000);
-    }
-
-    /** Public for bench/signing.sh, which measures this very code. */
     public static String sign(Content content, String issuer, String typ, SigningKey key, long now) {
         JwtClaims claims = new JwtClaims();
         claims.setIssuer(issuer);

@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Base64;
+import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 import javax.crypto.Mac;
@@ -103,22 +104,33 @@ public class RefreshTokens {
      * Starts a family (a login session) and returns its first token, only while the user is enabled
      * and {@code passwordHash} (the one the login verified) is still current; otherwise invalid_grant.
      * FOR SHARE makes the check wait for a password change or disabling in progress and see its
-     * outcome, and makes such a change wait until this family exists, so it revokes it.
+     * outcome, and makes such a change wait until this family exists, so it revokes it. The same holds
+     * for {@code signingKid}, the key that signed the login's access token: a withdrawal deletes its row,
+     * so it waits for this family and then revokes it, or this family is not started (503, the login
+     * may be retried and is signed by the next key).
      */
-    public Uni<Issued> start(UUID familyId, UUID userId, String passwordHash, String clientId, String scope) {
+    public Uni<Issued> start(UUID familyId, UUID userId, String passwordHash, String clientId, String scope,
+            String signingKid) {
         String token = newToken();
         long expiresIn = Math.min(idleSeconds, absoluteSeconds);
-        return database.execute("with family as ("
+        return database.execute("with signer as (select kid from signing_keys where kid = $9 for share),"
+                        + " family as ("
                         + " insert into refresh_families (id, user_id, client_id, scope, expires_at)"
                         + " select $1, $2, $3, $4, now() + make_interval(secs => $5)"
                         + " where exists (select 1 from users where id = $2 and enabled and password_hash = $8"
-                        + " for share) returning id)"
-                        + " insert into refresh_tokens (token_hash, family_id, expires_at)"
-                        + " select $6, id, now() + make_interval(secs => $7) from family",
-                        Tuple.from(List.of(familyId, userId, clientId, scope, (double) absoluteSeconds,
-                                hash(token), (double) expiresIn, passwordHash)))
+                        + " for share) and ($9::text is null or exists (select 1 from signer)) returning id),"
+                        + " first as (insert into refresh_tokens (token_hash, family_id, expires_at)"
+                        + " select $6, id, now() + make_interval(secs => $7) from family returning 1)"
+                        + " select (select count(*) from first) as started,"
+                        + " $9::text is null or exists (select 1 from signer) as signer_live",
+                        Tuple.from(Arrays.asList(familyId, userId, clientId, scope, (double) absoluteSeconds,
+                                hash(token), (double) expiresIn, passwordHash, signingKid)))
                 .map(rows -> {
-                    if (rows.rowCount() == 0) {
+                    Row row = first(rows);
+                    if (!row.getBoolean("signer_live")) {
+                        throw ApiError.temporarilyUnavailable("the signing key was withdrawn meanwhile; retry the login");
+                    }
+                    if (row.getLong("started") == 0) {
                         throw ApiError.invalidGrant("the password was changed or the account disabled");
                     }
                     return new Issued(token, expiresIn, false);
@@ -308,7 +320,9 @@ public class RefreshTokens {
     public Uni<Integer> revokeIssuedBetween(SqlClient db, Instant from, Instant until, String reason) {
         return db.preparedQuery("update refresh_families set revoked_at = now(), revoked_reason = $3"
                         + " where revoked_at is null and id in (select family_id from refresh_tokens"
-                        + " where created_at between $1 and $2)")
+                        // Up to the statement's own time too: a login that signed with the key and
+                        // whose family the withdrawal waited for (start, FOR SHARE) is inside.
+                        + " where created_at between $1 and greatest($2, clock_timestamp()))")
                 .execute(Tuple.of(from.atOffset(ZoneOffset.UTC), until.atOffset(ZoneOffset.UTC), reason))
                 .map(RowSet::rowCount);
     }

@@ -32,6 +32,11 @@ public class ApiError extends RuntimeException {
         return new ApiError(Status.BAD_REQUEST, "invalid_grant", description);
     }
 
+    /** 503 with {@code Retry-After: 1}: a transient conflict that a retry resolves. */
+    public static ApiError temporarilyUnavailable(String description) {
+        return new ApiError(503, "temporarily_unavailable", description, 1);
+    }
+
     public static ApiError tooManyRequests(String description, long retryAfterSeconds) {
         return new ApiError(429, "too_many_requests", description, Math.max(1, retryAfterSeconds));
     }

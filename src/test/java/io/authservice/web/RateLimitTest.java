@@ -45,7 +45,7 @@ class RateLimitTest {
     }
 
     private static final String FLOOD = "203.0.113.9";
-    private static final long REFUSAL_DELAY_MILLIS = 600;
+    private static final long REFUSAL_DELAY_MILLIS = 1500;
 
     @Test
     void aFloodFromOneAddressLeavesRoomForOthers() throws Exception {
@@ -136,7 +136,10 @@ class RateLimitTest {
             }
             Thread.sleep(150); // the burst is sent; its refusals are being held back
             long start = System.nanoTime();
-            ProxiedProfile.login("203.0.113.81", "nobody", "wrong-password").then().statusCode(400);
+            // Without a password nothing is hashed: the answer waits for nothing but an event loop.
+            given().header("X-Forwarded-For", "203.0.113.81").contentType(ContentType.URLENC)
+                    .formParam("grant_type", "password").formParam("username", "nobody").post("/oauth2/token")
+                    .then().statusCode(400);
             long other = (System.nanoTime() - start) / 1_000_000;
 
             int refused = 0;
