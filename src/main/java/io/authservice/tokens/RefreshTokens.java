@@ -189,7 +189,12 @@ public class RefreshTokens {
     }
 
     /** One spend of a batch: the hashes of the presented token and of its successor, and the client. */
-    private record Spend(Buffer tokenHash, Buffer successorHash, String clientId) {}
+    record Spend(Buffer tokenHash, Buffer successorHash, String clientId) {}
+
+    /** {@code token}'s spend by {@code clientId}, for a batch. */
+    Spend spendOf(String token, String clientId) {
+        return new Spend(hash(token), hash(successor(token, successorKeys.get(0))), clientId);
+    }
 
     /**
      * Spends a batch in one statement. The rows to spend are locked in token-hash order first, so two
@@ -197,7 +202,7 @@ public class RefreshTokens {
      * twice in one batch is spent once: an UPDATE changes a row once, for one of its matching inputs;
      * the other input gets no row and is judged as a spent token (a retry, or reuse).
      */
-    private Uni<List<Row>> spendAll(List<Spend> batch) {
+    Uni<List<Row>> spendAll(List<Spend> batch) {
         Buffer[] tokens = batch.stream().map(Spend::tokenHash).toArray(Buffer[]::new);
         Buffer[] successors = batch.stream().map(Spend::successorHash).toArray(Buffer[]::new);
         String[] clients = batch.stream().map(Spend::clientId).toArray(String[]::new);
