@@ -259,6 +259,10 @@ public interface AuthConfig {
         @WithDefault("100")
         int burst();
 
+        /** How long a refused request waits for its 429, so that a flood costs little; 0 answers at once. */
+        @WithDefault("PT1S")
+        Duration refusalDelay();
+
         /** A budget of its own for {@code POST /oauth2/revoke} and {@code /oauth2/introspect}. */
         RevokeIntrospect revokeIntrospect();
 
@@ -280,7 +284,7 @@ public interface AuthConfig {
         Duration requestTimeout();
 
         /** Connections one source may hold at once (a trusted proxy is not a source); 0 turns the cap off. */
-        @WithDefault("128")
+        @WithDefault("256")
         int connectionsPerSource();
     }
 

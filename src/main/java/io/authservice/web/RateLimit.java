@@ -21,8 +21,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * ({@code /oauth2/token}, {@code /users}, {@code /users/me/password}), another
  * ({@code auth.rate-limit.revoke-introspect.*}) for {@code /oauth2/revoke} and
  * {@code /oauth2/introspect}. Beyond the burst a source gets 429 with {@code Retry-After} before its
- * body is parsed. In memory, per replica: it bounds what one source costs each replica, not an exact
- * rate across them.
+ * body is parsed, held back {@code auth.rate-limit.refusal-delay} first: a flood then sends one
+ * request per connection and delay instead of thousands a second, whose refusals (and the flooder's own
+ * work, on the same machine) would otherwise take the cores that hash everybody else's passwords. In
+ * memory, per replica: it bounds what one source costs each replica, not an exact rate across them.
  *
  * <p>The router must not be fooled into skipping the limit by a path that the REST layer later maps
  * to the same resource: a path with matrix parameters ({@code ;}, which RESTEasy strips) is refused
@@ -42,9 +44,11 @@ public class RateLimit {
     private final ClientAddress clientAddress;
     private final Budget hashing;
     private final Budget tokenChecks;
+    private final long refusalDelayMillis;
 
     RateLimit(ClientAddress clientAddress, AuthConfig config) {
         this.clientAddress = clientAddress;
+        this.refusalDelayMillis = config.rateLimit().refusalDelay().toMillis();
         this.hashing = new Budget(config.rateLimit().requestsPerSecond(), config.rateLimit().burst());
         this.tokenChecks = new Budget(config.rateLimit().revokeIntrospect().requestsPerSecond(),
                 config.rateLimit().revokeIntrospect().burst());
@@ -66,7 +70,21 @@ public class RateLimit {
             rc.next();
             return;
         }
-        rc.response().putHeader(HttpHeaders.RETRY_AFTER, Long.toString(wait));
+        if (refusalDelayMillis <= 0) {
+            refuse(rc, wait);
+            return;
+        }
+        // Nothing of the body is read meanwhile; a client that hangs up is not answered.
+        rc.request().pause();
+        rc.vertx().setTimer(refusalDelayMillis, ignored -> {
+            if (!rc.response().closed()) {
+                refuse(rc, wait);
+            }
+        });
+    }
+
+    private static void refuse(RoutingContext rc, long retryAfter) {
+        rc.response().putHeader(HttpHeaders.RETRY_AFTER, Long.toString(retryAfter));
         RouterErrors.answer(rc, 429, new ErrorBody("too_many_requests",
                 "too many requests from this address; retry later"));
     }

@@ -39,11 +39,13 @@ class RateLimitTest {
             // A small queue, so that a flood of a dozen requests at once fills it (a test client in the
             // service's JVM on a small machine sends no more): the share per address leaves room in it.
             config.put("auth.passwords.hashing-queue", "4");
+            config.put("auth.rate-limit.refusal-delay", "PT" + REFUSAL_DELAY_MILLIS / 1000.0 + "S");
             return config;
         }
     }
 
     private static final String FLOOD = "203.0.113.9";
+    private static final long REFUSAL_DELAY_MILLIS = 600;
 
     @Test
     void aFloodFromOneAddressLeavesRoomForOthers() throws Exception {
@@ -113,5 +115,46 @@ class RateLimitTest {
         }
         // Another address is not concerned.
         ProxiedProfile.login("203.0.113.78", "nobody", "wrong-password").then().statusCode(400);
+    }
+
+    @Test
+    void aRefusalIsHeldBackWithoutHoldingUpOthers() throws Exception {
+        String address = "203.0.113.80";
+        ExecutorService threads = Executors.newFixedThreadPool(20);
+        try {
+            List<java.util.concurrent.Future<long[]>> burst = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                burst.add(threads.submit(() -> {
+                    long start = System.nanoTime();
+                    Response answer = given().header("X-Forwarded-For", address).contentType(ContentType.URLENC)
+                            .formParam("grant_type", "password").formParam("username", "nobody").post("/oauth2/token");
+                    if (answer.statusCode() == 429) {
+                        assertTrue(Integer.parseInt(answer.header("Retry-After")) >= 1);
+                    }
+                    return new long[] {answer.statusCode(), (System.nanoTime() - start) / 1_000_000};
+                }));
+            }
+            Thread.sleep(150); // the burst is sent; its refusals are being held back
+            long start = System.nanoTime();
+            ProxiedProfile.login("203.0.113.81", "nobody", "wrong-password").then().statusCode(400);
+            long other = (System.nanoTime() - start) / 1_000_000;
+
+            int refused = 0;
+            for (var answer : burst) {
+                long[] codeAndMillis = answer.get(30, TimeUnit.SECONDS);
+                if (codeAndMillis[0] == 429) {
+                    refused++;
+                    assertTrue(codeAndMillis[1] >= REFUSAL_DELAY_MILLIS - 50,
+                            "a refusal is held back: answered after " + codeAndMillis[1] + " ms");
+                } else {
+                    assertEquals(400, codeAndMillis[0]);
+                }
+            }
+            assertTrue(refused >= 5, refused + " of 20 at once refused (burst 10)");
+            // The held refusals hold no thread: another source is answered meanwhile.
+            assertTrue(other < REFUSAL_DELAY_MILLIS, "another source waited " + other + " ms");
+        } finally {
+            threads.shutdownNow();
+        }
     }
 }
