@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The service beside Keycloak, the same wrk scenarios in one run (../shared/bench/compare.sh), and a
-# Markdown table of the ratios (target/bench-compare.md):
+# Markdown table of the ratios, resident memory and start to ready (target/bench-compare.md):
 #   1. RS256 on both sides: JWKS, refresh-token rotation, password grant;
 #      then machine clients (bench/compare-clients.sh): client_credentials and introspection of user
 #      access tokens, each side with a confidential client `bench-service` (client_secret_basic) that
@@ -51,8 +51,9 @@ trap cleanup EXIT
 start_service() { # algorithm
   db=auth_bench_$$_${1,,}
   psql -h 127.0.0.1 -U postgres -qc "create database $db"
-  local attempt
+  local attempt t0
   for attempt in 1 2 3; do
+    t0=$(date +%s.%N)
     # shellcheck disable=SC2086 # the options are words
     QUARKUS_DATASOURCE_REACTIVE_URL=postgresql://127.0.0.1:5432/$db \
     QUARKUS_DATASOURCE_JDBC_URL=jdbc:postgresql://127.0.0.1:5432/$db QUARKUS_DATASOURCE_USERNAME=postgres \
@@ -78,6 +79,7 @@ start_service() { # algorithm
   done
   [[ -n $pid ]] || { echo "compare-keycloak: the service did not start: target/bench-service-$1.failed-*.log" >&2; exit 1; }
   crypto=$(grep -o 'crypto: [^"]*' "target/bench-service-$1.log" | head -1)
+  service_start=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
 }
 
 service_client() { # registers the confidential client bench-service on the service: A_CLIENT_ID, A_CLIENT_SECRET
@@ -97,7 +99,9 @@ service_client() { # registers the confidential client bench-service on the serv
   export A_CLIENT_ID A_CLIENT_SECRET
 }
 
+t0=$(date +%s.%N)
 "$shared/peer-keycloak.sh" start
+kc_start=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
 kc_pid() { ss -ltnpH 'sport = :9100' | sed -n 's/.*pid=\([0-9]*\).*/\1/p' | head -1; }
 
 kc_algorithm RS256
@@ -135,6 +139,9 @@ kc_algorithm RS256
   echo
   sed -n 's/^A resident memory: \(.*\)/Resident memory after the RS256 runs: service \1/p' <<<"$cl"
   sed -n 's/^B resident memory: \(.*\)/Keycloak \1/p' <<<"$cl"
+  echo
+  echo "Start to ready (process start to readiness, the last RS256/ES256 start): service ${service_start} s (jar);"
+  echo "Keycloak ${kc_start} s (peer-keycloak.sh start, realm included). The image's start: README, \"Start\"."
   echo
   echo "Service: $("$java" -version 2>&1 | head -1), options \`${SERVICE_JAVA_OPTS:-(default ergonomics)}\`,"
   echo "MALLOC_ARENA_MAX=$MALLOC_ARENA_MAX; $crypto. Keycloak ${KC_VERSION:-26.4.5} (peer-keycloak.sh, -Xms512m -Xmx1g)."

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Access-token signatures and verifications per second per algorithm, one thread, on one or more
-# JDKs, through the service's own libraries (smallrye-jwt-build, jose4j), with the JDK's providers and
+# JDKs, through the service's own signing code and jose4j, with the JDK's providers and
 # then with AWS-LC (Amazon Corretto Crypto Provider) registered first, as the service does at start.
 #   bench/signing.sh [SECONDS] [JAVA_HOME ...]    default: 3 s, the default java and Temurin 25 if present
 set -euo pipefail

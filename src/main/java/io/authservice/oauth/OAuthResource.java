@@ -49,6 +49,7 @@ public class OAuthResource {
     private final Audit audit;
     private final ClientAddress clientAddress;
     private final DeviceCookie deviceCookie;
+    private final RefreshCookie refreshCookie;
     private final long deviceLifetimeSeconds;
 
     OAuthResource(TokenService tokens, RefreshTokens refreshTokens, Introspection introspection,
@@ -61,7 +62,8 @@ public class OAuthResource {
         this.json = json;
         this.audit = audit;
         this.clientAddress = clientAddress;
-        this.deviceCookie = new DeviceCookie(config.issuer());
+        this.deviceCookie = new DeviceCookie(Cookies.forIssuer(config.issuer()));
+        this.refreshCookie = new RefreshCookie(new Cookies(true));
         this.deviceLifetimeSeconds = config.login().knownDeviceLifetime().toSeconds();
     }
 
@@ -72,7 +74,7 @@ public class OAuthResource {
             @Content(mediaType = MediaType.APPLICATION_FORM_URLENCODED, schema = @Schema(implementation = TokenRequest.class)),
             @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = TokenRequest.class))})
     @APIResponse(responseCode = "200", description = "tokens; Cache-Control: no-store. A cookie-mode client gets the refresh"
-            + " token in a Set-Cookie (HttpOnly; Secure; SameSite=Strict; Path=/oauth2/), not in the body",
+            + " token in a Set-Cookie (HttpOnly; SameSite=Strict; Path=/oauth2/; Secure when the issuer is https), not in the body",
             content = @Content(schema = @Schema(implementation = TokenResponse.class)))
     @APIResponse(responseCode = "400", description = "invalid_request, invalid_grant, unsupported_grant_type, invalid_scope, unauthorized_client",
             content = @Content(schema = @Schema(implementation = ErrorBody.class)))
@@ -96,7 +98,7 @@ public class OAuthResource {
      * Origin the client allows (a login from another page of the site would otherwise replace the
      * session's cookie); a refresh without a {@code refresh_token} field presents the cookie's token.
      */
-    private static OAuthParams withRefreshCookie(OAuthParams params, Client client, HttpServerRequest request) {
+    private OAuthParams withRefreshCookie(OAuthParams params, Client client, HttpServerRequest request) {
         if (!client.cookieMode()) {
             return params;
         }
@@ -105,7 +107,7 @@ public class OAuthResource {
                 || params.optional("refresh_token").isPresent()) {
             return params;
         }
-        return RefreshCookie.read(request, client.clientId()).map(token -> params.with("refresh_token", token))
+        return refreshCookie.read(request, client.clientId()).map(token -> params.with("refresh_token", token))
                 .orElse(params);
     }
 
@@ -131,7 +133,7 @@ public class OAuthResource {
         }
         if (client.cookieMode() && answer.refreshToken() != null) {
             response.header(HttpHeaders.SET_COOKIE,
-                    RefreshCookie.set(client.clientId(), answer.refreshToken(), answer.refreshExpiresIn()));
+                    refreshCookie.set(client.clientId(), answer.refreshToken(), answer.refreshExpiresIn()));
             answer = answer.withoutRefreshToken();
         }
         return response.entity(answer).build();
@@ -171,8 +173,8 @@ public class OAuthResource {
             if (token.isEmpty() && client.cookieMode()) {
                 // Logging out of a cookie-mode client: its cookie's family ends and the cookie goes.
                 requireAllowedOrigin(client, request);
-                token = RefreshCookie.read(request, client.clientId());
-                answer.header(HttpHeaders.SET_COOKIE, RefreshCookie.clear(client.clientId()));
+                token = refreshCookie.read(request, client.clientId());
+                answer.header(HttpHeaders.SET_COOKIE, refreshCookie.clear(client.clientId()));
             } else {
                 token = Optional.of(params.required("token"));
             }

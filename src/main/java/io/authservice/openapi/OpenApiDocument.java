@@ -21,13 +21,24 @@ import org.eclipse.microprofile.openapi.models.responses.APIResponses;
  * What the annotations cannot say, or say wrongly, made to match the service (the OpenAPI test
  * checks each documented status against a real answer): the issuer as the server, {@code security: []}
  * on public operations, error bodies on 401 and 403, anchored patterns (JSON Schema patterns are
- * unanchored, Bean Validation's are not), and the answers the generated document gets wrong.
+ * unanchored, Bean Validation's are not), the answers the generated document gets wrong, and the
+ * answers of the limits in front of every resource (web/RateLimit, web/ConnectionGuard, the login
+ * throttle: docs/API.md "Limits on every path"), which no resource method declares.
  * Runs at start, when the issuer is known.
  */
 @OpenApiFilter(stages = OpenApiFilter.RunStage.RUNTIME_STARTUP)
 public class OpenApiDocument implements OASFilter {
 
     private static final String ERROR = "#/components/schemas/ErrorBody";
+
+    /** The public POSTs that web/RateLimit limits, and what else throttles each (429 with Retry-After). */
+    private static final Map<String, String> THROTTLED = Map.of(
+            "/oauth2/token", "too_many_requests: the source's rate limit, its share of the password-hashing pool, or"
+                    + " the login throttle (a device's or source's consecutive failures, the account limit)",
+            "/users", "too_many_requests: the source's rate limit or its share of the password-hashing pool",
+            "/users/me/password", "too_many_requests: the source's rate limit or its share of the password-hashing pool",
+            "/oauth2/revoke", "too_many_requests: the source's rate limit of revocation and introspection",
+            "/oauth2/introspect", "too_many_requests: the source's rate limit of revocation and introspection");
 
     @Override
     public void filterOpenAPI(OpenAPI openApi) {
@@ -63,7 +74,26 @@ public class OpenApiDocument implements OASFilter {
                 }
             }
             fix(path, method, operation, responses);
+            limits(path, method, responses);
         }));
+    }
+
+    private static void limits(String path, PathItem.HttpMethod method, APIResponses responses) {
+        String matrix = "matrix parameters (;) in the path";
+        APIResponse invalid = responses.getAPIResponse("400");
+        if (invalid == null) {
+            responses.addAPIResponse("400", response("invalid_request: " + matrix).content(json(ref(ERROR))));
+        } else if (!invalid.getDescription().contains(matrix)) {
+            invalid.setDescription(invalid.getDescription() + "; invalid_request for " + matrix);
+        }
+        responses.addAPIResponse("408", response("request_timeout: the request line and headers, or the body, did not"
+                + " arrive within auth.http.request-timeout; the connection is closed").content(json(ref(ERROR))));
+        if (method == PathItem.HttpMethod.POST && THROTTLED.containsKey(path)) {
+            responses.addAPIResponse("429", response(THROTTLED.get(path)).content(json(ref(ERROR)))
+                    .addHeader("Retry-After", OASFactory.createHeader().required(true)
+                            .description("seconds until the source may try again")
+                            .schema(OASFactory.createSchema().addType(SchemaType.INTEGER).minimum(java.math.BigDecimal.ONE))));
+        }
     }
 
     private static void fix(String path, PathItem.HttpMethod method, Operation operation, APIResponses responses) {

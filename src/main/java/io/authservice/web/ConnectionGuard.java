@@ -1,6 +1,7 @@
 package io.authservice.web;
 
 import io.authservice.config.AuthConfig;
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -10,30 +11,22 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.AttributeKey;
 import io.netty.util.NetUtil;
 import io.netty.util.concurrent.ScheduledFuture;
-import io.quarkus.runtime.Quarkus;
-import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.quarkus.vertx.http.HttpServerStart;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.http.impl.HttpServerImpl;
-import io.vertx.core.impl.VertxInternal;
 import io.vertx.core.json.Json;
 import io.vertx.core.net.impl.ConnectionBase;
-import io.vertx.core.net.impl.TCPServerBase;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.ObservesAsync;
 import jakarta.inject.Singleton;
-import java.lang.reflect.Field;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import org.jboss.logging.Logger;
 
 /**
  * Slow clients must not hold the connections everybody shares ({@code quarkus.http.limits.max-connections}):
@@ -41,25 +34,23 @@ import org.jboss.logging.Logger;
  *   <li>one source ({@link ClientAddress#source} of the TCP peer) holds at most
  *       {@code auth.http.connections-per-source} connections: a further one is closed as it is
  *       accepted. A trusted proxy ({@code auth.trusted-proxies}) carries many clients and is not capped;
- *   <li>a connection whose first request line and headers have not arrived within
- *       {@code auth.http.request-timeout} gets 408 and is closed, and so does a request whose body has
- *       not arrived whole within that time of its headers, however steadily either trickles in (the
- *       idle timeout only drops a client that sends nothing).
+ *   <li>every request's line and headers must arrive within {@code auth.http.request-timeout}: the
+ *       first request's counted from the connection's acceptance, a later one's on a kept-alive
+ *       connection from the first byte of it that arrives after the previous response. Otherwise 408
+ *       and the connection is closed, however steadily the head trickles in. Waiting between requests
+ *       is the idle timeout's business, so a pooled connection is not cut short;
+ *   <li>a request whose body has not arrived whole within that time of its headers gets 408 too.
  * </ul>
  * Vert.x offers no hook at accept time (Quarkus' own connection limit takes the server's only
  * connection handler), so the guard sits in front of Netty's acceptor, in the listening channel's
- * pipeline, which Vert.x keeps internal: {@link #attach} reaches it by reflection and the service
- * refuses to start if it cannot (ConnectionGuardTest would fail on an upgrade that moves it).
+ * pipeline, which Vert.x keeps internal ({@link VertxInternals}; ConnectionGuardTest would fail on an
+ * upgrade that moves it), and puts a {@link Heads} first in each connection's pipeline.
  */
 @Singleton
-// The native executable keeps the field that listeningChannel reads.
-@RegisterForReflection(targets = TCPServerBase.class, fields = true, methods = false)
 public class ConnectionGuard {
 
-    private static final Logger LOG = Logger.getLogger(ConnectionGuard.class);
     private static final String HANDLER = ConnectionGuard.class.getName();
-    /** Set on a connection once the head of its first request has arrived. */
-    private static final AttributeKey<Boolean> HEAD_ARRIVED = AttributeKey.valueOf(HANDLER + ".head");
+    private static final AttributeKey<Heads> HEADS = AttributeKey.valueOf(HANDLER + ".heads");
 
     private final ClientAddress clientAddress;
     private final Vertx vertx;
@@ -77,8 +68,9 @@ public class ConnectionGuard {
 
     /** Puts {@link Acceptor} in front of Netty's acceptor of the API port (the management port is not guarded). */
     void attach(@ObservesAsync HttpServerStart start) {
-        try {
-            Channel listening = listeningChannel(start.options().getPort());
+        int port = start.options().getPort();
+        VertxInternals.fenced("guard the connections of port " + port, () -> {
+            Channel listening = VertxInternals.listeningChannel(vertx, port);
             synchronized (ConnectionGuard.class) {
                 // Once per server (the event fires for each of its verticles), by the current bean (a
                 // dev-mode restart may keep the server).
@@ -89,23 +81,7 @@ public class ConnectionGuard {
                     listening.pipeline().addFirst(HANDLER, acceptor);
                 }
             }
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            LOG.errorf(e, "cannot guard the connections of port %d (a Vert.x upgrade?): stopping", start.options().getPort());
-            Quarkus.asyncExit(1);
-        }
-    }
-
-    @SuppressWarnings("unchecked")
-    private Channel listeningChannel(int port) throws ReflectiveOperationException {
-        Field bound = TCPServerBase.class.getDeclaredField("bindFuture");
-        bound.setAccessible(true);
-        for (HttpServerImpl server : ((VertxInternal) vertx).sharedHttpServers().values()) {
-            Future<Channel> channel = server.actualPort() == port ? (Future<Channel>) bound.get(server) : null;
-            if (channel != null && channel.result() != null) {
-                return channel.result();
-            }
-        }
-        throw new IllegalStateException("no listening HTTP server on port " + port);
+        });
     }
 
     /** Sees every connection the API port accepts, before Vert.x does. */
@@ -118,11 +94,69 @@ public class ConnectionGuard {
                 return;
             }
             if (accepted instanceof Channel connection) {
-                ScheduledFuture<?> deadline = ctx.executor().schedule(() -> headTimedOut(connection),
-                        timeoutMillis, TimeUnit.MILLISECONDS);
-                connection.closeFuture().addListener(closed -> deadline.cancel(false));
+                Heads heads = new Heads(connection);
+                connection.attr(HEADS).set(heads);
+                // First, before the handlers Vert.x adds as it registers the connection: sees the raw bytes.
+                connection.pipeline().addFirst(HANDLER, heads);
+                connection.closeFuture().addListener(closed -> heads.stop());
             }
             ctx.fireChannelRead(accepted);
+        }
+    }
+
+    /**
+     * One connection's head deadline. All on the connection's event loop, where Netty reads it and
+     * Vert.x handles its requests. Counting heads and answers rather than keeping a flag makes the
+     * order in which Vert.x ends one request and begins the next pipelined one irrelevant.
+     */
+    private final class Heads extends ChannelInboundHandlerAdapter {
+        private final Channel connection;
+        private long arrived;
+        private long answered;
+        private ScheduledFuture<?> deadline;
+
+        Heads(Channel connection) {
+            this.connection = connection;
+        }
+
+        /** The first request's head is due from the connection's acceptance (now: it is being registered). */
+        @Override
+        public void handlerAdded(ChannelHandlerContext ctx) {
+            start();
+        }
+
+        /** A byte between requests begins the next request's head. */
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object message) {
+            if (deadline == null && arrived == answered && message instanceof ByteBuf bytes && bytes.isReadable()) {
+                start();
+            }
+            ctx.fireChannelRead(message);
+        }
+
+        void start() {
+            deadline = connection.eventLoop().schedule(() -> {
+                deadline = null;
+                if (arrived == answered) {
+                    headTimedOut(connection);
+                }
+            }, timeoutMillis, TimeUnit.MILLISECONDS);
+        }
+
+        void headArrived() {
+            arrived++;
+            stop();
+        }
+
+        void answered() {
+            answered++;
+        }
+
+        void stop() {
+            if (deadline != null) {
+                deadline.cancel(false);
+                deadline = null;
+            }
         }
     }
 
@@ -148,23 +182,21 @@ public class ConnectionGuard {
         open.computeIfPresent(source, (key, count) -> count <= 1 ? null : count - 1);
     }
 
-    /** Answers 408 below Vert.x (which has no request yet to answer) and closes, unless the head has arrived. */
+    /** Answers 408 below Vert.x (which has no request yet to answer) and closes. */
     private void headTimedOut(Channel connection) {
-        connection.eventLoop().execute(() -> {
-            ChannelHandlerContext first = connection.pipeline().firstContext();
-            if (connection.attr(HEAD_ARRIVED).get() != null || !connection.isActive()) {
-                return;
-            }
-            if (first == null) {
-                connection.close();
-                return;
-            }
-            byte[] body = Json.encode(timeout()).getBytes(StandardCharsets.UTF_8);
-            String head = "HTTP/1.1 408 Request Timeout\r\nContent-Type: application/json\r\nCache-Control: no-store\r\n"
-                    + "Connection: close\r\nContent-Length: " + body.length + "\r\n\r\n";
-            first.writeAndFlush(Unpooled.wrappedBuffer(head.getBytes(StandardCharsets.US_ASCII), body))
-                    .addListener(ChannelFutureListener.CLOSE);
-        });
+        ChannelHandlerContext first = connection.pipeline().firstContext();
+        if (!connection.isActive()) {
+            return;
+        }
+        if (first == null) {
+            connection.close();
+            return;
+        }
+        byte[] body = Json.encode(timeout()).getBytes(StandardCharsets.UTF_8);
+        String head = "HTTP/1.1 408 Request Timeout\r\nContent-Type: application/json\r\nCache-Control: no-store\r\n"
+                + "Connection: close\r\nContent-Length: " + body.length + "\r\n\r\n";
+        first.writeAndFlush(Unpooled.wrappedBuffer(head.getBytes(StandardCharsets.US_ASCII), body))
+                .addListener(ChannelFutureListener.CLOSE);
     }
 
     private ErrorBody timeout() {
@@ -177,10 +209,14 @@ public class ConnectionGuard {
         router.route().order(Integer.MIN_VALUE).handler(this::guard);
     }
 
-    /** The body's deadline, from the head's arrival. */
+    /** Ends the head's deadline and starts the body's. */
     private void guard(RoutingContext rc) {
         HttpServerRequest request = rc.request();
-        ((ConnectionBase) request.connection()).channel().attr(HEAD_ARRIVED).set(Boolean.TRUE);
+        Heads heads = ((ConnectionBase) request.connection()).channel().attr(HEADS).get();
+        if (heads != null) {
+            heads.headArrived();
+            rc.addEndHandler(end -> heads.answered());
+        }
         if (!request.isEnded()) {
             long timer = vertx.setTimer(timeoutMillis, fired -> {
                 if (!request.isEnded() && !rc.response().ended() && !rc.response().closed()) {

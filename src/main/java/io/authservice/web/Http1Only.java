@@ -1,17 +1,10 @@
 package io.authservice.web;
 
-import io.quarkus.runtime.Quarkus;
-import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.quarkus.vertx.http.HttpServerStart;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.impl.HttpServerImpl;
 import io.vertx.core.http.impl.HttpServerWorker;
-import io.vertx.core.impl.VertxInternal;
-import io.vertx.core.net.impl.TCPServerBase;
 import jakarta.enterprise.event.ObservesAsync;
 import jakarta.inject.Singleton;
-import java.lang.reflect.Field;
-import org.jboss.logging.Logger;
 
 /**
  * Both ports speak HTTP/1.1 only: no HTTP/2 in clear text, neither with prior knowledge nor by an
@@ -19,15 +12,10 @@ import org.jboss.logging.Logger;
  * ({@code quarkus.http.http2=false}); Quarkus has no such option for the management port, so every
  * server's Vert.x worker, which decides per connection, is told once the servers listen (the
  * management port is listening before the API port's start is announced). Vert.x keeps the worker
- * internal: it is reached by reflection, and the service stops if that fails (CleartextHttp2Test
- * would fail on an upgrade that moves it).
+ * internal ({@link VertxInternals}; CleartextHttp2Test would fail on an upgrade that moves it).
  */
 @Singleton
-// The native executable keeps the fields read here.
-@RegisterForReflection(targets = {TCPServerBase.class, HttpServerWorker.class}, fields = true, methods = false)
 public class Http1Only {
-
-    private static final Logger LOG = Logger.getLogger(Http1Only.class);
 
     private final Vertx vertx;
 
@@ -36,19 +24,10 @@ public class Http1Only {
     }
 
     void refuseCleartextHttp2(@ObservesAsync HttpServerStart start) {
-        try {
-            Field worker = TCPServerBase.class.getDeclaredField("childHandler");
-            worker.setAccessible(true);
-            Field disableH2c = HttpServerWorker.class.getDeclaredField("disableH2C");
-            disableH2c.setAccessible(true);
-            for (HttpServerImpl server : ((VertxInternal) vertx).sharedHttpServers().values()) {
-                if (worker.get(server) instanceof HttpServerWorker http) {
-                    disableH2c.setBoolean(http, true);
-                }
+        VertxInternals.fenced("turn HTTP/2 in clear text off", () -> {
+            for (HttpServerWorker worker : VertxInternals.workers(vertx)) {
+                VertxInternals.disableH2c(worker);
             }
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            LOG.errorf(e, "cannot turn HTTP/2 in clear text off (a Vert.x upgrade?): stopping");
-            Quarkus.asyncExit(1);
-        }
+        });
     }
 }

@@ -102,11 +102,18 @@ public class RateLimit {
         } catch (IllegalArgumentException malformed) {
             decoded = path;
         }
-        String collapsed = decoded.replaceAll("/{2,}", "/");
-        if (collapsed.length() > 1 && collapsed.endsWith("/")) {
-            collapsed = collapsed.substring(0, collapsed.length() - 1);
+        // A loop, not a regular expression: this runs for every request.
+        StringBuilder collapsed = new StringBuilder(decoded.length());
+        for (int i = 0; i < decoded.length(); i++) {
+            char c = decoded.charAt(i);
+            if (c != '/' || collapsed.length() == 0 || collapsed.charAt(collapsed.length() - 1) != '/') {
+                collapsed.append(Character.toLowerCase(c));
+            }
         }
-        return collapsed.toLowerCase(Locale.ROOT);
+        if (collapsed.length() > 1 && collapsed.charAt(collapsed.length() - 1) == '/') {
+            collapsed.setLength(collapsed.length() - 1);
+        }
+        return collapsed.toString();
     }
 
     /** One token bucket per source. */

@@ -1,5 +1,6 @@
 package io.authservice.architecture;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noFields;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noMethods;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -54,6 +55,17 @@ class NativeRulesTest {
             .should(observe(Initialized.class))
             .because("start-up work observes StartupEvent (or runs when Flyway is configured), at run time in both modes");
 
+    /**
+     * A native executable keeps only the fields registered for reflection: one class reaches the
+     * internals of the libraries, and registers what it reads (web/VertxInternals).
+     */
+    static final ArchRule ONE_CLASS_REACHES_INTERNALS = noClasses()
+            .that().doNotHaveFullyQualifiedName("io.authservice.web.VertxInternals")
+            .should().callMethod(java.lang.reflect.AccessibleObject.class, "setAccessible", boolean.class)
+            .orShould().callMethod(java.lang.reflect.Field.class, "setAccessible", boolean.class)
+            .orShould().callMethod(Class.class, "getDeclaredField", String.class)
+            .because("its @RegisterForReflection keeps those fields in the native executable, and it stops the service if they moved");
+
     private static final JavaClasses APPLICATION = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
             .importPackages("io.authservice");
@@ -62,6 +74,11 @@ class NativeRulesTest {
     void noApplicationClassHoldsAGeneratorInAStaticField() {
         assertTrue(APPLICATION.size() > 100, "the application's classes were imported: " + APPLICATION.size());
         NO_STATIC_GENERATOR.check(APPLICATION);
+    }
+
+    @Test
+    void onlyOneClassReachesLibraryInternalsByReflection() {
+        ONE_CLASS_REACHES_INTERNALS.check(APPLICATION);
     }
 
     @Test

@@ -1,13 +1,15 @@
 package io.authservice.bench;
 
 import io.authservice.crypto.NativeCrypto;
-import io.smallrye.jwt.algorithm.SignatureAlgorithm;
-import io.smallrye.jwt.build.Jwt;
+import io.authservice.keys.SigningKey;
+import io.authservice.tokens.AccessTokens;
+import io.authservice.tokens.AccessTokens.Content;
+import io.authservice.tokens.Subject;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.spec.ECGenParameterSpec;
-import java.time.Instant;
-import java.util.Set;
+import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 import org.jose4j.jwa.AlgorithmConstraints;
 import org.jose4j.jwt.consumer.JwtConsumer;
@@ -15,7 +17,7 @@ import org.jose4j.jwt.consumer.JwtConsumerBuilder;
 
 /**
  * Access-token signatures and verifications per second, one thread, for each algorithm, through the
- * same libraries as the service (smallrye-jwt-build to sign, jose4j to verify), first with the JDK's
+ * service's own signing code (jose4j) and jose4j to verify, first with the JDK's
  * providers, then with the Amazon Corretto Crypto Provider (AWS-LC) registered first as the service
  * does at start. Run by bench/signing.sh; argument: seconds per measurement (default 3).
  */
@@ -68,13 +70,10 @@ public final class SigningBenchmark {
     }
 
     private static String sign(String alg, KeyPair pair) {
-        Instant now = Instant.now();
-        return Jwt.issuer("https://auth.example.com").subject(UUID.randomUUID().toString()).audience("api")
-                .issuedAt(now).expiresAt(now.plusSeconds(300)).claim("jti", UUID.randomUUID().toString())
-                .claim("client_id", "web").claim("scope", "openid profile email").groups(Set.of("user"))
-                .upn("alice").preferredUserName("alice")
-                .jws().algorithm(SignatureAlgorithm.fromAlgorithm(alg)).keyId("k").header("typ", "JWT")
-                .sign(pair.getPrivate());
+        Content content = Content.user(new Subject(UUID.randomUUID(), "alice", List.of("user")), UUID.randomUUID(),
+                "web", "openid profile email", List.of("api"), Duration.ofMinutes(5));
+        SigningKey key = new SigningKey("k", alg, SigningKey.KeyState.ACTIVE, pair.getPublic(), pair.getPrivate(), null, null);
+        return AccessTokens.sign(content, "https://auth.example.com", "JWT", key, System.currentTimeMillis() / 1000);
     }
 
     private static KeyPair pair(String alg) throws Exception {

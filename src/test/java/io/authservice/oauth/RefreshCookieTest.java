@@ -224,9 +224,10 @@ class RefreshCookieTest {
 
     @Test
     void cookieNamesAreValidForAnyClientId() {
-        assertEquals("__Secure-refresh-web", RefreshCookie.name("web"));
-        String odd = RefreshCookie.name("a client/with;odd=chars");
+        RefreshCookie cookie = new RefreshCookie(new Cookies(true));
+        assertEquals("__Secure-refresh-web", cookie.name("web"));
+        String odd = cookie.name("a client/with;odd=chars");
         assertTrue(odd.matches("__Secure-refresh~[A-Za-z0-9_-]{22}"), odd);
-        assertNotEquals(odd, RefreshCookie.name("a client/with;odd=chars2"));
+        assertNotEquals(odd, cookie.name("a client/with;odd=chars2"));
     }
 }

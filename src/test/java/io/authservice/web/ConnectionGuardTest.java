@@ -107,9 +107,50 @@ class ConnectionGuardTest {
         assertTimesOut("GET /.well-known/jwks.json HTTP/1.1\r\nHost: localhost\r\nX-Slow: ", "127.0.0.5");
     }
 
+    /**
+     * A kept-alive connection: the head of a later request has the same deadline, counted from its first
+     * byte; the wait between requests, longer than the deadline here, is not part of it.
+     */
+    @Test
+    void aLaterRequestsHeadTricklingInOnAKeptAliveConnectionGets408() throws Exception {
+        try (Socket socket = RawHttp.connect(base, InetAddress.getByName("127.0.0.6"))) {
+            socket.setSoTimeout((int) (4 * DEADLINE_MILLIS));
+            String jwks = "GET /.well-known/jwks.json HTTP/1.1\r\nHost: localhost\r\n\r\n";
+            write(socket, jwks);
+            assertTrue(readOne(socket).startsWith("HTTP/1.1 200"));
+            Thread.sleep(DEADLINE_MILLIS + 1_000);
+            write(socket, jwks);
+            assertTrue(readOne(socket).startsWith("HTTP/1.1 200"), "an idle kept-alive connection stays usable");
+            assertTimesOut(socket, "GET /.well-known/jwks.json HTTP/1.1\r\nHost: localhost\r\nX-Slow: ");
+        }
+    }
+
+    /** Reads one answer with a {@code Content-Length} from a connection that stays open. */
+    private static String readOne(Socket socket) throws IOException {
+        InputStream in = socket.getInputStream();
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                throw new IOException("closed after " + head);
+            }
+            head.append((char) b);
+        }
+        java.util.regex.Matcher length = java.util.regex.Pattern.compile("(?i)content-length: *(\\d+)").matcher(head);
+        assertTrue(length.find(), head.toString());
+        in.readNBytes(Integer.parseInt(length.group(1)));
+        return head.toString();
+    }
+
     /** Sends {@code start}, then a byte a second (never idle long enough for the idle timeout): 408 at the deadline. */
     private void assertTimesOut(String start, String from) throws Exception {
         try (Socket socket = RawHttp.connect(base, InetAddress.getByName(from))) {
+            assertTimesOut(socket, start);
+        }
+    }
+
+    private static void assertTimesOut(Socket socket, String start) throws Exception {
+        {
             long begun = System.nanoTime();
             write(socket, start);
             Thread trickle = new Thread(() -> {
