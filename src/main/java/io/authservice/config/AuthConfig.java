@@ -128,6 +128,22 @@ public interface AuthConfig {
         @WithDefault("PT10S")
         Duration refreshRetryWindow();
 
+        /** Concurrent refreshes written by one statement and one commit (one WAL flush). */
+        GroupCommit groupCommit();
+
+        interface GroupCommit {
+            /** The most refreshes one statement spends; 1 writes every refresh by itself. */
+            @WithDefault("64")
+            int maxSize();
+
+            /**
+             * How long a batch waits for company when none is in flight; PT0S sends at once (those
+             * arriving while a batch is in flight still share the next one).
+             */
+            @WithDefault("PT0S")
+            Duration maxWait();
+        }
+
         /** How often ended sessions and old login failures are deleted. */
         @WithDefault("PT1H")
         Duration purgeInterval();

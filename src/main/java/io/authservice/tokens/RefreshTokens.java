@@ -3,8 +3,11 @@ package io.authservice.tokens;
 import io.authservice.audit.Audit;
 import io.authservice.config.AuthConfig;
 import io.authservice.db.Database;
+import io.authservice.db.GroupCommit;
 import io.authservice.keys.KeyEncryption;
 import io.authservice.web.ApiError;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.Startup;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.buffer.Buffer;
@@ -21,6 +24,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Arrays;
 import java.util.List;
@@ -78,14 +82,19 @@ public class RefreshTokens {
     private final long absoluteSeconds;
     private final double retryWindowSeconds;
     private final SecureRandom random = new SecureRandom();
+    private final GroupCommit<Spend, Row> spends;
 
-    RefreshTokens(Database database, Audit audit, AuthConfig config, KeyEncryption encryption) {
+    RefreshTokens(Database database, Audit audit, AuthConfig config, KeyEncryption encryption, MeterRegistry metrics) {
         this.database = database;
         this.audit = audit;
         this.successorKeys = encryption.derivedKeys(SUCCESSOR_PURPOSE);
         this.idleSeconds = config.tokens().refreshIdleLifetime().toSeconds();
         this.absoluteSeconds = config.tokens().refreshAbsoluteLifetime().toSeconds();
         this.retryWindowSeconds = retryWindowSeconds(config.tokens().refreshRetryWindow());
+        AuthConfig.Tokens.GroupCommit group = config.tokens().groupCommit();
+        this.spends = new GroupCommit<>(this::spendAll, group.maxSize(), group.maxWait(), config.database().timeout(),
+                DistributionSummary.builder("auth.refresh.spend.batch").description("Refresh spends written by one statement")
+                        .register(metrics));
     }
 
     /**
@@ -169,31 +178,17 @@ public class RefreshTokens {
 
     /**
      * The common refresh in one round trip: spends {@code token} of a live session of {@code clientId}
-     * and stores its successor in one statement, answering whose session it is. Null when nothing was
-     * spent (an unknown, spent or ended token, another client's): {@link #inspect} and {@link #rotate}
-     * then judge it.
+     * and stores its successor, answering whose session it is. Null when nothing was spent (an
+     * unknown, spent or ended token, another client's): {@link #inspect} and {@link #rotate} then
+     * judge it. Concurrent spends share one statement and one commit ({@link GroupCommit}).
      */
     public Uni<Rotated> spend(String token, String clientId) {
         if (token.length() > MAX_TOKEN_LENGTH) {
             return Uni.createFrom().failure(ApiError.invalidGrant(INVALID));
         }
         String successor = successor(token, successorKeys.get(0));
-        return database.execute("with spent as ("
-                        + " update refresh_tokens t set spent_at = now()"
-                        + " from refresh_families f, users u"
-                        + " where t.token_hash = $1 and t.spent_at is null and t.expires_at > now()"
-                        + " and f.id = t.family_id and f.revoked_at is null and f.expires_at > now()"
-                        + " and f.client_id = $3 and u.id = f.user_id and u.enabled and " + SESSION_CURRENT
-                        + " returning t.family_id, least(f.expires_at, now() + make_interval(secs => $4)) as expires_at,"
-                        + " f.scope, u.id as user_id, u.username, u.roles),"
-                        // A data-modifying WITH runs to completion whether or not the query reads it.
-                        + " next as (insert into refresh_tokens (token_hash, family_id, expires_at)"
-                        + " select $2, family_id, expires_at from spent)"
-                        + " select family_id, scope, user_id, username, roles,"
-                        + " extract(epoch from expires_at - now())::bigint as expires_in from spent",
-                        Tuple.of(hash(token), hash(successor), clientId, (double) idleSeconds))
-                .map(rows -> {
-                    Row row = first(rows);
+        return spends.submit(new Spend(hash(token), hash(successor), clientId))
+                .map(row -> {
                     if (row == null) {
                         return null;
                     }
@@ -202,6 +197,50 @@ public class RefreshTokens {
                                     List.of(row.getArrayOfStrings("roles"))),
                             clientId, row.getString("scope"), false);
                     return new Rotated(session, new Issued(successor, Math.max(0, row.getLong("expires_in")), false));
+                });
+    }
+
+    /** One spend of a batch: the hashes of the presented token and of its successor, and the client. */
+    record Spend(Buffer tokenHash, Buffer successorHash, String clientId) {}
+
+    /** {@code token}'s spend by {@code clientId}, for a batch. */
+    Spend spendOf(String token, String clientId) {
+        return new Spend(hash(token), hash(successor(token, successorKeys.get(0))), clientId);
+    }
+
+    /**
+     * Spends a batch in one statement. The rows to spend are locked in token-hash order first, so two
+     * replicas' batches holding the same tokens wait for each other instead of deadlocking. A token
+     * twice in one batch is spent once: an UPDATE changes a row once, for one of its matching inputs;
+     * the other input gets no row and is judged as a spent token (a retry, or reuse).
+     */
+    Uni<List<Row>> spendAll(List<Spend> batch) {
+        Buffer[] tokens = batch.stream().map(Spend::tokenHash).toArray(Buffer[]::new);
+        Buffer[] successors = batch.stream().map(Spend::successorHash).toArray(Buffer[]::new);
+        String[] clients = batch.stream().map(Spend::clientId).toArray(String[]::new);
+        return database.execute("with input as (select * from unnest($1::bytea[], $2::bytea[], $3::text[])"
+                        + " with ordinality as i(token_hash, successor_hash, client_id, n)),"
+                        + " locked as (select token_hash from refresh_tokens where token_hash = any($1) and spent_at is null"
+                        + " order by token_hash for update),"
+                        + " spent as ("
+                        + " update refresh_tokens t set spent_at = now()"
+                        + " from locked l, input i, refresh_families f, users u"
+                        + " where t.token_hash = l.token_hash and i.token_hash = t.token_hash and t.expires_at > now()"
+                        + " and f.id = t.family_id and f.revoked_at is null and f.expires_at > now()"
+                        + " and f.client_id = i.client_id and u.id = f.user_id and u.enabled and " + SESSION_CURRENT
+                        + " returning i.n, i.successor_hash, t.family_id,"
+                        + " least(f.expires_at, now() + make_interval(secs => $4)) as expires_at,"
+                        + " f.scope, u.id as user_id, u.username, u.roles),"
+                        // A data-modifying WITH runs to completion whether or not the query reads it.
+                        + " next as (insert into refresh_tokens (token_hash, family_id, expires_at)"
+                        + " select successor_hash, family_id, expires_at from spent)"
+                        + " select n, family_id, scope, user_id, username, roles,"
+                        + " extract(epoch from expires_at - now())::bigint as expires_in from spent",
+                        Tuple.of(tokens, successors, clients, (double) idleSeconds))
+                .map(rows -> {
+                    Row[] byInput = new Row[batch.size()];
+                    rows.forEach(row -> byInput[row.getLong("n").intValue() - 1] = row);
+                    return Arrays.asList(byInput);
                 });
     }
 
