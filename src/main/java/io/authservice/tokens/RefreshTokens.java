@@ -114,7 +114,8 @@ public class RefreshTokens {
      * and {@code passwordHash} (the one the login verified) is still current; otherwise invalid_grant.
      * FOR SHARE makes the check wait for a password change or disabling in progress and see its
      * outcome, and makes such a change wait until this family exists, so it revokes it. The same holds
-     * for {@code signingKid}, the key that signed the login's access token: a withdrawal deletes its row,
+     * for {@code signingKid}, the key that signed the login's access token (FOR KEY SHARE: a withdrawal's
+     * delete conflicts with it, a rotation's update of the row does not): a withdrawal deletes its row,
      * so it waits for this family and then revokes it, or this family is not started (503, the login
      * may be retried and is signed by the next key).
      */
@@ -122,7 +123,7 @@ public class RefreshTokens {
             String signingKid) {
         String token = newToken();
         long expiresIn = Math.min(idleSeconds, absoluteSeconds);
-        return database.execute("with signer as (select kid from signing_keys where kid = $9 for share),"
+        return database.execute("with signer as (select kid from signing_keys where kid = $9 for key share),"
                         + " family as ("
                         + " insert into refresh_families (id, user_id, client_id, scope, expires_at)"
                         + " select $1, $2, $3, $4, now() + make_interval(secs => $5)"
