@@ -201,16 +201,23 @@ public interface AuthConfig {
         @WithDefault("1")
         int argon2Parallelism();
 
-        /** Threads that hash passwords; each Argon2id hash holds one of them for tens of ms. */
-        @WithDefault("2")
+        /**
+         * Threads that hash passwords; each Argon2id hash holds one of them for tens of ms. Twice the
+         * cores of the manifests' replica: one source has at most half of them, which then still keeps
+         * every core busy.
+         */
+        @WithDefault("4")
         int hashingThreads();
 
         /** Hash jobs that may wait for a thread; beyond that requests get 429. */
         @WithDefault("64")
         int hashingQueue();
 
-        /** Hash jobs one client address may have queued or running at once; beyond that it gets 429. */
-        @WithDefault("4")
+        /**
+         * Hash jobs one source may have admitted at once, most of them waiting their turn in its own
+         * line (which costs the others nothing); beyond that it gets 429.
+         */
+        @WithDefault("32")
         int hashingPerAddress();
     }
 

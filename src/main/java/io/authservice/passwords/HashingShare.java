@@ -12,6 +12,7 @@ import jakarta.inject.Singleton;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
@@ -52,24 +53,49 @@ public class HashingShare {
     private <T> Uni<T> shared(String address, Supplier<Uni<T>> work) {
         String source = ClientAddress.source(address);
         return Uni.createFrom().deferred(() -> {
-            Turn turn = new Turn(Vertx.currentContext());
-            if (!admit(source, turn)) {
+            Turn turn = new Turn(source, Vertx.currentContext());
+            if (!admit(turn)) {
                 return Uni.createFrom().failure(ApiError.tooManyRequests(
                         "too many password checks from this address at once; retry shortly", 1));
             }
-            return Uni.createFrom().completionStage(turn.started).chain(ignored -> work.get())
-                    .onTermination().invoke(() -> release(source, turn));
+            return Uni.createFrom().completionStage(turn.started)
+                    .chain(ignored -> begin(turn, work))
+                    .onCancellation().invoke(() -> abandon(turn));
         });
     }
 
-    private synchronized boolean admit(String source, Turn turn) {
-        Share share = shares.computeIfAbsent(source, s -> new Share());
+    /**
+     * Runs the work; its thread is given back when the work ends, not when the request does: a client
+     * that hangs up cannot make room for its next job while its last one still hashes.
+     */
+    private <T> Uni<T> begin(Turn turn, Supplier<Uni<T>> work) {
+        synchronized (this) {
+            if (turn.state != State.STARTED) {
+                return Uni.createFrom().failure(new CancellationException());
+            }
+            turn.working = true;
+        }
+        CompletableFuture<T> answer = new CompletableFuture<>();
+        work.get().subscribe().with(result -> {
+            finish(turn);
+            answer.complete(result);
+        }, failure -> {
+            finish(turn);
+            answer.completeExceptionally(failure);
+        });
+        // Cancelling the request cancels this future only, not the work.
+        return Uni.createFrom().completionStage(answer);
+    }
+
+    private synchronized boolean admit(Turn turn) {
+        Share share = shares.computeIfAbsent(turn.source, s -> new Share());
         if (share.admitted >= admitted) {
             return false;
         }
         share.admitted++;
         if (share.inPool < inPool) {
             share.inPool++;
+            turn.state = State.STARTED;
             turn.started.complete(null);
         } else {
             share.waiting.add(turn);
@@ -77,25 +103,48 @@ public class HashingShare {
         return true;
     }
 
-    /** The turn ended (done, failed or cancelled): the source's next waiting turn may enter the pool. */
-    private void release(String source, Turn turn) {
+    /** The request was cancelled: a waiting turn leaves its line, a started one without work ends. */
+    private void abandon(Turn turn) {
+        synchronized (this) {
+            if (turn.state == State.WAITING) {
+                shares.get(turn.source).waiting.remove(turn);
+                turn.state = State.DONE;
+                leave(turn.source);
+                return;
+            }
+            if (turn.state != State.STARTED || turn.working) {
+                return;
+            }
+        }
+        finish(turn);
+    }
+
+    /** The turn's thread is free (once per turn): the source's next waiting turn may enter the pool. */
+    private void finish(Turn turn) {
         Turn next = null;
         synchronized (this) {
-            Share share = shares.get(source);
-            share.admitted--;
-            if (!share.waiting.remove(turn)) {
-                share.inPool--;
-                next = share.waiting.poll();
-                if (next != null) {
-                    share.inPool++;
-                }
+            if (turn.state != State.STARTED) {
+                return;
             }
-            if (share.admitted == 0) {
-                shares.remove(source);
+            turn.state = State.DONE;
+            Share share = shares.get(turn.source);
+            share.inPool--;
+            next = share.waiting.poll();
+            if (next != null) {
+                share.inPool++;
+                next.state = State.STARTED;
             }
+            leave(turn.source);
         }
         if (next != null) {
             next.start();
+        }
+    }
+
+    private void leave(String source) {
+        Share share = shares.get(source);
+        if (--share.admitted == 0) {
+            shares.remove(source);
         }
     }
 
@@ -105,12 +154,25 @@ public class HashingShare {
         final ArrayDeque<Turn> waiting = new ArrayDeque<>();
     }
 
-    /** A job's turn; it starts on its own request's context, where its database session continues. */
+    private enum State {
+        WAITING,
+        STARTED,
+        DONE
+    }
+
+    /**
+     * A job's turn; it starts on its own request's context, where its database session continues.
+     * Its state and {@code working} are guarded by the share's monitor.
+     */
     private static final class Turn {
         final CompletableFuture<Void> started = new CompletableFuture<>();
+        final String source;
         private final Context context;
+        State state = State.WAITING;
+        boolean working;
 
-        Turn(Context context) {
+        Turn(String source, Context context) {
+            this.source = source;
             this.context = context;
         }
 

@@ -20,7 +20,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code POST} endpoints: one budget ({@code auth.rate-limit.*}) for those that cost a password hash
  * ({@code /oauth2/token}, {@code /users}, {@code /users/me/password}), another
  * ({@code auth.rate-limit.revoke-introspect.*}) for {@code /oauth2/revoke} and
- * {@code /oauth2/introspect}. Beyond the burst a source gets 429 with {@code Retry-After} before its
+ * {@code /oauth2/introspect}. On {@code /oauth2/token} and {@code /oauth2/introspect} a request holds
+ * its token only while it is served and gives it back when answered with success: their successes are
+ * what a gateway or a resource server behind one address sends all day, their failures what guessing
+ * sends. Beyond the burst a source gets 429 with {@code Retry-After} before its
  * body is parsed, held back {@code auth.rate-limit.refusal-delay} first: a flood then sends one
  * request per connection and delay instead of thousands a second, whose refusals (and the flooder's own
  * work, on the same machine) would otherwise take the cores that hash everybody else's passwords. In
@@ -40,6 +43,7 @@ public class RateLimit {
 
     private static final Set<String> HASHING = Set.of("/oauth2/token", "/users", "/users/me/password");
     private static final Set<String> TOKEN_CHECKS = Set.of("/oauth2/revoke", "/oauth2/introspect");
+    private static final Set<String> SUCCESS_RETURNS = Set.of("/oauth2/token", "/oauth2/introspect");
 
     private final ClientAddress clientAddress;
     private final Budget hashing;
@@ -64,9 +68,22 @@ public class RateLimit {
             RouterErrors.answer(rc, 400, new ErrorBody("invalid_request", "matrix parameters (;) are not accepted in the path"));
             return;
         }
-        Budget budget = rc.request().method() != HttpMethod.POST ? null : budgetOf(canonical(rc.normalizedPath()));
-        long wait = budget == null ? 0 : budget.take(ClientAddress.source(clientAddress.of(rc.request())));
+        String path = rc.request().method() != HttpMethod.POST ? null : canonical(rc.normalizedPath());
+        Budget budget = path == null ? null : budgetOf(path);
+        if (budget == null) {
+            rc.next();
+            return;
+        }
+        String source = ClientAddress.source(clientAddress.of(rc.request()));
+        long wait = budget.take(source);
         if (wait == 0) {
+            if (SUCCESS_RETURNS.contains(path)) {
+                rc.addHeadersEndHandler(ignored -> {
+                    if (rc.response().getStatusCode() < 400) {
+                        budget.giveBack(source);
+                    }
+                });
+            }
             rc.next();
             return;
         }
@@ -137,6 +154,13 @@ public class RateLimit {
             return buckets.computeIfAbsent(source, s -> new Bucket(burst, now)).take(now);
         }
 
+        void giveBack(String source) {
+            Bucket bucket = buckets.get(source);
+            if (bucket != null) {
+                bucket.giveBack(System.nanoTime());
+            }
+        }
+
         /**
          * Drops the buckets that have refilled, at most once a second: a sweep walks the whole map on the
          * event loop, so a flood of distinct sources must not make every request pay for one. If the map
@@ -170,6 +194,11 @@ public class RateLimit {
                     return 0;
                 }
                 return Math.max(1, (long) Math.ceil((1 - tokens) / perSecond));
+            }
+
+            synchronized void giveBack(long now) {
+                refill(now);
+                tokens = Math.min(burst, tokens + 1);
             }
 
             synchronized boolean full(long now) {

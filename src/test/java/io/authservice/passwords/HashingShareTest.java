@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.authservice.passwords.PasswordHasher.Outcome;
 import io.authservice.web.ApiError;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.subscription.Cancellable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -67,5 +68,40 @@ class HashingShareTest {
         assertTrue(flood.stream().allMatch(CompletableFuture::isDone), "every admitted job ran in its turn");
         assertTrue(owner.isDone());
         assertEquals(1, hasher.most.get("flood"), "the flooding source never had more than half the pool");
+    }
+
+    @Test
+    void aRequestThatHangsUpKeepsItsThreadUntilItsHashEnds() {
+        GatedHasher hasher = new GatedHasher();
+        HashingShare share = new HashingShare(hasher, 2, 8);
+        Cancellable first = share.verify("192.0.2.9", "flood", null).subscribe().with(ok -> { }, e -> { });
+        CompletableFuture<Outcome> second = share.verify("192.0.2.9", "flood", null).subscribeAsCompletionStage();
+        assertEquals(1, hasher.pending().size());
+
+        first.cancel(); // the client hung up; its hash goes on
+        assertEquals(1, hasher.pending().size(), "the next job waits for the thread, not for the request");
+        hasher.pending().get(0).complete(Outcome.MISMATCH);
+        assertEquals(1, hasher.pending().size(), "it starts when the thread is free");
+        hasher.pending().get(0).complete(Outcome.MISMATCH);
+        assertEquals(Outcome.MISMATCH, second.join());
+        assertEquals(1, hasher.most.get("flood"));
+    }
+
+    @Test
+    void aWaitingRequestThatHangsUpLeavesItsPlace() {
+        GatedHasher hasher = new GatedHasher();
+        HashingShare share = new HashingShare(hasher, 2, 4);
+        List<Cancellable> admitted = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            admitted.add(share.verify("192.0.2.10", "flood", null).subscribe().with(ok -> { }, e -> { }));
+        }
+        admitted.get(3).cancel();
+        CompletableFuture<Outcome> again = share.verify("192.0.2.10", "flood", null).subscribeAsCompletionStage();
+        assertTrue(!again.isDone(), "admitted in the cancelled one's place, waiting its turn");
+        while (!hasher.pending().isEmpty()) {
+            hasher.pending().get(0).complete(Outcome.MISMATCH);
+        }
+        assertEquals(Outcome.MISMATCH, again.join());
+        assertEquals(4, hasher.jobs.size(), "the cancelled one never hashed");
     }
 }

@@ -118,6 +118,29 @@ class RateLimitTest {
     }
 
     @Test
+    void successfulTokenRequestsGiveTheirShareOfTheBudgetBack() {
+        String address = "203.0.113.90";
+        String username = Api.newUser("steady");
+        // Four times the burst, faster than the rate refills it: a gateway's steady logins are not refused.
+        for (int i = 0; i < 40; i++) {
+            ProxiedProfile.login(address, username, Api.PASSWORD).then().statusCode(200);
+        }
+        // Failures keep theirs: the same source is refused once they have spent the burst.
+        int refused = 0;
+        for (int i = 0; i < 40 && refused == 0; i++) {
+            Response answer = given().header("X-Forwarded-For", address).contentType(ContentType.URLENC)
+                    .formParam("grant_type", "password").formParam("username", "nobody").post("/oauth2/token");
+            if (answer.statusCode() == 429) {
+                refused++;
+                assertEquals("too many requests from this address; retry later", answer.path("error_description"));
+            } else {
+                assertEquals(400, answer.statusCode(), answer.asString());
+            }
+        }
+        assertEquals(1, refused, "failed requests from one source are still limited");
+    }
+
+    @Test
     void aRefusalIsHeldBackWithoutHoldingUpOthers() throws Exception {
         String address = "203.0.113.80";
         ExecutorService threads = Executors.newFixedThreadPool(20);
