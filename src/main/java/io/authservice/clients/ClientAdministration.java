@@ -1,9 +1,9 @@
 package io.authservice.clients;
 
 import io.authservice.config.AuthConfig;
-import io.authservice.db.Database;
-import io.authservice.tokens.RefreshTokens;
-import io.authservice.web.ApiError;
+import io.authservice.platform.db.Database;
+import io.authservice.sessions.RefreshTokens;
+import io.authservice.platform.ApiError;
 import io.smallrye.mutiny.Uni;
 import io.vertx.pgclient.PgException;
 import jakarta.inject.Singleton;

@@ -1,9 +1,10 @@
 package io.authservice.clients;
 
+import io.authservice.api.http.ControlCharacters;
 import io.authservice.config.AuthConfig;
-import io.authservice.db.Database;
-import io.authservice.web.ApiError;
-import io.authservice.web.BoundedWorker;
+import io.authservice.platform.db.Database;
+import io.authservice.platform.ApiError;
+import io.authservice.platform.BoundedWorker;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.annotation.PreDestroy;
@@ -260,7 +261,7 @@ public class ClientAuthentication {
         } catch (MalformedClaimException e) {
             return Uni.createFrom().failure(failed("the client assertion's jti or exp is malformed"));
         }
-        if (jti.isEmpty() || jti.length() > MAX_JTI_LENGTH || io.authservice.web.ControlCharacters.in(jti)) {
+        if (jti.isEmpty() || jti.length() > MAX_JTI_LENGTH || io.authservice.api.http.ControlCharacters.in(jti)) {
             return Uni.createFrom().failure(failed("the client assertion's jti is not acceptable"));
         }
         return database.execute("insert into client_assertions (client_id, jti, expires_at) values ($1, $2, $3)"
@@ -287,7 +288,7 @@ public class ClientAuthentication {
             }
             String id = URLDecoder.decode(pair.substring(0, colon), StandardCharsets.UTF_8);
             String secret = URLDecoder.decode(pair.substring(colon + 1), StandardCharsets.UTF_8);
-            if (id.isEmpty() || secret.isEmpty() || io.authservice.web.ControlCharacters.in(id + secret)) {
+            if (id.isEmpty() || secret.isEmpty() || io.authservice.api.http.ControlCharacters.in(id + secret)) {
                 throw failed("the Basic credentials are not client_id:client_secret");
             }
             return new String[] {id, secret};

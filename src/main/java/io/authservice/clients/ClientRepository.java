@@ -1,7 +1,7 @@
 package io.authservice.clients;
 
 import io.authservice.config.AuthConfig;
-import io.authservice.db.Database;
+import io.authservice.platform.db.Database;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.buffer.Buffer;
 import io.vertx.mutiny.sqlclient.Row;

@@ -1,8 +1,8 @@
 package io.authservice.clients;
 
 import io.authservice.config.AuthConfig;
-import io.authservice.web.ApiError;
-import io.authservice.web.ClientAddress;
+import io.authservice.platform.ApiError;
+import io.authservice.api.http.ClientAddress;
 import jakarta.inject.Singleton;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;

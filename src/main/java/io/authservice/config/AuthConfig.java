@@ -1,5 +1,9 @@
 package io.authservice.config;
 
+import io.authservice.api.http.Cors;
+import io.authservice.platform.db.Database;
+import io.authservice.platform.db.GroupCommit;
+import io.authservice.api.http.RateLimit;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;

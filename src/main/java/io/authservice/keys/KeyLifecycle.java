@@ -1,14 +1,14 @@
 package io.authservice.keys;
 
 import io.authservice.config.AuthConfig;
-import io.authservice.db.Database;
+import io.authservice.platform.db.Database;
 import io.authservice.keys.KeyPlan.Create;
 import io.authservice.keys.KeyPlan.Delete;
 import io.authservice.keys.KeyPlan.Promote;
 import io.authservice.keys.KeyPlan.Step;
 import io.authservice.keys.SigningKey.KeyState;
-import io.authservice.tokens.RefreshTokens;
-import io.authservice.web.ApiError;
+import io.authservice.sessions.RefreshTokens;
+import io.authservice.platform.ApiError;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;

@@ -1,7 +1,7 @@
 package io.authservice.keys;
 
 import io.authservice.config.AuthConfig;
-import io.authservice.db.Database;
+import io.authservice.platform.db.Database;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
@@ -72,7 +72,7 @@ public class KeyRing {
 
     void onStart(@Observes StartupEvent event) {
         Uni<Void> start = filesDir != null ? reloadFiles() : lifecycle.advance(true).chain(this::reload).replaceWithVoid();
-        io.authservice.db.Database.retriedAtStart(start, "loading the signing keys").await().atMost(Duration.ofMinutes(2));
+        io.authservice.platform.db.Database.retriedAtStart(start, "loading the signing keys").await().atMost(Duration.ofMinutes(2));
         LOG.infof("signing keys loaded from %s; active key %s (%s), %d published",
                 filesDir != null ? filesDir : "the database", snapshot.active().kid(), snapshot.active().algorithm(),
                 snapshot.published().size());

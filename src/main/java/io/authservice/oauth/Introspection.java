@@ -5,7 +5,7 @@ import io.authservice.clients.Clients;
 import io.authservice.config.AuthConfig;
 import io.authservice.keys.KeyRing;
 import io.authservice.tokens.AccessTokenVerifier;
-import io.authservice.tokens.RefreshTokens;
+import io.authservice.sessions.RefreshTokens;
 import io.authservice.users.Callers;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Singleton;
@@ -49,7 +49,7 @@ public class Introspection {
     }
 
     /** What {@code token} allows, as far as the client {@code caller} may know. */
-    Uni<Map<String, Object>> introspect(String token, String caller) {
+    public Uni<Map<String, Object>> introspect(String token, String caller) {
         // A JWS compact serialization has two dots; a refresh token is base64url without any.
         return token.indexOf('.') >= 0 ? accessToken(token, caller) : refreshToken(token, caller);
     }

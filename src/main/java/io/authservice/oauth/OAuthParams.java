@@ -4,8 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.authservice.clients.ClientAuthentication;
-import io.authservice.web.ApiError;
-import io.authservice.web.ControlCharacters;
+import io.authservice.platform.ApiError;
+import io.authservice.api.http.ControlCharacters;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import jakarta.ws.rs.core.MediaType;
 import java.nio.charset.StandardCharsets;
@@ -20,7 +20,7 @@ import java.util.Optional;
  * body (RFC 6749) or a JSON object with the same names. Empty values count as absent (§3.1), a
  * parameter given twice is an error (§3.2), and so is a value with control characters.
  */
-final class OAuthParams {
+public final class OAuthParams {
 
     private static final int MAX_PARAMS = 32;
     private final Map<String, String> values;
@@ -34,7 +34,7 @@ final class OAuthParams {
         this.values = values;
     }
 
-    static OAuthParams parse(String contentType, byte[] body, ObjectMapper json) {
+    public static OAuthParams parse(String contentType, byte[] body, ObjectMapper json) {
         MediaType type;
         try {
             type = contentType == null ? null : MediaType.valueOf(contentType);
@@ -50,7 +50,7 @@ final class OAuthParams {
         throw ApiError.invalidRequest("the body must be application/x-www-form-urlencoded or application/json");
     }
 
-    String required(String name) {
+    public String required(String name) {
         String value = values.get(name);
         if (value == null) {
             throw ApiError.invalidRequest("missing parameter: " + name);
@@ -58,19 +58,19 @@ final class OAuthParams {
         return value;
     }
 
-    Optional<String> optional(String name) {
+    public Optional<String> optional(String name) {
         return Optional.ofNullable(values.get(name));
     }
 
     /** These parameters and {@code name} = {@code value}; for a value that came another way (the refresh cookie). */
-    OAuthParams with(String name, String value) {
+    public OAuthParams with(String name, String value) {
         Map<String, String> more = new HashMap<>(values);
         more.put(name, value);
         return new OAuthParams(more);
     }
 
     /** What the request presents to authenticate its client, with its Authorization header. */
-    ClientAuthentication.Presented client(String authorization) {
+    public ClientAuthentication.Presented client(String authorization) {
         return new ClientAuthentication.Presented(authorization, values.get("client_id"), values.get("client_secret"),
                 values.get("client_assertion_type"), values.get("client_assertion"));
     }

@@ -1,18 +1,18 @@
 package io.authservice.oauth;
 
-import io.authservice.audit.Audit;
+import io.authservice.platform.Audit;
 import io.authservice.clients.Client;
 import io.authservice.passwords.HashingShare;
 import io.authservice.passwords.LoginThrottle;
 import io.authservice.passwords.PasswordHasher.Outcome;
 import io.authservice.tokens.AccessTokens;
 import io.authservice.tokens.AccessTokens.Content;
-import io.authservice.tokens.RefreshTokens;
+import io.authservice.sessions.RefreshTokens;
 import io.authservice.tokens.Subject;
 import io.authservice.users.User;
 import io.authservice.users.UserRepository;
 import io.authservice.users.Usernames;
-import io.authservice.web.ApiError;
+import io.authservice.platform.ApiError;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Singleton;
 import java.time.Duration;
@@ -24,7 +24,10 @@ import org.jboss.logging.Logger;
  * session. Unknown users and wrong passwords are answered alike, after the same hashing work.
  */
 @Singleton
-class PasswordGrant {
+public class PasswordGrant {
+
+    /** The request field and answer member that carry a device token ({@code passwords.KnownDevices}). */
+    public static final String DEVICE_TOKEN = "device_token";
 
     private static final Logger LOG = Logger.getLogger(PasswordGrant.class);
     private static final String BAD_CREDENTIALS = "invalid username or password";
@@ -58,7 +61,7 @@ class PasswordGrant {
         }
         String scope = Scopes.requested(params.optional("scope"), client.scope());
         String name = Usernames.normalize(username);
-        return throttle.reserve(name, source, params.optional(DeviceCookie.FIELD).orElse(null))
+        return throttle.reserve(name, source, params.optional(DEVICE_TOKEN).orElse(null))
                 .onFailure(ApiError.class).invoke(() -> audit.login("throttled", null, clientId, source))
                 .chain(attempt -> users.findByUsername(name)
                 .chain(user -> hashing.verify(source, password, user == null ? null : user.passwordHash)

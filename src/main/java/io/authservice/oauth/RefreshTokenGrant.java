@@ -1,12 +1,12 @@
 package io.authservice.oauth;
 
-import io.authservice.audit.Audit;
+import io.authservice.platform.Audit;
 import io.authservice.clients.Client;
 import io.authservice.tokens.AccessTokens;
 import io.authservice.tokens.AccessTokens.Content;
-import io.authservice.tokens.RefreshTokens;
+import io.authservice.sessions.RefreshTokens;
 import io.authservice.tokens.Subject;
-import io.authservice.web.ApiError;
+import io.authservice.platform.ApiError;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Singleton;
 import java.time.Duration;

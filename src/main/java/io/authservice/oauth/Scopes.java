@@ -1,6 +1,6 @@
 package io.authservice.oauth;
 
-import io.authservice.web.ApiError;
+import io.authservice.platform.ApiError;
 import jakarta.ws.rs.core.Response.Status;
 import java.util.Arrays;
 import java.util.Collection;

@@ -2,7 +2,7 @@ package io.authservice.oauth;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
-import io.authservice.tokens.RefreshTokens;
+import io.authservice.sessions.RefreshTokens;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.time.Duration;
 

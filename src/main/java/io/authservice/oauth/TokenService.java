@@ -1,7 +1,7 @@
 package io.authservice.oauth;
 
 import io.authservice.clients.Client;
-import io.authservice.web.ApiError;
+import io.authservice.platform.ApiError;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.core.Response.Status;
@@ -28,7 +28,7 @@ public class TokenService {
      *
      * @param source the caller's address, for the throttle and the audit log
      */
-    Uni<TokenResponse> grant(OAuthParams params, Client client, String source) {
+    public Uni<TokenResponse> grant(OAuthParams params, Client client, String source) {
         String grantType = params.required("grant_type");
         if (!Client.GRANT_TYPES.contains(grantType)) {
             throw new ApiError(Status.BAD_REQUEST, UNSUPPORTED_GRANT_TYPE,

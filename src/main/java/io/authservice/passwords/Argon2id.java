@@ -1,7 +1,7 @@
 package io.authservice.passwords;
 
-import io.authservice.crypto.Argon2Engine;
-import io.authservice.crypto.BouncyCastleArgon2;
+import io.authservice.platform.crypto.Argon2Engine;
+import io.authservice.platform.crypto.BouncyCastleArgon2;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;

@@ -2,8 +2,8 @@ package io.authservice.passwords;
 
 import io.authservice.config.AuthConfig;
 import io.authservice.passwords.PasswordHasher.Outcome;
-import io.authservice.web.ApiError;
-import io.authservice.web.ClientAddress;
+import io.authservice.platform.ApiError;
+import io.authservice.api.http.ClientAddress;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;

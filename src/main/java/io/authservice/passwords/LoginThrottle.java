@@ -1,9 +1,9 @@
 package io.authservice.passwords;
 
 import io.authservice.config.AuthConfig;
-import io.authservice.db.Database;
-import io.authservice.web.ApiError;
-import io.authservice.web.ClientAddress;
+import io.authservice.platform.db.Database;
+import io.authservice.platform.ApiError;
+import io.authservice.api.http.ClientAddress;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;

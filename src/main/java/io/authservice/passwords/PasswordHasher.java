@@ -1,8 +1,8 @@
 package io.authservice.passwords;
 
 import io.authservice.config.AuthConfig;
-import io.authservice.crypto.NativeCrypto;
-import io.authservice.web.BoundedWorker;
+import io.authservice.platform.crypto.NativeCrypto;
+import io.authservice.platform.BoundedWorker;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.Startup;

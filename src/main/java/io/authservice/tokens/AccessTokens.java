@@ -3,7 +3,7 @@ package io.authservice.tokens;
 import io.authservice.config.AuthConfig;
 import io.authservice.keys.KeyRing;
 import io.authservice.keys.SigningKey;
-import io.authservice.web.BoundedWorker;
+import io.authservice.platform.BoundedWorker;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.smallrye.mutiny.Uni;

@@ -1,9 +1,9 @@
 package io.authservice.users;
 
 import io.authservice.config.AuthConfig;
-import io.authservice.db.Database;
+import io.authservice.platform.db.Database;
 import io.authservice.passwords.PasswordHasher;
-import io.authservice.web.ApiError;
+import io.authservice.platform.ApiError;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.vertx.VertxContextSupport;
 import io.smallrye.mutiny.Uni;

@@ -1,8 +1,8 @@
 package io.authservice.users;
 
-import io.authservice.db.Database;
+import io.authservice.platform.db.Database;
 import io.authservice.passwords.LoginThrottle;
-import io.authservice.web.ApiError;
+import io.authservice.platform.ApiError;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.enterprise.context.ApplicationScoped;

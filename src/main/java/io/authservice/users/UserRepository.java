@@ -1,6 +1,6 @@
 package io.authservice.users;
 
-import io.authservice.db.Database;
+import io.authservice.platform.db.Database;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;

@@ -1,14 +1,14 @@
 package io.authservice.users;
 
-import io.authservice.audit.Audit;
+import io.authservice.platform.Audit;
 import io.authservice.config.AuthConfig;
-import io.authservice.db.Database;
+import io.authservice.platform.db.Database;
 import io.authservice.passwords.HashingShare;
 import io.authservice.passwords.LoginThrottle;
 import io.authservice.passwords.PasswordHasher;
-import io.authservice.tokens.RefreshTokens;
+import io.authservice.sessions.RefreshTokens;
 import io.quarkus.security.AuthenticationFailedException;
-import io.authservice.web.ApiError;
+import io.authservice.platform.ApiError;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.pgclient.PgException;

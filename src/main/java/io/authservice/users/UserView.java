@@ -27,7 +27,7 @@ public record UserView(
     @RegisterForReflection
     public record LoginLimit(int failures, boolean limited, @JsonProperty("limited_until") Instant limitedUntil) {}
 
-    static UserView of(User user) {
+    public static UserView of(User user) {
         return new UserView(user.id, user.username, user.email, user.roleList(), user.enabled, user.createdAt, null);
     }
 

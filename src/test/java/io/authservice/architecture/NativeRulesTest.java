@@ -60,7 +60,7 @@ class NativeRulesTest {
      * internals of the libraries, and registers what it reads (web/VertxInternals).
      */
     static final ArchRule ONE_CLASS_REACHES_INTERNALS = noClasses()
-            .that().doNotHaveFullyQualifiedName("io.authservice.web.VertxInternals")
+            .that().doNotHaveFullyQualifiedName("io.authservice.api.http.VertxInternals")
             .should().callMethod(java.lang.reflect.AccessibleObject.class, "setAccessible", boolean.class)
             .orShould().callMethod(java.lang.reflect.Field.class, "setAccessible", boolean.class)
             .orShould().callMethod(Class.class, "getDeclaredField", String.class)

@@ -1,6 +1,6 @@
 package io.authservice.bench;
 
-import io.authservice.crypto.NativeCrypto;
+import io.authservice.platform.crypto.NativeCrypto;
 import io.authservice.keys.SigningKey;
 import io.authservice.tokens.AccessTokens;
 import io.authservice.tokens.AccessTokens.Content;

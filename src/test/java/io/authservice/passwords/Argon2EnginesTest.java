@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.authservice.crypto.Argon2Engine;
-import io.authservice.crypto.BouncyCastleArgon2;
-import io.authservice.crypto.NativeCrypto;
+import io.authservice.platform.crypto.Argon2Engine;
+import io.authservice.platform.crypto.BouncyCastleArgon2;
+import io.authservice.platform.crypto.NativeCrypto;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
