@@ -8,13 +8,14 @@ import java.util.Optional;
 /**
  * How a device token ({@code passwords.KnownDevices}) travels: in the password grant's answer as
  * {@code device_token}, which a frontend that posts credentials sends back as a field of its next
- * password grant, and in a cookie scoped to the token endpoint ({@code auth-device}, under the rule of
- * {@link Cookies}), which a browser sends back by itself.
+ * password grant, and in a cookie scoped to the token endpoint ({@code auth-device}, under the rule
+ * of {@link Cookies}), which a browser sends back by itself.
  */
 final class DeviceCookie {
 
     /** The request field and answer member that carry the token. */
     static final String FIELD = PasswordGrant.DEVICE_TOKEN;
+
     private static final String PATH = "/oauth2/token";
 
     private final Cookies cookies;

@@ -1,24 +1,24 @@
 package io.authservice.api;
 
-import io.authservice.platform.ApiError;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import io.authservice.api.ErrorBody.Violation;
+import io.authservice.platform.ApiError;
+import io.authservice.platform.db.Database;
+import io.authservice.platform.db.DatabaseUnavailable;
+import io.quarkus.security.AuthenticationFailedException;
+import io.quarkus.security.ForbiddenException;
+import io.quarkus.security.UnauthorizedException;
+import io.vertx.pgclient.PgException;
 import jakarta.validation.ConstraintViolationException;
 import jakarta.validation.Path;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import io.authservice.platform.db.Database;
-import io.authservice.platform.db.DatabaseUnavailable;
-import io.vertx.pgclient.PgException;
 import java.sql.SQLException;
 import java.util.Comparator;
 import java.util.List;
-import io.quarkus.security.AuthenticationFailedException;
-import io.quarkus.security.ForbiddenException;
-import io.quarkus.security.UnauthorizedException;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
@@ -41,26 +41,41 @@ public class ErrorMappers {
 
     @ServerExceptionMapper
     public Response invalidBody(ConstraintViolationException e) {
-        List<Violation> violations = e.getConstraintViolations().stream()
-                .map(v -> new Violation(field(v.getPropertyPath()), v.getMessage()))
-                .sorted(Comparator.comparing(Violation::field).thenComparing(Violation::message))
-                .toList();
-        return json(400, new ErrorBody("invalid_request", "the request has invalid fields", violations)).build();
+        List<Violation> violations =
+                e.getConstraintViolations().stream()
+                        .map(v -> new Violation(field(v.getPropertyPath()), v.getMessage()))
+                        .sorted(
+                                Comparator.comparing(Violation::field)
+                                        .thenComparing(Violation::message))
+                        .toList();
+        return json(
+                        400,
+                        new ErrorBody(
+                                "invalid_request", "the request has invalid fields", violations))
+                .build();
     }
 
     /** Named explicitly so that it wins over Quarkus' built-in mapper for mismatched input. */
     @ServerExceptionMapper({JsonProcessingException.class, MismatchedInputException.class})
     public Response malformedJson(Exception e) {
-        return json(400, new ErrorBody("invalid_request", "the body is not valid JSON of the expected shape")).build();
+        return json(
+                        400,
+                        new ErrorBody(
+                                "invalid_request",
+                                "the body is not valid JSON of the expected shape"))
+                .build();
     }
 
     @ServerExceptionMapper
     public Response framework(WebApplicationException e) {
         int status = e.getResponse().getStatus();
         String code = code(status);
-        String description = status >= 500 ? "the server could not answer"
-                : e.getCause() instanceof JsonProcessingException ? "the body is not valid JSON of the expected shape"
-                : e.getMessage();
+        String description =
+                status >= 500
+                        ? "the server could not answer"
+                        : e.getCause() instanceof JsonProcessingException
+                                ? "the body is not valid JSON of the expected shape"
+                                : e.getMessage();
         return json(status, new ErrorBody(code, description)).build();
     }
 
@@ -76,27 +91,38 @@ public class ErrorMappers {
         };
     }
 
-    /** RFC 6750 §3: a missing token gets a bare challenge, a bad one {@code error="invalid_token"}. */
+    /**
+     * RFC 6750 §3: a missing token gets a bare challenge, a bad one {@code error="invalid_token"}.
+     */
     @ServerExceptionMapper({AuthenticationFailedException.class, UnauthorizedException.class})
     public Response unauthenticated(HttpHeaders headers) {
         String authorization = headers.getHeaderString(HttpHeaders.AUTHORIZATION);
         boolean presented = authorization != null && !authorization.isBlank();
-        return json(401, new ErrorBody(presented ? "invalid_token" : "unauthorized",
-                presented ? "the access token is not valid" : "an access token is required"))
-                .header(HttpHeaders.WWW_AUTHENTICATE, presented
-                        ? "Bearer error=\"invalid_token\", error_description=\"the access token is not valid\""
-                        : "Bearer")
+        return json(
+                        401,
+                        new ErrorBody(
+                                presented ? "invalid_token" : "unauthorized",
+                                presented
+                                        ? "the access token is not valid"
+                                        : "an access token is required"))
+                .header(
+                        HttpHeaders.WWW_AUTHENTICATE,
+                        presented
+                                ? "Bearer error=\"invalid_token\", error_description=\"the access token is not valid\""
+                                : "Bearer")
                 .build();
     }
 
     @ServerExceptionMapper
     public Response forbidden(ForbiddenException e) {
-        return json(403, new ErrorBody("forbidden", "the access token does not grant this")).build();
+        return json(403, new ErrorBody("forbidden", "the access token does not grant this"))
+                .build();
     }
 
     /**
      * A safety net behind validation: PostgreSQL refusing a value a client sent (SQLSTATE class 22,
-     * data exception, e.g. 22021 for a NUL byte) is the client's error. Anything else stays unexpected.
+     * data exception, e.g. 22021 for a NUL byte) is the client's error. Anything else stays
+     * unexpected.
      */
     @ServerExceptionMapper
     public Response dataException(RuntimeException e) {
@@ -104,12 +130,21 @@ public class ErrorMappers {
         if (state == null || !state.startsWith("22")) {
             return unexpected(e);
         }
-        LOG.warnf("the database refused a value (SQLSTATE %s) that validation let through: %s", state, e.getMessage());
-        return json(400, new ErrorBody("invalid_request", "the request holds a value that cannot be stored")).build();
+        LOG.warnf(
+                "the database refused a value (SQLSTATE %s) that validation let through: %s",
+                state, e.getMessage());
+        return json(
+                        400,
+                        new ErrorBody(
+                                "invalid_request",
+                                "the request holds a value that cannot be stored"))
+                .build();
     }
 
     private static String sqlState(Throwable e) {
-        for (Throwable cause = e; cause != null && cause != cause.getCause(); cause = cause.getCause()) {
+        for (Throwable cause = e;
+                cause != null && cause != cause.getCause();
+                cause = cause.getCause()) {
             if (cause instanceof PgException pg) {
                 return pg.getSqlState();
             }
@@ -124,8 +159,13 @@ public class ErrorMappers {
     @ServerExceptionMapper
     public Response databaseUnavailable(DatabaseUnavailable e) {
         LOG.warnf("database unavailable: %s", e.getMessage());
-        return json(503, new ErrorBody("temporarily_unavailable", "the service is temporarily unavailable"))
-                .header(HttpHeaders.RETRY_AFTER, 1).build();
+        return json(
+                        503,
+                        new ErrorBody(
+                                "temporarily_unavailable",
+                                "the service is temporarily unavailable"))
+                .header(HttpHeaders.RETRY_AFTER, 1)
+                .build();
     }
 
     /**

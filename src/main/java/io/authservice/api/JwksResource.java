@@ -1,7 +1,7 @@
 package io.authservice.api;
 
-import io.authservice.keys.KeyRing;
 import io.authservice.config.AuthConfig;
+import io.authservice.keys.KeyRing;
 import io.smallrye.common.annotation.NonBlocking;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -11,7 +11,9 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
-/** {@code GET /.well-known/jwks.json}: the published keys (RFC 7517), cacheable, with a strong ETag. */
+/**
+ * {@code GET /.well-known/jwks.json}: the published keys (RFC 7517), cacheable, with a strong ETag.
+ */
 @Path("/.well-known/jwks.json")
 public class JwksResource {
 
@@ -28,9 +30,10 @@ public class JwksResource {
     @Produces(MediaType.APPLICATION_JSON)
     public Response jwks(@HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch) {
         KeyRing.Snapshot current = keys.snapshot();
-        Response.ResponseBuilder answer = matches(ifNoneMatch, current.etag())
-                ? Response.notModified()
-                : Response.ok(current.jwks(), MediaType.APPLICATION_JSON_TYPE);
+        Response.ResponseBuilder answer =
+                matches(ifNoneMatch, current.etag())
+                        ? Response.notModified()
+                        : Response.ok(current.jwks(), MediaType.APPLICATION_JSON_TYPE);
         return answer.header(HttpHeaders.ETAG, current.etag())
                 .header(HttpHeaders.CACHE_CONTROL, cacheControl)
                 .build();

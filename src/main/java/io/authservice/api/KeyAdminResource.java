@@ -1,15 +1,15 @@
 package io.authservice.api;
 
-import io.quarkus.runtime.annotations.RegisterForReflection;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
-import io.authservice.platform.Audit;
-import io.authservice.platform.db.Database;
 import io.authservice.keys.KeyLifecycle;
 import io.authservice.keys.KeyRing;
 import io.authservice.keys.SigningKey;
-import io.authservice.sessions.RefreshTokens;
 import io.authservice.platform.ApiError;
+import io.authservice.platform.Audit;
+import io.authservice.platform.db.Database;
+import io.authservice.sessions.RefreshTokens;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
@@ -23,7 +23,9 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 
-/** {@code /admin/keys}: the signing keys with their states and dates, staged and emergency rotation. */
+/**
+ * {@code /admin/keys}: the signing keys with their states and dates, staged and emergency rotation.
+ */
 @Path("/admin/keys")
 @RolesAllowed("admin")
 @Produces(MediaType.APPLICATION_JSON)
@@ -44,13 +46,22 @@ public class KeyAdminResource {
 
         static KeyView of(SigningKey key) {
             SigningKey.Dates d = key.dates();
-            return new KeyView(key.kid(), key.algorithm(), key.state().name().toLowerCase(Locale.ROOT),
-                    d.created(), d.activated(), d.activateAt(), d.retired(), d.removeAt());
+            return new KeyView(
+                    key.kid(),
+                    key.algorithm(),
+                    key.state().name().toLowerCase(Locale.ROOT),
+                    d.created(),
+                    d.activated(),
+                    d.activateAt(),
+                    d.retired(),
+                    d.removeAt());
         }
     }
 
     @RegisterForReflection // serialized inside a Response or by Vert.x: native images need it
-    public record Withdrawn(String kid, @JsonProperty("active_kid") String activeKid,
+    public record Withdrawn(
+            String kid,
+            @JsonProperty("active_kid") String activeKid,
             @JsonProperty("revoked_sessions") int revokedSessions) {}
 
     private final KeyRing keys;
@@ -59,7 +70,12 @@ public class KeyAdminResource {
     private final Database db;
     private final Audit audit;
 
-    KeyAdminResource(KeyRing keys, KeyLifecycle lifecycle, RefreshTokens sessions, Database db, Audit audit) {
+    KeyAdminResource(
+            KeyRing keys,
+            KeyLifecycle lifecycle,
+            RefreshTokens sessions,
+            Database db,
+            Audit audit) {
         this.db = db;
         this.audit = audit;
         this.keys = keys;
@@ -69,12 +85,16 @@ public class KeyAdminResource {
 
     @GET
     public Uni<List<KeyView>> list() {
-        Uni<KeyRing.Snapshot> current = keys.managedByFiles()
-                ? Uni.createFrom().item(keys.snapshot())
-                : keys.reload();
-        return current.map(s -> s.published().values().stream()
-                .sorted(java.util.Comparator.comparing(SigningKey::state).thenComparing(k -> k.dates().created()))
-                .map(KeyView::of).toList());
+        Uni<KeyRing.Snapshot> current =
+                keys.managedByFiles() ? Uni.createFrom().item(keys.snapshot()) : keys.reload();
+        return current.map(
+                s ->
+                        s.published().values().stream()
+                                .sorted(
+                                        java.util.Comparator.comparing(SigningKey::state)
+                                                .thenComparing(k -> k.dates().created()))
+                                .map(KeyView::of)
+                                .toList());
     }
 
     /** Staged rotation: the next key is published now and signs after the lead time. */
@@ -82,7 +102,8 @@ public class KeyAdminResource {
     @Path("/rotate")
     public Uni<KeyView> rotate() {
         databaseKeys();
-        return lifecycle.rotateNow()
+        return lifecycle
+                .rotateNow()
                 .chain(kid -> keys.reload().map(s -> KeyView.of(s.published().get(kid))));
     }
 
@@ -94,19 +115,40 @@ public class KeyAdminResource {
     @Path("/{kid}/withdraw")
     public Uni<Withdrawn> withdraw(@PathParam("kid") String kid) {
         databaseKeys();
-        return lifecycle.withdraw(kid).chain(w -> keys.reload()
-                // Until the reload this replica still signed with the key: sessions started meanwhile end too.
-                .chain(() -> w.signedFrom() == null ? Uni.createFrom().item(0)
-                        : db.inTransaction(conn -> sessions.revokeIssuedBetween(conn, w.signedFrom(), w.signedUntil(),
-                                "key_withdrawn")))
-                .map(late -> w.revokedSessions() + late)
-                .invoke(n -> audit.revocation("key_withdrawn", null, n, "admin"))
-                .map(n -> new Withdrawn(w.kid(), w.activeKid(), n)));
+        return lifecycle
+                .withdraw(kid)
+                .chain(
+                        w ->
+                                keys.reload()
+                                        // Until the reload this replica still signed with the key:
+                                        // sessions started meanwhile end too.
+                                        .chain(
+                                                () ->
+                                                        w.signedFrom() == null
+                                                                ? Uni.createFrom().item(0)
+                                                                : db.inTransaction(
+                                                                        conn ->
+                                                                                sessions
+                                                                                        .revokeIssuedBetween(
+                                                                                                conn,
+                                                                                                w
+                                                                                                        .signedFrom(),
+                                                                                                w
+                                                                                                        .signedUntil(),
+                                                                                                "key_withdrawn")))
+                                        .map(late -> w.revokedSessions() + late)
+                                        .invoke(
+                                                n ->
+                                                        audit.revocation(
+                                                                "key_withdrawn", null, n, "admin"))
+                                        .map(n -> new Withdrawn(w.kid(), w.activeKid(), n)));
     }
 
     private void databaseKeys() {
         if (keys.managedByFiles()) {
-            throw new ApiError(Status.CONFLICT, "keys_managed_by_files",
+            throw new ApiError(
+                    Status.CONFLICT,
+                    "keys_managed_by_files",
                     "keys come from files (auth.keys.source=files): rotate them in the Secret");
         }
     }

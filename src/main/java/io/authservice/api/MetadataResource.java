@@ -21,8 +21,21 @@ import java.util.Map;
 @Produces(MediaType.APPLICATION_JSON)
 public class MetadataResource {
 
-    static final List<String> CLAIMS = List.of("iss", "sub", "aud", "exp", "iat", "jti", "client_id", "scope",
-            "groups", "upn", "preferred_username", "sid", "email");
+    static final List<String> CLAIMS =
+            List.of(
+                    "iss",
+                    "sub",
+                    "aud",
+                    "exp",
+                    "iat",
+                    "jti",
+                    "client_id",
+                    "scope",
+                    "groups",
+                    "upn",
+                    "preferred_username",
+                    "sid",
+                    "email");
     private static final List<String> AUTH_METHODS = Client.AUTH_METHODS;
     private static final List<String> CONFIDENTIAL_AUTH_METHODS =
             AUTH_METHODS.stream().filter(m -> !m.equals(Client.NONE)).toList();
@@ -41,13 +54,21 @@ public class MetadataResource {
         m.put("revocation_endpoint", base + "/oauth2/revoke");
         m.put("introspection_endpoint", base + "/oauth2/introspect");
         m.put("userinfo_endpoint", base + "/oauth2/userinfo");
-        m.put("grant_types_supported", List.of(Client.PASSWORD, Client.REFRESH_TOKEN, Client.CLIENT_CREDENTIALS));
+        m.put(
+                "grant_types_supported",
+                List.of(Client.PASSWORD, Client.REFRESH_TOKEN, Client.CLIENT_CREDENTIALS));
         m.put("token_endpoint_auth_methods_supported", AUTH_METHODS);
-        m.put("token_endpoint_auth_signing_alg_values_supported", ClientAuthentication.assertionAlgorithms());
+        m.put(
+                "token_endpoint_auth_signing_alg_values_supported",
+                ClientAuthentication.assertionAlgorithms());
         m.put("revocation_endpoint_auth_methods_supported", AUTH_METHODS);
-        m.put("revocation_endpoint_auth_signing_alg_values_supported", ClientAuthentication.assertionAlgorithms());
+        m.put(
+                "revocation_endpoint_auth_signing_alg_values_supported",
+                ClientAuthentication.assertionAlgorithms());
         m.put("introspection_endpoint_auth_methods_supported", CONFIDENTIAL_AUTH_METHODS);
-        m.put("introspection_endpoint_auth_signing_alg_values_supported", ClientAuthentication.assertionAlgorithms());
+        m.put(
+                "introspection_endpoint_auth_signing_alg_values_supported",
+                ClientAuthentication.assertionAlgorithms());
         // No authorization endpoint (yet): no response type is supported.
         m.put("response_types_supported", List.of());
         m.put("subject_types_supported", List.of("public"));
@@ -73,7 +94,10 @@ public class MetadataResource {
     /** The document with the algorithms of the keys published now (they change with rotation). */
     private Response answer() {
         Map<String, Object> document = new LinkedHashMap<>(metadata);
-        document.put("id_token_signing_alg_values_supported", List.copyOf(keys.snapshot().algorithms()));
-        return Response.ok(document).header(HttpHeaders.CACHE_CONTROL, "public, max-age=300").build();
+        document.put(
+                "id_token_signing_alg_values_supported", List.copyOf(keys.snapshot().algorithms()));
+        return Response.ok(document)
+                .header(HttpHeaders.CACHE_CONTROL, "public, max-age=300")
+                .build();
     }
 }

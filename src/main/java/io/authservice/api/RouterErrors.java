@@ -16,14 +16,22 @@ import jakarta.inject.Singleton;
 public class RouterErrors {
 
     void install(@Observes Router router) {
-        router.route().order(Integer.MIN_VALUE).failureHandler(rc -> {
-            int status = rc.statusCode();
-            if (status >= 400 && status < 500 && !rc.response().headWritten()) {
-                answer(rc, status, new ErrorBody(ErrorMappers.code(status), "the request is not valid HTTP for this service"));
-            } else {
-                rc.next();
-            }
-        });
+        router.route()
+                .order(Integer.MIN_VALUE)
+                .failureHandler(
+                        rc -> {
+                            int status = rc.statusCode();
+                            if (status >= 400 && status < 500 && !rc.response().headWritten()) {
+                                answer(
+                                        rc,
+                                        status,
+                                        new ErrorBody(
+                                                ErrorMappers.code(status),
+                                                "the request is not valid HTTP for this service"));
+                            } else {
+                                rc.next();
+                            }
+                        });
     }
 
     /** Ends the exchange with a JSON error and closes the connection, whose state is unknown. */

@@ -39,7 +39,9 @@ public class UserAdminResource {
 
     /** The body of {@code PUT /admin/users/{id}/roles}. */
     @RegisterForReflection
-    public record Roles(@NotNull @Size(max = 16) List<@NotNull @Pattern(regexp = "[a-z][a-z0-9_-]{0,31}") String> roles) {}
+    public record Roles(
+            @NotNull @Size(max = 16)
+                    List<@NotNull @Pattern(regexp = "[a-z][a-z0-9_-]{0,31}") String> roles) {}
 
     private final UserAdministration admin;
 
@@ -48,8 +50,11 @@ public class UserAdminResource {
     }
 
     @GET
-    public Uni<UserAdministration.Page> search(@QueryParam("search") @Size(max = 64)
-            @Pattern(regexp = ControlCharacters.NONE, message = ControlCharacters.MESSAGE) String search,
+    public Uni<UserAdministration.Page> search(
+            @QueryParam("search")
+                    @Size(max = 64)
+                    @Pattern(regexp = ControlCharacters.NONE, message = ControlCharacters.MESSAGE)
+                    String search,
             @QueryParam("page") @DefaultValue("0") @Min(0) @Max(100_000) int page,
             @QueryParam("size") @DefaultValue("20") @Min(1) @Max(100) int size) {
         return admin.search(search, page, size);
@@ -76,7 +81,9 @@ public class UserAdminResource {
     @PUT
     @Path("/{id}/roles")
     @Consumes(MediaType.APPLICATION_JSON)
-    public Uni<UserView> roles(@Context SecurityContext security, @PathParam("id") UUID id,
+    public Uni<UserView> roles(
+            @Context SecurityContext security,
+            @PathParam("id") UUID id,
             @Valid @NotNull Roles roles) {
         return admin.setRoles(Callers.id(security), id, roles.roles());
     }

@@ -1,13 +1,13 @@
 package io.authservice.api;
 
+import io.authservice.api.http.ClientAddress;
+import io.authservice.config.AuthConfig;
 import io.authservice.users.Callers;
 import io.authservice.users.NewUser;
 import io.authservice.users.PasswordChange;
 import io.authservice.users.UserService;
 import io.authservice.users.UserView;
-import io.authservice.config.AuthConfig;
 import io.quarkus.security.Authenticated;
-import io.authservice.api.http.ClientAddress;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.validation.Valid;
@@ -30,8 +30,10 @@ import java.util.UUID;
 public class UserResource {
 
     private final UserService users;
+
     /** Location is under the issuer, never built from Host or forwarded headers a client chose. */
     private final String base;
+
     private final ClientAddress clientAddress;
 
     UserResource(UserService users, AuthConfig config, ClientAddress clientAddress) {
@@ -42,11 +44,16 @@ public class UserResource {
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    public Uni<Response> register(@Valid @NotNull NewUser request, @Context HttpServerRequest http) {
-        return users.register(request, clientAddress.of(http)).map(user -> Response
-                .created(URI.create(base + "/users/me")) // where the new user reads it, once logged in
-                .entity(UserView.of(user))
-                .build());
+    public Uni<Response> register(
+            @Valid @NotNull NewUser request, @Context HttpServerRequest http) {
+        return users.register(request, clientAddress.of(http))
+                .map(
+                        user ->
+                                Response.created(URI.create(base + "/users/me")) // where the new
+                                        // user reads it,
+                                        // once logged in
+                                        .entity(UserView.of(user))
+                                        .build());
     }
 
     @GET
@@ -60,9 +67,12 @@ public class UserResource {
     @Path("/me/password")
     @Authenticated
     @Consumes(MediaType.APPLICATION_JSON)
-    public Uni<Response> changePassword(@Context SecurityContext security, @Context HttpServerRequest request,
+    public Uni<Response> changePassword(
+            @Context SecurityContext security,
+            @Context HttpServerRequest request,
             @Valid @NotNull PasswordChange change) {
-        return users.changePassword(caller(security), change, clientAddress.of(request)).map(done -> Response.noContent().build());
+        return users.changePassword(caller(security), change, clientAddress.of(request))
+                .map(done -> Response.noContent().build());
     }
 
     private static UUID caller(SecurityContext security) {

@@ -3,9 +3,9 @@ package io.authservice.oauth;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.authservice.api.http.ControlCharacters;
 import io.authservice.clients.ClientAuthentication;
 import io.authservice.platform.ApiError;
-import io.authservice.api.http.ControlCharacters;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import jakarta.ws.rs.core.MediaType;
 import java.nio.charset.StandardCharsets;
@@ -16,9 +16,10 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The parameters of a request to an OAuth endpoint, from an {@code application/x-www-form-urlencoded}
- * body (RFC 6749) or a JSON object with the same names. Empty values count as absent (§3.1), a
- * parameter given twice is an error (§3.2), and so is a value with control characters.
+ * The parameters of a request to an OAuth endpoint, from an {@code
+ * application/x-www-form-urlencoded} body (RFC 6749) or a JSON object with the same names. Empty
+ * values count as absent (§3.1), a parameter given twice is an error (§3.2), and so is a value with
+ * control characters.
  */
 public final class OAuthParams {
 
@@ -26,11 +27,13 @@ public final class OAuthParams {
     private final Map<String, String> values;
 
     private OAuthParams(Map<String, String> values) {
-        values.forEach((name, value) -> {
-            if (ControlCharacters.in(value)) {
-                throw ApiError.invalidRequest("parameter contains control characters: " + name);
-            }
-        });
+        values.forEach(
+                (name, value) -> {
+                    if (ControlCharacters.in(value)) {
+                        throw ApiError.invalidRequest(
+                                "parameter contains control characters: " + name);
+                    }
+                });
         this.values = values;
     }
 
@@ -47,7 +50,8 @@ public final class OAuthParams {
         if (type != null && type.isCompatible(MediaType.APPLICATION_JSON_TYPE)) {
             return json(body, json);
         }
-        throw ApiError.invalidRequest("the body must be application/x-www-form-urlencoded or application/json");
+        throw ApiError.invalidRequest(
+                "the body must be application/x-www-form-urlencoded or application/json");
     }
 
     public String required(String name) {
@@ -62,7 +66,10 @@ public final class OAuthParams {
         return Optional.ofNullable(values.get(name));
     }
 
-    /** These parameters and {@code name} = {@code value}; for a value that came another way (the refresh cookie). */
+    /**
+     * These parameters and {@code name} = {@code value}; for a value that came another way (the
+     * refresh cookie).
+     */
     public OAuthParams with(String name, String value) {
         Map<String, String> more = new HashMap<>(values);
         more.put(name, value);
@@ -71,27 +78,34 @@ public final class OAuthParams {
 
     /** What the request presents to authenticate its client, with its Authorization header. */
     public ClientAuthentication.Presented client(String authorization) {
-        return new ClientAuthentication.Presented(authorization, values.get("client_id"), values.get("client_secret"),
-                values.get("client_assertion_type"), values.get("client_assertion"));
+        return new ClientAuthentication.Presented(
+                authorization,
+                values.get("client_id"),
+                values.get("client_secret"),
+                values.get("client_assertion_type"),
+                values.get("client_assertion"));
     }
 
     private static OAuthParams form(String body) {
         Map<String, List<String>> decoded;
         try {
-            decoded = new QueryStringDecoder(body, StandardCharsets.UTF_8, false, MAX_PARAMS).parameters();
+            decoded =
+                    new QueryStringDecoder(body, StandardCharsets.UTF_8, false, MAX_PARAMS)
+                            .parameters();
         } catch (IllegalArgumentException e) {
             throw ApiError.invalidRequest("the form body is not valid URL encoding");
         }
         Map<String, String> values = new HashMap<>();
-        decoded.forEach((name, list) -> {
-            List<String> present = list.stream().filter(v -> !v.isEmpty()).toList();
-            if (present.size() > 1) {
-                throw ApiError.invalidRequest("parameter given more than once: " + name);
-            }
-            if (!present.isEmpty()) {
-                values.put(name, present.get(0));
-            }
-        });
+        decoded.forEach(
+                (name, list) -> {
+                    List<String> present = list.stream().filter(v -> !v.isEmpty()).toList();
+                    if (present.size() > 1) {
+                        throw ApiError.invalidRequest("parameter given more than once: " + name);
+                    }
+                    if (!present.isEmpty()) {
+                        values.put(name, present.get(0));
+                    }
+                });
         return new OAuthParams(values);
     }
 

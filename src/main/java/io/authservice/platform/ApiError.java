@@ -10,6 +10,7 @@ public class ApiError extends RuntimeException {
 
     public final int status;
     public final String code;
+
     /** Seconds for {@code Retry-After}, or 0. */
     public final long retryAfter;
 

@@ -8,10 +8,14 @@ import jakarta.validation.constraints.Size;
 
 /** The body of {@code POST /users/me/password}. */
 public record PasswordChange(
-        @JsonProperty("current_password") @NotNull @Size(max = Passwords.MAX_LENGTH)
-        @Pattern(regexp = ControlCharacters.NONE, message = ControlCharacters.MESSAGE)
-        String currentPassword,
-
-        @JsonProperty("new_password") @NotNull @Size(max = Passwords.MAX_LENGTH) @PasswordPolicy
-        @Pattern(regexp = ControlCharacters.NONE, message = ControlCharacters.MESSAGE)
-        String newPassword) {}
+        @JsonProperty("current_password")
+                @NotNull
+                @Size(max = Passwords.MAX_LENGTH)
+                @Pattern(regexp = ControlCharacters.NONE, message = ControlCharacters.MESSAGE)
+                String currentPassword,
+        @JsonProperty("new_password")
+                @NotNull
+                @Size(max = Passwords.MAX_LENGTH)
+                @PasswordPolicy
+                @Pattern(regexp = ControlCharacters.NONE, message = ControlCharacters.MESSAGE)
+                String newPassword) {}

@@ -42,8 +42,10 @@ class Argon2EnginesTest {
         for (String password : new String[] {"", "p", "päßwörd ✓", "x".repeat(1000)}) {
             byte[] bytes = password.getBytes(StandardCharsets.UTF_8);
             for (int[] mtp : new int[][] {{8, 1, 1}, {64, 3, 1}, {256, 2, 2}, {1024, 1, 4}}) {
-                assertArrayEquals(javaEngine.derive(bytes, salt, mtp[0], mtp[1], mtp[2], 32),
-                        nativeEngine.derive(bytes, salt, mtp[0], mtp[1], mtp[2], 32), password + " " + mtp[0]);
+                assertArrayEquals(
+                        javaEngine.derive(bytes, salt, mtp[0], mtp[1], mtp[2], 32),
+                        nativeEngine.derive(bytes, salt, mtp[0], mtp[1], mtp[2], 32),
+                        password + " " + mtp[0]);
             }
         }
     }

@@ -14,7 +14,10 @@ class BoundedWorkerTest {
     @Test
     void runsWorkOnItsOwnThreads() {
         try (BoundedWorker worker = new BoundedWorker("hashing", 2, 4)) {
-            String thread = worker.submit(() -> Thread.currentThread().getName()).await().atMost(Duration.ofSeconds(5));
+            String thread =
+                    worker.submit(() -> Thread.currentThread().getName())
+                            .await()
+                            .atMost(Duration.ofSeconds(5));
             assertTrue(thread.startsWith("hashing-"), thread);
         }
     }
@@ -24,10 +27,16 @@ class BoundedWorkerTest {
         CountDownLatch release = new CountDownLatch(1);
         try (BoundedWorker worker = new BoundedWorker("hashing", 1, 1)) {
             Uni<Boolean> busy = worker.submit(() -> await(release));
-            busy.subscribe().with(ignored -> { });
-            worker.submit(() -> await(release)).subscribe().with(ignored -> { });
-            Throwable refused = worker.submit(() -> true).onItem().transform(x -> (Throwable) null)
-                    .onFailure().recoverWithItem(f -> f).await().atMost(Duration.ofSeconds(5));
+            busy.subscribe().with(ignored -> {});
+            worker.submit(() -> await(release)).subscribe().with(ignored -> {});
+            Throwable refused =
+                    worker.submit(() -> true)
+                            .onItem()
+                            .transform(x -> (Throwable) null)
+                            .onFailure()
+                            .recoverWithItem(f -> f)
+                            .await()
+                            .atMost(Duration.ofSeconds(5));
             ApiError error = assertInstanceOf(ApiError.class, refused);
             assertEquals(429, error.status);
             assertTrue(error.retryAfter >= 1);

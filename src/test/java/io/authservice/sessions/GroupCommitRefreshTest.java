@@ -23,22 +23,21 @@ import java.util.concurrent.Callable;
 import org.junit.jupiter.api.Test;
 
 /**
- * Group commit of refresh spends (README, Refresh tokens): concurrent refreshes share one statement,
- * and each is still answered as if alone.
+ * Group commit of refresh spends (README, Refresh tokens): concurrent refreshes share one
+ * statement, and each is still answered as if alone.
  */
 @QuarkusTest
 class GroupCommitRefreshTest {
 
     private static final int SESSIONS = 24;
 
-    @Inject
-    RefreshTokens refreshTokens;
+    @Inject RefreshTokens refreshTokens;
 
-    @Inject
-    MeterRegistry metrics;
+    @Inject MeterRegistry metrics;
 
     @Test
-    void concurrentRefreshesOfDistinctSessionsShareStatementsAndEachGetsItsOwnSuccessor() throws Exception {
+    void concurrentRefreshesOfDistinctSessionsShareStatementsAndEachGetsItsOwnSuccessor()
+            throws Exception {
         List<Tokens> sessions = new ArrayList<>();
         for (int i = 0; i < SESSIONS; i++) {
             sessions.add(Api.tokens(Api.newUser("group")));
@@ -63,7 +62,10 @@ class GroupCommitRefreshTest {
         assertTrue(grouped() > 0, "no two refreshes shared a statement");
         for (Tokens session : sessions) {
             Api.refresh(session.refreshToken()).then().statusCode(200);
-            assertNull(Db.value("select revoked_reason from refresh_families where id = ?", family(session.refreshToken())));
+            assertNull(
+                    Db.value(
+                            "select revoked_reason from refresh_families where id = ?",
+                            family(session.refreshToken())));
         }
     }
 
@@ -72,17 +74,38 @@ class GroupCommitRefreshTest {
         Tokens twice = Api.tokens(Api.newUser("twice"));
         Tokens other = Api.tokens(Api.newUser("other"));
 
-        List<Row> rows = refreshTokens.spendAll(List.of(refreshTokens.spendOf(twice.refreshToken(), "web"),
-                refreshTokens.spendOf(twice.refreshToken(), "web"), refreshTokens.spendOf(other.refreshToken(), "web")))
-                .await().indefinitely();
+        List<Row> rows =
+                refreshTokens
+                        .spendAll(
+                                List.of(
+                                        refreshTokens.spendOf(twice.refreshToken(), "web"),
+                                        refreshTokens.spendOf(twice.refreshToken(), "web"),
+                                        refreshTokens.spendOf(other.refreshToken(), "web")))
+                        .await()
+                        .indefinitely();
 
-        assertTrue(rows.get(0) == null ^ rows.get(1) == null, "exactly one of the two spends: " + rows);
+        assertTrue(
+                rows.get(0) == null ^ rows.get(1) == null,
+                "exactly one of the two spends: " + rows);
         assertNotNull(rows.get(2));
-        assertEquals(2L, Db.value("select count(*) from refresh_tokens where family_id = ?", family(twice.refreshToken())));
-        // The other presentation, judged alone, is a retry: the one successor, the session lives on.
-        String successor = Api.refresh(twice.refreshToken()).then().statusCode(200).extract().path("refresh_token");
+        assertEquals(
+                2L,
+                Db.value(
+                        "select count(*) from refresh_tokens where family_id = ?",
+                        family(twice.refreshToken())));
+        // The other presentation, judged alone, is a retry: the one successor, the session lives
+        // on.
+        String successor =
+                Api.refresh(twice.refreshToken())
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .path("refresh_token");
         Api.refresh(successor).then().statusCode(200);
-        assertNull(Db.value("select revoked_reason from refresh_families where id = ?", family(twice.refreshToken())));
+        assertNull(
+                Db.value(
+                        "select revoked_reason from refresh_families where id = ?",
+                        family(twice.refreshToken())));
     }
 
     /** Spends that shared a statement with another: the batched spends beyond one per statement. */
@@ -92,6 +115,8 @@ class GroupCommitRefreshTest {
     }
 
     private static Object family(String refreshToken) {
-        return Db.value("select family_id from refresh_tokens where token_hash = ?", (Object) Db.sha256(refreshToken));
+        return Db.value(
+                "select family_id from refresh_tokens where token_hash = ?",
+                (Object) Db.sha256(refreshToken));
     }
 }

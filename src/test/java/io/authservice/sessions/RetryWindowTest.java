@@ -8,8 +8,9 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue 16: {@code auth.tokens.refresh-retry-window} had no upper bound, and within it a thief holding a
- * spent token gets the live successor. It is capped at 60 s; beyond that the service does not start.
+ * Issue 16: {@code auth.tokens.refresh-retry-window} had no upper bound, and within it a thief
+ * holding a spent token gets the live successor. It is capped at 60 s; beyond that the service does
+ * not start.
  */
 class RetryWindowTest {
 
@@ -22,12 +23,25 @@ class RetryWindowTest {
 
     @Test
     void aWindowBeyondTheCapOrNegativeStopsTheStart() {
-        for (Duration window : new Duration[] {Duration.ofMillis(60_001), Duration.ofMinutes(5), Duration.ofDays(1),
-                Duration.ofSeconds(-1)}) {
-            IllegalStateException refused = assertThrows(IllegalStateException.class,
-                    () -> RefreshTokens.retryWindowSeconds(window), window.toString());
-            assertTrue(refused.getMessage().startsWith("auth.tokens.refresh-retry-window is " + window
-                    + ": it must be between PT0S and PT1M"), refused.getMessage());
+        for (Duration window :
+                new Duration[] {
+                    Duration.ofMillis(60_001),
+                    Duration.ofMinutes(5),
+                    Duration.ofDays(1),
+                    Duration.ofSeconds(-1)
+                }) {
+            IllegalStateException refused =
+                    assertThrows(
+                            IllegalStateException.class,
+                            () -> RefreshTokens.retryWindowSeconds(window),
+                            window.toString());
+            assertTrue(
+                    refused.getMessage()
+                            .startsWith(
+                                    "auth.tokens.refresh-retry-window is "
+                                            + window
+                                            + ": it must be between PT0S and PT1M"),
+                    refused.getMessage());
         }
     }
 }

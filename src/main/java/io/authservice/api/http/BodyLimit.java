@@ -36,7 +36,9 @@ public class BodyLimit {
         router.route().order(Integer.MIN_VALUE).handler(this::limit);
     }
 
-    /** Hands a body read by {@link #limit} to RESTEasy, which would otherwise read the spent stream. */
+    /**
+     * Hands a body read by {@link #limit} to RESTEasy, which would otherwise read the spent stream.
+     */
     @ServerRequestFilter(preMatching = true)
     public void buffered(ContainerRequestContext request, RoutingContext rc) {
         Buffer body = rc.get(BUFFERED);
@@ -54,7 +56,8 @@ public class BodyLimit {
             } else {
                 rc.next();
             }
-        } else if (request.headers().contains(HttpHeaders.TRANSFER_ENCODING) && !request.isEnded()) {
+        } else if (request.headers().contains(HttpHeaders.TRANSFER_ENCODING)
+                && !request.isEnded()) {
             readWithinLimit(rc);
         } else {
             rc.next();
@@ -64,22 +67,24 @@ public class BodyLimit {
     private void readWithinLimit(RoutingContext rc) {
         Buffer body = Buffer.buffer();
         HttpServerRequest request = rc.request();
-        request.handler(chunk -> {
-            if (rc.response().ended()) {
-                return;
-            }
-            if (body.length() + chunk.length() > maxBytes) {
-                refuse(rc);
-            } else {
-                body.appendBuffer(chunk);
-            }
-        });
-        request.endHandler(end -> {
-            if (!rc.response().ended()) {
-                rc.put(BUFFERED, body);
-                rc.next();
-            }
-        });
+        request.handler(
+                chunk -> {
+                    if (rc.response().ended()) {
+                        return;
+                    }
+                    if (body.length() + chunk.length() > maxBytes) {
+                        refuse(rc);
+                    } else {
+                        body.appendBuffer(chunk);
+                    }
+                });
+        request.endHandler(
+                end -> {
+                    if (!rc.response().ended()) {
+                        rc.put(BUFFERED, body);
+                        rc.next();
+                    }
+                });
         // A client that goes away mid-body leaves nothing to answer.
         request.exceptionHandler(gone -> {});
         if ("100-continue".equalsIgnoreCase(request.getHeader(HttpHeaders.EXPECT))) {
@@ -90,8 +95,12 @@ public class BodyLimit {
 
     private void refuse(RoutingContext rc) {
         boolean oauth = rc.normalizedPath().startsWith("/oauth2/");
-        RouterErrors.answer(rc, oauth ? 400 : 413, new ErrorBody(oauth ? "invalid_request" : "request_too_large",
-                "the request body is larger than " + maxBytes + " bytes"));
+        RouterErrors.answer(
+                rc,
+                oauth ? 400 : 413,
+                new ErrorBody(
+                        oauth ? "invalid_request" : "request_too_large",
+                        "the request body is larger than " + maxBytes + " bytes"));
     }
 
     private static long declared(String length) {

@@ -18,7 +18,8 @@ public class ClientAddress {
     private final List<Range> trusted;
 
     ClientAddress(AuthConfig config) {
-        this.trusted = config.trustedProxies().orElse(List.of()).stream().map(Range::parse).toList();
+        this.trusted =
+                config.trustedProxies().orElse(List.of()).stream().map(Range::parse).toList();
     }
 
     public String of(HttpServerRequest request) {
@@ -43,8 +44,8 @@ public class ClientAddress {
 
     /**
      * The address of an {@code X-Forwarded-For} entry, which proxies may also write with a port
-     * ({@code 192.0.2.1:4711}, {@code [2001:db8::1]:4711}) and quoted as in RFC 7239
-     * ({@code "[2001:db8::1]:4711"}): without the port, brackets and quotes, the entry as is otherwise.
+     * ({@code 192.0.2.1:4711}, {@code [2001:db8::1]:4711}) and quoted as in RFC 7239 ({@code
+     * "[2001:db8::1]:4711"}): without the port, brackets and quotes, the entry as is otherwise.
      */
     static String address(String entry) {
         String text = entry.trim();
@@ -53,11 +54,13 @@ public class ClientAddress {
         }
         if (text.startsWith("[")) {
             int close = text.indexOf(']');
-            boolean portOrNothing = close > 0 && (close == text.length() - 1 || text.charAt(close + 1) == ':');
+            boolean portOrNothing =
+                    close > 0 && (close == text.length() - 1 || text.charAt(close + 1) == ':');
             return portOrNothing ? text.substring(1, close) : text;
         }
         int colon = text.indexOf(':');
-        // One colon: IPv4 with a port. An IPv6 address without brackets has several and stays whole.
+        // One colon: IPv4 with a port. An IPv6 address without brackets has several and stays
+        // whole.
         return colon > 0 && colon == text.lastIndexOf(':') ? text.substring(0, colon) : text;
     }
 
@@ -76,7 +79,13 @@ public class ClientAddress {
             mapped &= bytes[i] == (i < 10 ? 0 : (byte) 0xff);
         }
         if (mapped) {
-            return (bytes[12] & 0xff) + "." + (bytes[13] & 0xff) + "." + (bytes[14] & 0xff) + "." + (bytes[15] & 0xff);
+            return (bytes[12] & 0xff)
+                    + "."
+                    + (bytes[13] & 0xff)
+                    + "."
+                    + (bytes[14] & 0xff)
+                    + "."
+                    + (bytes[15] & 0xff);
         }
         byte[] prefix = java.util.Arrays.copyOf(bytes, 16);
         java.util.Arrays.fill(prefix, 8, 16, (byte) 0);
@@ -94,9 +103,13 @@ public class ClientAddress {
         static Range parse(String text) {
             String[] parts = text.trim().split("/", 2);
             byte[] network = NetUtil.createByteArrayFromIpAddressString(parts[0]);
-            int bits = parts.length == 2 ? Integer.parseInt(parts[1]) : network == null ? 0 : network.length * 8;
+            int bits =
+                    parts.length == 2
+                            ? Integer.parseInt(parts[1])
+                            : network == null ? 0 : network.length * 8;
             if (network == null || bits < 0 || bits > network.length * 8) {
-                throw new IllegalArgumentException("auth.trusted-proxies: not an address or CIDR range: " + text);
+                throw new IllegalArgumentException(
+                        "auth.trusted-proxies: not an address or CIDR range: " + text);
             }
             return new Range(network, bits);
         }

@@ -31,22 +31,25 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Slow clients must not hold the connections everybody shares ({@code quarkus.http.limits.max-connections}):
+ * Slow clients must not hold the connections everybody shares ({@code
+ * quarkus.http.limits.max-connections}):
+ *
  * <ul>
- *   <li>one source ({@link ClientAddress#source} of the TCP peer) holds at most
- *       {@code auth.http.connections-per-source} connections: a further one is closed as it is
- *       accepted. A trusted proxy ({@code auth.trusted-proxies}) carries many clients and is not capped;
+ *   <li>one source ({@link ClientAddress#source} of the TCP peer) holds at most {@code
+ *       auth.http.connections-per-source} connections: a further one is closed as it is accepted. A
+ *       trusted proxy ({@code auth.trusted-proxies}) carries many clients and is not capped;
  *   <li>every request's line and headers must arrive within {@code auth.http.request-timeout}: the
  *       first request's counted from the connection's acceptance, a later one's on a kept-alive
- *       connection from the first byte of it that arrives after the previous response. Otherwise 408
- *       and the connection is closed, however steadily the head trickles in. Waiting between requests
- *       is the idle timeout's business, so a pooled connection is not cut short;
+ *       connection from the first byte of it that arrives after the previous response. Otherwise
+ *       408 and the connection is closed, however steadily the head trickles in. Waiting between
+ *       requests is the idle timeout's business, so a pooled connection is not cut short;
  *   <li>a request whose body has not arrived whole within that time of its headers gets 408 too.
  * </ul>
+ *
  * Vert.x offers no hook at accept time (Quarkus' own connection limit takes the server's only
  * connection handler), so the guard sits in front of Netty's acceptor, in the listening channel's
- * pipeline, which Vert.x keeps internal ({@link VertxInternals}; ConnectionGuardTest would fail on an
- * upgrade that moves it), and puts a {@link Heads} first in each connection's pipeline.
+ * pipeline, which Vert.x keeps internal ({@link VertxInternals}; ConnectionGuardTest would fail on
+ * an upgrade that moves it), and puts a {@link Heads} first in each connection's pipeline.
  */
 @Singleton
 public class ConnectionGuard {
@@ -68,22 +71,28 @@ public class ConnectionGuard {
         this.perSource = config.http().connectionsPerSource();
     }
 
-    /** Puts {@link Acceptor} in front of Netty's acceptor of the API port (the management port is not guarded). */
+    /**
+     * Puts {@link Acceptor} in front of Netty's acceptor of the API port (the management port is
+     * not guarded).
+     */
     void attach(@ObservesAsync HttpServerStart start) {
         int port = start.options().getPort();
-        VertxInternals.fenced("guard the connections of port " + port, () -> {
-            Channel listening = VertxInternals.listeningChannel(vertx, port);
-            synchronized (ConnectionGuard.class) {
-                // Once per server (the event fires for each of its verticles), by the current bean (a
-                // dev-mode restart may keep the server).
-                if (listening.pipeline().get(HANDLER) != acceptor) {
-                    if (listening.pipeline().get(HANDLER) != null) {
-                        listening.pipeline().remove(HANDLER);
+        VertxInternals.fenced(
+                "guard the connections of port " + port,
+                () -> {
+                    Channel listening = VertxInternals.listeningChannel(vertx, port);
+                    synchronized (ConnectionGuard.class) {
+                        // Once per server (the event fires for each of its verticles), by the
+                        // current bean (a
+                        // dev-mode restart may keep the server).
+                        if (listening.pipeline().get(HANDLER) != acceptor) {
+                            if (listening.pipeline().get(HANDLER) != null) {
+                                listening.pipeline().remove(HANDLER);
+                            }
+                            listening.pipeline().addFirst(HANDLER, acceptor);
+                        }
                     }
-                    listening.pipeline().addFirst(HANDLER, acceptor);
-                }
-            }
-        });
+                });
     }
 
     /** Sees every connection the API port accepts, before Vert.x does. */
@@ -98,7 +107,8 @@ public class ConnectionGuard {
             if (accepted instanceof Channel connection) {
                 Heads heads = new Heads(connection);
                 connection.attr(HEADS).set(heads);
-                // First, before the handlers Vert.x adds as it registers the connection: sees the raw bytes.
+                // First, before the handlers Vert.x adds as it registers the connection: sees the
+                // raw bytes.
                 connection.pipeline().addFirst(HANDLER, heads);
                 connection.closeFuture().addListener(closed -> heads.stop());
             }
@@ -121,7 +131,10 @@ public class ConnectionGuard {
             this.connection = connection;
         }
 
-        /** The first request's head is due from the connection's acceptance (now: it is being registered). */
+        /**
+         * The first request's head is due from the connection's acceptance (now: it is being
+         * registered).
+         */
         @Override
         public void handlerAdded(ChannelHandlerContext ctx) {
             start();
@@ -130,19 +143,28 @@ public class ConnectionGuard {
         /** A byte between requests begins the next request's head. */
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object message) {
-            if (deadline == null && arrived == answered && message instanceof ByteBuf bytes && bytes.isReadable()) {
+            if (deadline == null
+                    && arrived == answered
+                    && message instanceof ByteBuf bytes
+                    && bytes.isReadable()) {
                 start();
             }
             ctx.fireChannelRead(message);
         }
 
         void start() {
-            deadline = connection.eventLoop().schedule(() -> {
-                deadline = null;
-                if (arrived == answered) {
-                    headTimedOut(connection);
-                }
-            }, timeoutMillis, TimeUnit.MILLISECONDS);
+            deadline =
+                    connection
+                            .eventLoop()
+                            .schedule(
+                                    () -> {
+                                        deadline = null;
+                                        if (arrived == answered) {
+                                            headTimedOut(connection);
+                                        }
+                                    },
+                                    timeoutMillis,
+                                    TimeUnit.MILLISECONDS);
         }
 
         void headArrived() {
@@ -164,7 +186,9 @@ public class ConnectionGuard {
 
     /** Whether the connection is within its source's cap; counts it until it closes. */
     private boolean admitted(Channel connection) {
-        if (perSource <= 0 || !(connection.remoteAddress() instanceof InetSocketAddress peer) || peer.getAddress() == null) {
+        if (perSource <= 0
+                || !(connection.remoteAddress() instanceof InetSocketAddress peer)
+                || peer.getAddress() == null) {
             return true;
         }
         String address = NetUtil.toAddressString(peer.getAddress());
@@ -195,14 +219,19 @@ public class ConnectionGuard {
             return;
         }
         byte[] body = Json.encode(timeout()).getBytes(StandardCharsets.UTF_8);
-        String head = "HTTP/1.1 408 Request Timeout\r\nContent-Type: application/json\r\nCache-Control: no-store\r\n"
-                + "Connection: close\r\nContent-Length: " + body.length + "\r\n\r\n";
+        String head =
+                "HTTP/1.1 408 Request Timeout\r\nContent-Type: application/json\r\nCache-Control: no-store\r\n"
+                        + "Connection: close\r\nContent-Length: "
+                        + body.length
+                        + "\r\n\r\n";
         first.writeAndFlush(Unpooled.wrappedBuffer(head.getBytes(StandardCharsets.US_ASCII), body))
                 .addListener(ChannelFutureListener.CLOSE);
     }
 
     private ErrorBody timeout() {
-        return new ErrorBody("request_timeout", "the request did not arrive whole within " + timeoutMillis + " ms");
+        return new ErrorBody(
+                "request_timeout",
+                "the request did not arrive whole within " + timeoutMillis + " ms");
     }
 
     // Before every other handler (observers with a lower priority are notified first): the deadline
@@ -220,15 +249,21 @@ public class ConnectionGuard {
             rc.addEndHandler(end -> heads.answered());
         }
         if (!request.isEnded()) {
-            long timer = vertx.setTimer(timeoutMillis, fired -> {
-                if (!request.isEnded() && !rc.response().ended() && !rc.response().closed()) {
-                    if (rc.response().headWritten()) {
-                        request.connection().close();
-                    } else {
-                        RouterErrors.answer(rc, 408, timeout()).onComplete(sent -> request.connection().close());
-                    }
-                }
-            });
+            long timer =
+                    vertx.setTimer(
+                            timeoutMillis,
+                            fired -> {
+                                if (!request.isEnded()
+                                        && !rc.response().ended()
+                                        && !rc.response().closed()) {
+                                    if (rc.response().headWritten()) {
+                                        request.connection().close();
+                                    } else {
+                                        RouterErrors.answer(rc, 408, timeout())
+                                                .onComplete(sent -> request.connection().close());
+                                    }
+                                }
+                            });
             rc.addEndHandler(end -> vertx.cancelTimer(timer));
         }
         rc.next();

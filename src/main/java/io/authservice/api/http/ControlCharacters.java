@@ -8,11 +8,14 @@ public final class ControlCharacters {
 
     /** For {@code @Pattern}: text without any of them. */
     public static final String NONE = "[^\\p{Cc}\\p{Cs}]*";
+
     public static final String MESSAGE = "may not contain control characters";
 
     private ControlCharacters() {}
 
-    /** Same as {@link #NONE} not matching, by code point (a regex here cost 3 % of a token request). */
+    /**
+     * Same as {@link #NONE} not matching, by code point (a regex here cost 3 % of a token request).
+     */
     public static boolean in(String text) {
         for (int i = 0; i < text.length(); ) {
             int c = text.codePointAt(i);

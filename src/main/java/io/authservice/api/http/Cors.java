@@ -11,10 +11,10 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 
 /**
- * CORS (Fetch standard) for browser frontends, on the contract's browser paths only:
- * {@code /oauth2/token}, {@code /oauth2/revoke}, {@code /oauth2/userinfo}, {@code /users},
- * {@code /users/me*} and {@code /.well-known/*}. An {@code Origin} that {@link CorsOrigins} allows
- * gets itself echoed with {@code Access-Control-Allow-Credentials: true} (never {@code *}: the
+ * CORS (Fetch standard) for browser frontends, on the contract's browser paths only: {@code
+ * /oauth2/token}, {@code /oauth2/revoke}, {@code /oauth2/userinfo}, {@code /users}, {@code
+ * /users/me*} and {@code /.well-known/*}. An {@code Origin} that {@link CorsOrigins} allows gets
+ * itself echoed with {@code Access-Control-Allow-Credentials: true} (never {@code *}: the
  * cookie-mode refresh token and bearer tokens are credentials), and its preflight is answered here,
  * {@code 204}. Any other origin gets no CORS header at all, its preflight included, so the browser
  * blocks the page from reading anything. Answers on these paths carry {@code Vary: Origin}, since
@@ -30,9 +30,14 @@ public class Cors {
 
     static final String ALLOW_METHODS = "GET, POST";
     static final String ALLOW_HEADERS = "Authorization, Content-Type";
+
     /** Seconds a browser may keep a preflight's answer (Chromium caps this at 7200). */
     static final String MAX_AGE = "600";
-    /** Non-safelisted headers a page may read: where a new user is, when to retry, the challenge, the JWKS tag. */
+
+    /**
+     * Non-safelisted headers a page may read: where a new user is, when to retry, the challenge,
+     * the JWKS tag.
+     */
     static final String EXPOSE_HEADERS = "Location, Retry-After, WWW-Authenticate, ETag";
 
     private final CorsOrigins origins;
@@ -48,8 +53,12 @@ public class Cors {
     }
 
     static boolean browserPath(String path) {
-        return path.equals("/oauth2/token") || path.equals("/oauth2/revoke") || path.equals("/oauth2/userinfo")
-                || path.equals("/users") || path.startsWith("/users/me") || path.startsWith("/.well-known/");
+        return path.equals("/oauth2/token")
+                || path.equals("/oauth2/revoke")
+                || path.equals("/oauth2/userinfo")
+                || path.equals("/users")
+                || path.startsWith("/users/me")
+                || path.startsWith("/.well-known/");
     }
 
     private void cors(RoutingContext rc) {
@@ -60,7 +69,8 @@ public class Cors {
         String origin = rc.request().getHeader(HttpHeaders.ORIGIN);
         boolean allowed = origins.allows(origin);
         HttpServerResponse response = rc.response();
-        if (allowed && rc.request().method() == HttpMethod.OPTIONS
+        if (allowed
+                && rc.request().method() == HttpMethod.OPTIONS
                 && rc.request().headers().contains(HttpHeaders.ACCESS_CONTROL_REQUEST_METHOD)) {
             response.setStatusCode(204)
                     .putHeader(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN, origin)
@@ -73,14 +83,16 @@ public class Cors {
                     .end();
             return;
         }
-        rc.addHeadersEndHandler(end -> {
-            response.headers().add(HttpHeaders.VARY, "Origin");
-            if (allowed) {
-                response.putHeader(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN, origin)
-                        .putHeader(HttpHeaders.ACCESS_CONTROL_ALLOW_CREDENTIALS, "true")
-                        .putHeader(HttpHeaders.ACCESS_CONTROL_EXPOSE_HEADERS, EXPOSE_HEADERS);
-            }
-        });
+        rc.addHeadersEndHandler(
+                end -> {
+                    response.headers().add(HttpHeaders.VARY, "Origin");
+                    if (allowed) {
+                        response.putHeader(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN, origin)
+                                .putHeader(HttpHeaders.ACCESS_CONTROL_ALLOW_CREDENTIALS, "true")
+                                .putHeader(
+                                        HttpHeaders.ACCESS_CONTROL_EXPOSE_HEADERS, EXPOSE_HEADERS);
+                    }
+                });
         rc.next();
     }
 }

@@ -18,18 +18,18 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Per client source ({@link ClientAddress#source}), token buckets in front of the public
- * {@code POST} endpoints: one budget ({@code auth.rate-limit.*}) for those that cost a password hash
- * ({@code /oauth2/token}, {@code /users}, {@code /users/me/password}), another
- * ({@code auth.rate-limit.revoke-introspect.*}) for {@code /oauth2/revoke} and
- * {@code /oauth2/introspect}. On {@code /oauth2/token} and {@code /oauth2/introspect} a request holds
- * its token only while it is served and gives it back when answered with success: their successes are
- * what a gateway or a resource server behind one address sends all day, their failures what guessing
- * sends. Beyond the burst a source gets 429 with {@code Retry-After} before its
- * body is parsed, held back {@code auth.rate-limit.refusal-delay} first: a flood then sends one
- * request per connection and delay instead of thousands a second, whose refusals (and the flooder's own
- * work, on the same machine) would otherwise take the cores that hash everybody else's passwords. In
- * memory, per replica: it bounds what one source costs each replica, not an exact rate across them.
+ * Per client source ({@link ClientAddress#source}), token buckets in front of the public {@code
+ * POST} endpoints: one budget ({@code auth.rate-limit.*}) for those that cost a password hash
+ * ({@code /oauth2/token}, {@code /users}, {@code /users/me/password}), another ({@code
+ * auth.rate-limit.revoke-introspect.*}) for {@code /oauth2/revoke} and {@code /oauth2/introspect}.
+ * On {@code /oauth2/token} and {@code /oauth2/introspect} a request holds its token only while it
+ * is served and gives it back when answered with success: their successes are what a gateway or a
+ * resource server behind one address sends all day, their failures what guessing sends. Beyond the
+ * burst a source gets 429 with {@code Retry-After} before its body is parsed, held back {@code
+ * auth.rate-limit.refusal-delay} first: a flood then sends one request per connection and delay
+ * instead of thousands a second, whose refusals (and the flooder's own work, on the same machine)
+ * would otherwise take the cores that hash everybody else's passwords. In memory, per replica: it
+ * bounds what one source costs each replica, not an exact rate across them.
  *
  * <p>The router must not be fooled into skipping the limit by a path that the REST layer later maps
  * to the same resource: a path with matrix parameters ({@code ;}, which RESTEasy strips) is refused
@@ -43,9 +43,11 @@ public class RateLimit {
     /** Beyond this many sources, those whose bucket has refilled are forgotten. */
     private static final int MAX_ADDRESSES = 100_000;
 
-    private static final Set<String> HASHING = Set.of("/oauth2/token", "/users", "/users/me/password");
+    private static final Set<String> HASHING =
+            Set.of("/oauth2/token", "/users", "/users/me/password");
     private static final Set<String> TOKEN_CHECKS = Set.of("/oauth2/revoke", "/oauth2/introspect");
-    private static final Set<String> SUCCESS_RETURNS = Set.of("/oauth2/token", "/oauth2/introspect");
+    private static final Set<String> SUCCESS_RETURNS =
+            Set.of("/oauth2/token", "/oauth2/introspect");
 
     private final ClientAddress clientAddress;
     private final Budget hashing;
@@ -55,9 +57,12 @@ public class RateLimit {
     RateLimit(ClientAddress clientAddress, AuthConfig config) {
         this.clientAddress = clientAddress;
         this.refusalDelayMillis = config.rateLimit().refusalDelay().toMillis();
-        this.hashing = new Budget(config.rateLimit().requestsPerSecond(), config.rateLimit().burst());
-        this.tokenChecks = new Budget(config.rateLimit().revokeIntrospect().requestsPerSecond(),
-                config.rateLimit().revokeIntrospect().burst());
+        this.hashing =
+                new Budget(config.rateLimit().requestsPerSecond(), config.rateLimit().burst());
+        this.tokenChecks =
+                new Budget(
+                        config.rateLimit().revokeIntrospect().requestsPerSecond(),
+                        config.rateLimit().revokeIntrospect().burst());
     }
 
     void install(@Observes Router router) {
@@ -66,11 +71,18 @@ public class RateLimit {
 
     private void limit(RoutingContext rc) {
         String raw = rc.request().path();
-        if (raw != null && (raw.indexOf(';') >= 0 || raw.toLowerCase(Locale.ROOT).contains("%3b"))) {
-            RouterErrors.answer(rc, 400, new ErrorBody("invalid_request", "matrix parameters (;) are not accepted in the path"));
+        if (raw != null
+                && (raw.indexOf(';') >= 0 || raw.toLowerCase(Locale.ROOT).contains("%3b"))) {
+            RouterErrors.answer(
+                    rc,
+                    400,
+                    new ErrorBody(
+                            "invalid_request",
+                            "matrix parameters (;) are not accepted in the path"));
             return;
         }
-        String path = rc.request().method() != HttpMethod.POST ? null : canonical(rc.normalizedPath());
+        String path =
+                rc.request().method() != HttpMethod.POST ? null : canonical(rc.normalizedPath());
         Budget budget = path == null ? null : budgetOf(path);
         if (budget == null) {
             rc.next();
@@ -80,11 +92,12 @@ public class RateLimit {
         long wait = budget.take(source);
         if (wait == 0) {
             if (SUCCESS_RETURNS.contains(path)) {
-                rc.addHeadersEndHandler(ignored -> {
-                    if (rc.response().getStatusCode() < 400) {
-                        budget.giveBack(source);
-                    }
-                });
+                rc.addHeadersEndHandler(
+                        ignored -> {
+                            if (rc.response().getStatusCode() < 400) {
+                                budget.giveBack(source);
+                            }
+                        });
             }
             rc.next();
             return;
@@ -95,25 +108,34 @@ public class RateLimit {
         }
         // Nothing of the body is read meanwhile; a client that hangs up is not answered.
         rc.request().pause();
-        rc.vertx().setTimer(refusalDelayMillis, ignored -> {
-            if (!rc.response().closed()) {
-                refuse(rc, wait);
-            }
-        });
+        rc.vertx()
+                .setTimer(
+                        refusalDelayMillis,
+                        ignored -> {
+                            if (!rc.response().closed()) {
+                                refuse(rc, wait);
+                            }
+                        });
     }
 
     private static void refuse(RoutingContext rc, long retryAfter) {
         rc.response().putHeader(HttpHeaders.RETRY_AFTER, Long.toString(retryAfter));
-        RouterErrors.answer(rc, 429, new ErrorBody("too_many_requests",
-                "too many requests from this address; retry later"));
+        RouterErrors.answer(
+                rc,
+                429,
+                new ErrorBody(
+                        "too_many_requests", "too many requests from this address; retry later"));
     }
 
     private Budget budgetOf(String path) {
-        Budget budget = HASHING.contains(path) ? hashing : TOKEN_CHECKS.contains(path) ? tokenChecks : null;
+        Budget budget =
+                HASHING.contains(path) ? hashing : TOKEN_CHECKS.contains(path) ? tokenChecks : null;
         return budget == null || budget.perSecond <= 0 ? null : budget;
     }
 
-    /** The path as limits compare it: decoded, without repeated or trailing slashes, in lower case. */
+    /**
+     * The path as limits compare it: decoded, without repeated or trailing slashes, in lower case.
+     */
     static String canonical(String path) {
         String decoded;
         try {
@@ -125,7 +147,9 @@ public class RateLimit {
         StringBuilder collapsed = new StringBuilder(decoded.length());
         for (int i = 0; i < decoded.length(); i++) {
             char c = decoded.charAt(i);
-            if (c != '/' || collapsed.length() == 0 || collapsed.charAt(collapsed.length() - 1) != '/') {
+            if (c != '/'
+                    || collapsed.length() == 0
+                    || collapsed.charAt(collapsed.length() - 1) != '/') {
                 collapsed.append(Character.toLowerCase(c));
             }
         }
@@ -164,9 +188,9 @@ public class RateLimit {
         }
 
         /**
-         * Drops the buckets that have refilled, at most once a second: a sweep walks the whole map on the
-         * event loop, so a flood of distinct sources must not make every request pay for one. If the map
-         * is still over the bound, it starts afresh.
+         * Drops the buckets that have refilled, at most once a second: a sweep walks the whole map
+         * on the event loop, so a flood of distinct sources must not make every request pay for
+         * one. If the map is still over the bound, it starts afresh.
          */
         private void forgetIdle(long now) {
             long last = lastSweep.get();

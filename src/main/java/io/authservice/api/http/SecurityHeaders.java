@@ -9,8 +9,8 @@ import jakarta.inject.Singleton;
 
 /**
  * Headers on every answer of the API port: {@code X-Content-Type-Options: nosniff}, and on every
- * answer to a request that carried credentials (a bearer token, Basic, a cookie)
- * {@code Cache-Control: no-store}, whatever the resource set, so no cache keeps what a caller saw.
+ * answer to a request that carried credentials (a bearer token, Basic, a cookie) {@code
+ * Cache-Control: no-store}, whatever the resource set, so no cache keeps what a caller saw.
  */
 @Singleton
 public class SecurityHeaders {
@@ -20,15 +20,17 @@ public class SecurityHeaders {
     }
 
     private void headers(RoutingContext rc) {
-        boolean authenticated = rc.request().headers().contains(HttpHeaders.AUTHORIZATION)
-                || rc.request().headers().contains(HttpHeaders.COOKIE);
+        boolean authenticated =
+                rc.request().headers().contains(HttpHeaders.AUTHORIZATION)
+                        || rc.request().headers().contains(HttpHeaders.COOKIE);
         HttpServerResponse response = rc.response();
-        rc.addHeadersEndHandler(end -> {
-            response.putHeader("X-Content-Type-Options", "nosniff");
-            if (authenticated) {
-                response.putHeader(HttpHeaders.CACHE_CONTROL, "no-store");
-            }
-        });
+        rc.addHeadersEndHandler(
+                end -> {
+                    response.putHeader("X-Content-Type-Options", "nosniff");
+                    if (authenticated) {
+                        response.putHeader(HttpHeaders.CACHE_CONTROL, "no-store");
+                    }
+                });
         rc.next();
     }
 }

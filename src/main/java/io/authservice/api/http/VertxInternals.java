@@ -15,12 +15,16 @@ import java.util.Objects;
 import org.jboss.logging.Logger;
 
 /**
- * The only place that reaches the internals of Vert.x' HTTP servers by reflection ({@link ConnectionGuard},
- * {@link Http1Only}). Each use is {@link #fenced}: if an upgrade moved what it reads, the service stops
- * at start with a message that says so, rather than running without the protection (their tests would
- * also fail). The native executable keeps exactly the fields read here.
+ * The only place that reaches the internals of Vert.x' HTTP servers by reflection ({@link
+ * ConnectionGuard}, {@link Http1Only}). Each use is {@link #fenced}: if an upgrade moved what it
+ * reads, the service stops at start with a message that says so, rather than running without the
+ * protection (their tests would also fail). The native executable keeps exactly the fields read
+ * here.
  */
-@RegisterForReflection(targets = {TCPServerBase.class, HttpServerWorker.class}, fields = true, methods = false)
+@RegisterForReflection(
+        targets = {TCPServerBase.class, HttpServerWorker.class},
+        fields = true,
+        methods = false)
 final class VertxInternals {
 
     private static final Logger LOG = Logger.getLogger(VertxInternals.class);
@@ -32,12 +36,17 @@ final class VertxInternals {
         void run() throws ReflectiveOperationException;
     }
 
-    /** Runs {@code reach}; if the internals moved, logs what cannot be done and stops the service. */
+    /**
+     * Runs {@code reach}; if the internals moved, logs what cannot be done and stops the service.
+     */
     static void fenced(String what, Reach reach) {
         try {
             reach.run();
         } catch (ReflectiveOperationException | RuntimeException e) {
-            LOG.errorf(e, "cannot %s: the Vert.x internals it needs moved (an upgrade?); stopping", what);
+            LOG.errorf(
+                    e,
+                    "cannot %s: the Vert.x internals it needs moved (an upgrade?); stopping",
+                    what);
             Quarkus.asyncExit(1);
         }
     }
@@ -47,7 +56,8 @@ final class VertxInternals {
     static Channel listeningChannel(Vertx vertx, int port) throws ReflectiveOperationException {
         Field bound = field(TCPServerBase.class, "bindFuture");
         for (HttpServerImpl server : servers(vertx)) {
-            Future<Channel> channel = server.actualPort() == port ? (Future<Channel>) bound.get(server) : null;
+            Future<Channel> channel =
+                    server.actualPort() == port ? (Future<Channel>) bound.get(server) : null;
             if (channel != null && channel.result() != null) {
                 return channel.result();
             }
@@ -73,7 +83,9 @@ final class VertxInternals {
     }
 
     private static Iterable<HttpServerImpl> servers(Vertx vertx) {
-        return Objects.requireNonNull(((VertxInternal) vertx).sharedHttpServers(), "sharedHttpServers").values();
+        return Objects.requireNonNull(
+                        ((VertxInternal) vertx).sharedHttpServers(), "sharedHttpServers")
+                .values();
     }
 
     private static Field field(Class<?> owner, String name) throws NoSuchFieldException {

@@ -9,5 +9,11 @@ public interface Argon2Engine {
     /** A name for the start log, e.g. {@code libargon2 (JNA)}. */
     String name();
 
-    byte[] derive(byte[] password, byte[] salt, int memoryKib, int iterations, int parallelism, int length);
+    byte[] derive(
+            byte[] password,
+            byte[] salt,
+            int memoryKib,
+            int iterations,
+            int parallelism,
+            int length);
 }

@@ -12,7 +12,9 @@ public final class BouncyCastleArgon2 implements Argon2Engine {
         this("");
     }
 
-    /** @param why why the native implementation is not used, for the start log */
+    /**
+     * @param why why the native implementation is not used, for the start log
+     */
     BouncyCastleArgon2(String why) {
         this.why = why;
     }
@@ -23,15 +25,22 @@ public final class BouncyCastleArgon2 implements Argon2Engine {
     }
 
     @Override
-    public byte[] derive(byte[] password, byte[] salt, int memoryKib, int iterations, int parallelism, int length) {
+    public byte[] derive(
+            byte[] password,
+            byte[] salt,
+            int memoryKib,
+            int iterations,
+            int parallelism,
+            int length) {
         Argon2BytesGenerator generator = new Argon2BytesGenerator();
-        generator.init(new Argon2Parameters.Builder(Argon2Parameters.ARGON2_id)
-                .withVersion(Argon2Parameters.ARGON2_VERSION_13)
-                .withMemoryAsKB(memoryKib)
-                .withIterations(iterations)
-                .withParallelism(parallelism)
-                .withSalt(salt)
-                .build());
+        generator.init(
+                new Argon2Parameters.Builder(Argon2Parameters.ARGON2_id)
+                        .withVersion(Argon2Parameters.ARGON2_VERSION_13)
+                        .withMemoryAsKB(memoryKib)
+                        .withIterations(iterations)
+                        .withParallelism(parallelism)
+                        .withSalt(salt)
+                        .build());
         byte[] out = new byte[length];
         generator.generateBytes(password, out);
         return out;

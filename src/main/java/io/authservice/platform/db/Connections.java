@@ -7,9 +7,10 @@ import io.vertx.sqlclient.impl.SqlConnectionInternal;
 import org.jboss.logging.Logger;
 
 /**
- * Reaches under the pool to close a connection's socket. Vert.x SQL client 4.5 has no public way
- * to discard a pooled connection ({@code close()} returns it to the pool), so this uses its
- * implementation classes; if they change, it logs and does nothing (the deadline still answers 503).
+ * Reaches under the pool to close a connection's socket. Vert.x SQL client 4.5 has no public way to
+ * discard a pooled connection ({@code close()} returns it to the pool), so this uses its
+ * implementation classes; if they change, it logs and does nothing (the deadline still answers
+ * 503).
  */
 final class Connections {
 
@@ -29,7 +30,9 @@ final class Connections {
         }
     }
 
-    /** The connection to the server under a (pooled) connection, or null if it cannot be reached. */
+    /**
+     * The connection to the server under a (pooled) connection, or null if it cannot be reached.
+     */
     static SocketConnectionBase socketOf(SqlConnection connection) {
         if (connection instanceof SqlConnectionInternal internal) {
             Connection conn = internal.unwrap();
@@ -44,7 +47,9 @@ final class Connections {
                 return socket;
             }
         }
-        LOG.debugf("cannot reach the socket of a connection of type %s", connection.getClass().getName());
+        LOG.debugf(
+                "cannot reach the socket of a connection of type %s",
+                connection.getClass().getName());
         return null;
     }
 }

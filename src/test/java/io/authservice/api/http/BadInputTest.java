@@ -20,11 +20,28 @@ import org.junit.jupiter.api.Test;
 class BadInputTest {
 
     private static final String HUGE = "a".repeat(200_000);
-    private static final List<String> BODIES = List.of("{", "[]", "null", "\"text\"", "{\"username\": 5}",
-            "{\"username\": {\"a\": 1}}", "{\"grant_type\": [\"password\"]}", "\u0000\u0001\uFFFF",
-            "grant_type=%zz", "grant_type=password&username=%FF%FE", "", HUGE);
-    private static final List<String> TYPES = List.of("application/json", "application/x-www-form-urlencoded",
-            "text/plain", "application/xml", "multipart/form-data; boundary=x", "nonsense");
+    private static final List<String> BODIES =
+            List.of(
+                    "{",
+                    "[]",
+                    "null",
+                    "\"text\"",
+                    "{\"username\": 5}",
+                    "{\"username\": {\"a\": 1}}",
+                    "{\"grant_type\": [\"password\"]}",
+                    "\u0000\u0001\uFFFF",
+                    "grant_type=%zz",
+                    "grant_type=password&username=%FF%FE",
+                    "",
+                    HUGE);
+    private static final List<String> TYPES =
+            List.of(
+                    "application/json",
+                    "application/x-www-form-urlencoded",
+                    "text/plain",
+                    "application/xml",
+                    "multipart/form-data; boundary=x",
+                    "nonsense");
 
     private final HttpClient http = HttpClient.newHttpClient();
 
@@ -36,11 +53,18 @@ class BadInputTest {
         for (String path : List.of("users", "oauth2/token", "oauth2/revoke")) {
             for (String type : TYPES) {
                 for (String body : BODIES) {
-                    clientError(post(path, type, body, null), path + " " + type + " " + abbreviate(body));
+                    clientError(
+                            post(path, type, body, null),
+                            path + " " + type + " " + abbreviate(body));
                 }
             }
-            clientError(http.send(HttpRequest.newBuilder(base.resolve(path)).POST(HttpRequest.BodyPublishers.noBody())
-                    .build(), HttpResponse.BodyHandlers.ofString()), path + " without a body");
+            clientError(
+                    http.send(
+                            HttpRequest.newBuilder(base.resolve(path))
+                                    .POST(HttpRequest.BodyPublishers.noBody())
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString()),
+                    path + " without a body");
         }
     }
 
@@ -49,17 +73,27 @@ class BadInputTest {
         String token = Api.tokens(Api.newUser("badinput")).accessToken();
         for (String type : TYPES) {
             for (String body : BODIES) {
-                clientError(post("users/me/password", type, body, token), type + " " + abbreviate(body));
+                clientError(
+                        post("users/me/password", type, body, token),
+                        type + " " + abbreviate(body));
             }
         }
     }
 
     @Test
     void aHugeBodyIsRefusedBeforeItIsRead() {
-        given().contentType("application/x-www-form-urlencoded").body("grant_type=password&username=" + HUGE)
-                .post("/oauth2/token").then().statusCode(400).body("error", equalTo("invalid_request"));
-        given().contentType("application/json").body("{\"username\":\"" + HUGE + "\"}")
-                .post("/users").then().statusCode(413).body("error", equalTo("request_too_large"));
+        given().contentType("application/x-www-form-urlencoded")
+                .body("grant_type=password&username=" + HUGE)
+                .post("/oauth2/token")
+                .then()
+                .statusCode(400)
+                .body("error", equalTo("invalid_request"));
+        given().contentType("application/json")
+                .body("{\"username\":\"" + HUGE + "\"}")
+                .post("/users")
+                .then()
+                .statusCode(413)
+                .body("error", equalTo("request_too_large"));
     }
 
     @Test
@@ -72,14 +106,22 @@ class BadInputTest {
     @Test
     void overlongFieldsInJson() {
         given().contentType("application/json")
-                .body("{\"grant_type\":\"password\",\"username\":\"" + "u".repeat(3000) + "\",\"password\":\"x\"}")
-                .post("/oauth2/token").then().statusCode(400).body("error", equalTo("invalid_request"));
+                .body(
+                        "{\"grant_type\":\"password\",\"username\":\""
+                                + "u".repeat(3000)
+                                + "\",\"password\":\"x\"}")
+                .post("/oauth2/token")
+                .then()
+                .statusCode(400)
+                .body("error", equalTo("invalid_request"));
     }
 
-    private HttpResponse<String> post(String path, String type, String body, String token) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path))
-                .header("Content-Type", type)
-                .POST(HttpRequest.BodyPublishers.ofString(body));
+    private HttpResponse<String> post(String path, String type, String body, String token)
+            throws Exception {
+        HttpRequest.Builder request =
+                HttpRequest.newBuilder(base.resolve(path))
+                        .header("Content-Type", type)
+                        .POST(HttpRequest.BodyPublishers.ofString(body));
         if (token != null) {
             request.header("Authorization", "Bearer " + token);
         }
@@ -87,9 +129,21 @@ class BadInputTest {
     }
 
     private static void clientError(HttpResponse<String> answer, String what) {
-        String detail = what + " -> " + answer.statusCode() + " " + answer.headers().map() + " " + answer.body();
+        String detail =
+                what
+                        + " -> "
+                        + answer.statusCode()
+                        + " "
+                        + answer.headers().map()
+                        + " "
+                        + answer.body();
         assertTrue(answer.statusCode() >= 400 && answer.statusCode() < 500, detail);
-        assertTrue(answer.headers().firstValue("Content-Type").orElse("").startsWith("application/json"), detail);
+        assertTrue(
+                answer.headers()
+                        .firstValue("Content-Type")
+                        .orElse("")
+                        .startsWith("application/json"),
+                detail);
         assertTrue(answer.body().matches("(?s)\\{\"error\":\"[a-z_]+\".*"), detail);
     }
 

@@ -29,8 +29,13 @@ class CleartextHttp2Test {
     @ValueSource(strings = {"api", "management"})
     void anH2cUpgradeIsIgnored(String port) throws IOException {
         String path = port.equals("api") ? "/.well-known/jwks.json" : "/q/health/live";
-        String answer = exchange(port, "GET " + path + " HTTP/1.1\r\nHost: localhost\r\n"
-                + "Connection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\nHTTP2-Settings: AAMAAABkAAQCAAAAAAIAAAAA\r\n\r\n");
+        String answer =
+                exchange(
+                        port,
+                        "GET "
+                                + path
+                                + " HTTP/1.1\r\nHost: localhost\r\n"
+                                + "Connection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\nHTTP2-Settings: AAMAAABkAAQCAAAAAAIAAAAA\r\n\r\n");
         assertTrue(answer.startsWith("HTTP/1.1 200"), port + ": " + answer);
     }
 
@@ -38,13 +43,19 @@ class CleartextHttp2Test {
     @ValueSource(strings = {"api", "management"})
     void thePriorKnowledgePrefaceIsNotHttp2(String port) throws IOException {
         String answer = exchange(port, "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n");
-        // An HTTP/2 server answers with a binary SETTINGS frame; the HTTP/1 codec refuses the request line.
-        assertTrue(answer.isEmpty() || answer.matches("(?s)HTTP/\\S+ 4\\d\\d .*"), port + ": " + answer);
+        // An HTTP/2 server answers with a binary SETTINGS frame; the HTTP/1 codec refuses the
+        // request line.
+        assertTrue(
+                answer.isEmpty() || answer.matches("(?s)HTTP/\\S+ 4\\d\\d .*"),
+                port + ": " + answer);
     }
 
     private String exchange(String port, String request) throws IOException {
-        int number = port.equals("api") ? base.getPort()
-                : ConfigProvider.getConfig().getValue("quarkus.management.test-port", Integer.class);
+        int number =
+                port.equals("api")
+                        ? base.getPort()
+                        : ConfigProvider.getConfig()
+                                .getValue("quarkus.management.test-port", Integer.class);
         try (Socket socket = new Socket(base.getHost(), number)) {
             socket.setSoTimeout(3000);
             socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));

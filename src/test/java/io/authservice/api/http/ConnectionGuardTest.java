@@ -24,8 +24,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Slow clients against the shared connections, with values small enough to see them act: one source
  * cannot hold more than its share of the connections, and headers or a body trickling in get 408 at
- * the deadline.
- * Sources are loopback addresses (Linux routes all of 127.0.0.0/8 to the loopback interface).
+ * the deadline. Sources are loopback addresses (Linux routes all of 127.0.0.0/8 to the loopback
+ * interface).
  */
 @QuarkusTest
 @TestProfile(ConnectionGuardTest.Profile.class)
@@ -39,15 +39,17 @@ class ConnectionGuardTest {
         @Override
         public Map<String, String> getConfigOverrides() {
             return Map.of(
-                    // With the profile's prefix: application.properties turns the cap off for %test.
+                    // With the profile's prefix: application.properties turns the cap off for
+                    // %test.
                     "%test.auth.http.connections-per-source", String.valueOf(PER_SOURCE),
                     "auth.http.request-timeout", "PT" + DEADLINE_MILLIS / 1000 + "S",
                     "quarkus.http.limits.max-connections", String.valueOf(MAX_CONNECTIONS));
         }
     }
 
-    private static final String SLOW_HEAD = "POST /oauth2/token HTTP/1.1\r\nHost: localhost\r\n"
-            + "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\ng";
+    private static final String SLOW_HEAD =
+            "POST /oauth2/token HTTP/1.1\r\nHost: localhost\r\n"
+                    + "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\ng";
 
     @TestHTTPResource("/")
     URI base;
@@ -59,7 +61,8 @@ class ConnectionGuardTest {
         InetAddress other = InetAddress.getByName("127.0.0.2");
         List<Socket> slow = new ArrayList<>();
         try {
-            // More than all the server's connections, each a request whose body has begun and stalls.
+            // More than all the server's connections, each a request whose body has begun and
+            // stalls.
             for (int i = 0; i < MAX_CONNECTIONS + 8; i++) {
                 Socket socket = RawHttp.connect(base, attacker);
                 slow.add(socket);
@@ -76,19 +79,34 @@ class ConnectionGuardTest {
                 if (answer == null) {
                     held++;
                 } else {
-                    refusals.add(answer.isEmpty() ? "closed" : answer.substring(0, answer.indexOf("\r\n")));
+                    refusals.add(
+                            answer.isEmpty()
+                                    ? "closed"
+                                    : answer.substring(0, answer.indexOf("\r\n")));
                 }
             }
             // The others were closed as they were accepted.
-            assertTrue(held <= PER_SOURCE, held + " slow connections held by one source, refused: " + refusals);
+            assertTrue(
+                    held <= PER_SOURCE,
+                    held + " slow connections held by one source, refused: " + refusals);
 
             // Meanwhile another source fetches the keys and logs in.
-            RawHttp.Answer jwks = RawHttp.request(base, "GET", "/.well-known/jwks.json", Map.of(), new byte[0], other);
+            RawHttp.Answer jwks =
+                    RawHttp.request(
+                            base, "GET", "/.well-known/jwks.json", Map.of(), new byte[0], other);
             assertEquals(200, jwks.status(), jwks.toString());
-            RawHttp.Answer login = RawHttp.request(base, "POST", "/oauth2/token",
-                    Map.of("Content-Type", "application/x-www-form-urlencoded"),
-                    ("grant_type=password&username=" + username + "&password=" + Api.PASSWORD)
-                            .getBytes(StandardCharsets.UTF_8), other);
+            RawHttp.Answer login =
+                    RawHttp.request(
+                            base,
+                            "POST",
+                            "/oauth2/token",
+                            Map.of("Content-Type", "application/x-www-form-urlencoded"),
+                            ("grant_type=password&username="
+                                            + username
+                                            + "&password="
+                                            + Api.PASSWORD)
+                                    .getBytes(StandardCharsets.UTF_8),
+                            other);
             assertEquals(200, login.status(), login.toString());
         } finally {
             for (Socket socket : slow) {
@@ -104,12 +122,13 @@ class ConnectionGuardTest {
 
     @Test
     void headersTricklingInGet408AtTheDeadline() throws Exception {
-        assertTimesOut("GET /.well-known/jwks.json HTTP/1.1\r\nHost: localhost\r\nX-Slow: ", "127.0.0.5");
+        assertTimesOut(
+                "GET /.well-known/jwks.json HTTP/1.1\r\nHost: localhost\r\nX-Slow: ", "127.0.0.5");
     }
 
     /**
-     * A kept-alive connection: the head of a later request has the same deadline, counted from its first
-     * byte; the wait between requests, longer than the deadline here, is not part of it.
+     * A kept-alive connection: the head of a later request has the same deadline, counted from its
+     * first byte; the wait between requests, longer than the deadline here, is not part of it.
      */
     @Test
     void aLaterRequestsHeadTricklingInOnAKeptAliveConnectionGets408() throws Exception {
@@ -120,8 +139,11 @@ class ConnectionGuardTest {
             assertTrue(readOne(socket).startsWith("HTTP/1.1 200"));
             Thread.sleep(DEADLINE_MILLIS + 1_000);
             write(socket, jwks);
-            assertTrue(readOne(socket).startsWith("HTTP/1.1 200"), "an idle kept-alive connection stays usable");
-            assertTimesOut(socket, "GET /.well-known/jwks.json HTTP/1.1\r\nHost: localhost\r\nX-Slow: ");
+            assertTrue(
+                    readOne(socket).startsWith("HTTP/1.1 200"),
+                    "an idle kept-alive connection stays usable");
+            assertTimesOut(
+                    socket, "GET /.well-known/jwks.json HTTP/1.1\r\nHost: localhost\r\nX-Slow: ");
         }
     }
 
@@ -136,13 +158,17 @@ class ConnectionGuardTest {
             }
             head.append((char) b);
         }
-        java.util.regex.Matcher length = java.util.regex.Pattern.compile("(?i)content-length: *(\\d+)").matcher(head);
+        java.util.regex.Matcher length =
+                java.util.regex.Pattern.compile("(?i)content-length: *(\\d+)").matcher(head);
         assertTrue(length.find(), head.toString());
         in.readNBytes(Integer.parseInt(length.group(1)));
         return head.toString();
     }
 
-    /** Sends {@code start}, then a byte a second (never idle long enough for the idle timeout): 408 at the deadline. */
+    /**
+     * Sends {@code start}, then a byte a second (never idle long enough for the idle timeout): 408
+     * at the deadline.
+     */
     private void assertTimesOut(String start, String from) throws Exception {
         try (Socket socket = RawHttp.connect(base, InetAddress.getByName(from))) {
             assertTimesOut(socket, start);
@@ -153,16 +179,18 @@ class ConnectionGuardTest {
         {
             long begun = System.nanoTime();
             write(socket, start);
-            Thread trickle = new Thread(() -> {
-                try {
-                    for (int i = 0; i < 60; i++) {
-                        Thread.sleep(1_000);
-                        write(socket, "x");
-                    }
-                } catch (IOException | InterruptedException closed) {
-                    // the server closed the connection, or the test is over
-                }
-            });
+            Thread trickle =
+                    new Thread(
+                            () -> {
+                                try {
+                                    for (int i = 0; i < 60; i++) {
+                                        Thread.sleep(1_000);
+                                        write(socket, "x");
+                                    }
+                                } catch (IOException | InterruptedException closed) {
+                                    // the server closed the connection, or the test is over
+                                }
+                            });
             trickle.setDaemon(true);
             trickle.start();
             socket.setSoTimeout((int) (4 * DEADLINE_MILLIS));
@@ -175,12 +203,17 @@ class ConnectionGuardTest {
             long millis = (System.nanoTime() - begun) / 1_000_000;
             assertEquals(408, answer.status(), answer.toString());
             assertTrue(answer.body().contains("\"error\":\"request_timeout\""), answer.toString());
-            assertTrue(millis >= DEADLINE_MILLIS - 500, "answered after " + millis + " ms, before the deadline");
+            assertTrue(
+                    millis >= DEADLINE_MILLIS - 500,
+                    "answered after " + millis + " ms, before the deadline");
             // RawHttp.read returns once the server has closed the connection.
         }
     }
 
-    /** What the server sent before closing within {@code millis} ("" if nothing), or null while it holds on. */
+    /**
+     * What the server sent before closing within {@code millis} ("" if nothing), or null while it
+     * holds on.
+     */
     private static String answerWithin(Socket socket, int millis) throws IOException {
         socket.setSoTimeout(millis);
         StringBuilder got = new StringBuilder();

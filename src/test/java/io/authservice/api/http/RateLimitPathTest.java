@@ -40,8 +40,13 @@ class RateLimitPathTest {
         }
     }
 
-    private static final List<String> LIMITED = List.of("/oauth2/token", "/users", "/users/me/password",
-            "/oauth2/revoke", "/oauth2/introspect");
+    private static final List<String> LIMITED =
+            List.of(
+                    "/oauth2/token",
+                    "/users",
+                    "/users/me/password",
+                    "/oauth2/revoke",
+                    "/oauth2/introspect");
     private static final AtomicInteger ADDRESSES = new AtomicInteger(1);
 
     @TestHTTPResource("/")
@@ -55,8 +60,15 @@ class RateLimitPathTest {
 
     private RawHttp.Answer post(String address, String path) throws Exception {
         boolean json = path.toLowerCase().contains("users");
-        return RawHttp.request(base, "POST", path, Map.of("X-Forwarded-For", address,
-                "Content-Type", json ? "application/json" : "application/x-www-form-urlencoded"),
+        return RawHttp.request(
+                base,
+                "POST",
+                path,
+                Map.of(
+                        "X-Forwarded-For",
+                        address,
+                        "Content-Type",
+                        json ? "application/json" : "application/x-www-form-urlencoded"),
                 (json ? "{}" : "grant_type=password&token=x").getBytes(StandardCharsets.UTF_8));
     }
 
@@ -73,22 +85,42 @@ class RateLimitPathTest {
         for (String path : paths) {
             RawHttp.Answer answer = post(newAddress(), path);
             assertEquals(400, answer.status(), path + " -> " + answer);
-            assertTrue(answer.body().contains("\"error\":\"invalid_request\"") && answer.body().contains("matrix"),
+            assertTrue(
+                    answer.body().contains("\"error\":\"invalid_request\"")
+                            && answer.body().contains("matrix"),
                     path + " -> " + answer);
         }
-        RawHttp.Answer jwks = RawHttp.request(base, "GET", "/.well-known/jwks.json;x", Map.of(), new byte[0]);
+        RawHttp.Answer jwks =
+                RawHttp.request(base, "GET", "/.well-known/jwks.json;x", Map.of(), new byte[0]);
         assertEquals(400, jwks.status(), jwks.toString());
         assertTrue(jwks.body().contains("matrix"), jwks.toString());
         // Without them the path still works.
-        assertEquals(200, RawHttp.request(base, "GET", "/.well-known/jwks.json", Map.of(), new byte[0]).status());
+        assertEquals(
+                200,
+                RawHttp.request(base, "GET", "/.well-known/jwks.json", Map.of(), new byte[0])
+                        .status());
     }
 
     @Test
     void spellingsOfALimitedPathCountAgainstItsLimit() throws Exception {
-        for (String path : List.of("/oauth2/token", "/oauth2/token/", "//oauth2/token", "/oauth2//token",
-                "/OAUTH2/TOKEN", "/oauth2/Token", "/oauth2/./token", "/oauth2/x/../token", "/oauth2/%74oken",
-                "/users/", "//users", "/Users", "/users/me//password", "/users/me/password/", "/oauth2/revoke/",
-                "/OAuth2/Introspect")) {
+        for (String path :
+                List.of(
+                        "/oauth2/token",
+                        "/oauth2/token/",
+                        "//oauth2/token",
+                        "/oauth2//token",
+                        "/OAUTH2/TOKEN",
+                        "/oauth2/Token",
+                        "/oauth2/./token",
+                        "/oauth2/x/../token",
+                        "/oauth2/%74oken",
+                        "/users/",
+                        "//users",
+                        "/Users",
+                        "/users/me//password",
+                        "/users/me/password/",
+                        "/oauth2/revoke/",
+                        "/OAuth2/Introspect")) {
             assertLimited(path);
         }
     }
@@ -97,7 +129,8 @@ class RateLimitPathTest {
     void revokeAndIntrospectShareABudgetOfTheirOwn() throws Exception {
         String address = newAddress();
         for (int i = 0; i < BURST; i++) {
-            RawHttp.Answer answer = post(address, i % 2 == 0 ? "/oauth2/revoke" : "/oauth2/introspect");
+            RawHttp.Answer answer =
+                    post(address, i % 2 == 0 ? "/oauth2/revoke" : "/oauth2/introspect");
             assertTrue(answer.status() != 429 && answer.status() < 500, answer.toString());
         }
         RawHttp.Answer limited = post(address, "/oauth2/introspect");

@@ -23,7 +23,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
-/** One address flooding the password grant and registration cannot take login down for the others. */
+/**
+ * One address flooding the password grant and registration cannot take login down for the others.
+ */
 @QuarkusTest
 @TestProfile(RateLimitTest.Profile.class)
 class RateLimitTest {
@@ -36,8 +38,10 @@ class RateLimitTest {
             config.put("%test.auth.rate-limit.requests-per-second", "5");
             config.put("auth.rate-limit.burst", "10");
             config.put("%test.auth.passwords.hashing-per-address", "4");
-            // A small queue, so that a flood of a dozen requests at once fills it (a test client in the
-            // service's JVM on a small machine sends no more): the share per address leaves room in it.
+            // A small queue, so that a flood of a dozen requests at once fills it (a test client in
+            // the
+            // service's JVM on a small machine sends no more): the share per address leaves room in
+            // it.
             config.put("auth.passwords.hashing-queue", "4");
             config.put("auth.rate-limit.refusal-delay", "PT" + REFUSAL_DELAY_MILLIS / 1000.0 + "S");
             return config;
@@ -56,24 +60,36 @@ class RateLimitTest {
         try {
             for (int t = 0; t < 12; t++) {
                 int thread = t;
-                threads.submit(() -> {
-                    for (int i = 0; flooding.get(); i++) {
-                        Response answer = thread % 4 == 0
-                                ? given().header("X-Forwarded-For", FLOOD).contentType(ContentType.JSON)
-                                        .body(Map.of("username", Api.uniqueName("flood"), "password", Api.PASSWORD))
-                                        .post("/users")
-                                : ProxiedProfile.login(FLOOD, Api.uniqueName("ghost"), "wrong-password-" + i);
-                        if (answer.statusCode() == 429) {
-                            refused.add(answer);
-                        }
-                    }
-                    return null;
-                });
+                threads.submit(
+                        () -> {
+                            for (int i = 0; flooding.get(); i++) {
+                                Response answer =
+                                        thread % 4 == 0
+                                                ? given().header("X-Forwarded-For", FLOOD)
+                                                        .contentType(ContentType.JSON)
+                                                        .body(
+                                                                Map.of(
+                                                                        "username",
+                                                                        Api.uniqueName("flood"),
+                                                                        "password",
+                                                                        Api.PASSWORD))
+                                                        .post("/users")
+                                                : ProxiedProfile.login(
+                                                        FLOOD,
+                                                        Api.uniqueName("ghost"),
+                                                        "wrong-password-" + i);
+                                if (answer.statusCode() == 429) {
+                                    refused.add(answer);
+                                }
+                            }
+                            return null;
+                        });
             }
             Thread.sleep(1500);
             List<Integer> real = new ArrayList<>();
             for (int i = 0; i < 5; i++) {
-                real.add(ProxiedProfile.login("198.51.100.20", username, Api.PASSWORD).statusCode());
+                real.add(
+                        ProxiedProfile.login("198.51.100.20", username, Api.PASSWORD).statusCode());
                 Thread.sleep(200);
             }
             assertEquals(List.of(200, 200, 200, 200, 200), real);
@@ -83,7 +99,8 @@ class RateLimitTest {
             threads.awaitTermination(30, TimeUnit.SECONDS);
         }
         assertTrue(refused.size() > 0, "the flood is refused in part");
-        refused.forEach(r -> assertTrue(Integer.parseInt(r.header("Retry-After")) >= 1, r.asString()));
+        refused.forEach(
+                r -> assertTrue(Integer.parseInt(r.header("Retry-After")) >= 1, r.asString()));
     }
 
     @Test
@@ -92,13 +109,21 @@ class RateLimitTest {
         for (String path : List.of("/oauth2/token", "/users")) {
             List<Callable<Response>> burst = new ArrayList<>();
             for (int i = 0; i < 40; i++) {
-                // Without a password nothing is hashed: only the limit stands between them and an answer.
+                // Without a password nothing is hashed: only the limit stands between them and an
+                // answer.
                 String name = "nobody-" + i;
-                burst.add(() -> path.equals("/users")
-                        ? given().header("X-Forwarded-For", address).contentType(ContentType.JSON)
-                                .body(Map.of("username", name)).post(path)
-                        : given().header("X-Forwarded-For", address).contentType(ContentType.URLENC)
-                                .formParam("grant_type", "password").formParam("username", name).post(path));
+                burst.add(
+                        () ->
+                                path.equals("/users")
+                                        ? given().header("X-Forwarded-For", address)
+                                                .contentType(ContentType.JSON)
+                                                .body(Map.of("username", name))
+                                                .post(path)
+                                        : given().header("X-Forwarded-For", address)
+                                                .contentType(ContentType.URLENC)
+                                                .formParam("grant_type", "password")
+                                                .formParam("username", name)
+                                                .post(path));
             }
             int limited = 0;
             for (Response answer : Race.run(burst)) {
@@ -110,7 +135,9 @@ class RateLimitTest {
                     assertEquals(400, answer.statusCode(), answer.asString());
                 }
             }
-            assertTrue(limited >= 20, path + ": " + limited + " of 40 requests at once were limited (burst 10)");
+            assertTrue(
+                    limited >= 20,
+                    path + ": " + limited + " of 40 requests at once were limited (burst 10)");
             Thread.sleep(2500); // the bucket refills
         }
         // Another address is not concerned.
@@ -121,18 +148,25 @@ class RateLimitTest {
     void successfulTokenRequestsGiveTheirShareOfTheBudgetBack() {
         String address = "203.0.113.90";
         String username = Api.newUser("steady");
-        // Four times the burst, faster than the rate refills it: a gateway's steady logins are not refused.
+        // Four times the burst, faster than the rate refills it: a gateway's steady logins are not
+        // refused.
         for (int i = 0; i < 40; i++) {
             ProxiedProfile.login(address, username, Api.PASSWORD).then().statusCode(200);
         }
         // Failures keep theirs: the same source is refused once they have spent the burst.
         int refused = 0;
         for (int i = 0; i < 40 && refused == 0; i++) {
-            Response answer = given().header("X-Forwarded-For", address).contentType(ContentType.URLENC)
-                    .formParam("grant_type", "password").formParam("username", "nobody").post("/oauth2/token");
+            Response answer =
+                    given().header("X-Forwarded-For", address)
+                            .contentType(ContentType.URLENC)
+                            .formParam("grant_type", "password")
+                            .formParam("username", "nobody")
+                            .post("/oauth2/token");
             if (answer.statusCode() == 429) {
                 refused++;
-                assertEquals("too many requests from this address; retry later", answer.path("error_description"));
+                assertEquals(
+                        "too many requests from this address; retry later",
+                        answer.path("error_description"));
             } else {
                 assertEquals(400, answer.statusCode(), answer.asString());
             }
@@ -147,22 +181,36 @@ class RateLimitTest {
         try {
             List<java.util.concurrent.Future<long[]>> burst = new ArrayList<>();
             for (int i = 0; i < 20; i++) {
-                burst.add(threads.submit(() -> {
-                    long start = System.nanoTime();
-                    Response answer = given().header("X-Forwarded-For", address).contentType(ContentType.URLENC)
-                            .formParam("grant_type", "password").formParam("username", "nobody").post("/oauth2/token");
-                    if (answer.statusCode() == 429) {
-                        assertTrue(Integer.parseInt(answer.header("Retry-After")) >= 1);
-                    }
-                    return new long[] {answer.statusCode(), (System.nanoTime() - start) / 1_000_000};
-                }));
+                burst.add(
+                        threads.submit(
+                                () -> {
+                                    long start = System.nanoTime();
+                                    Response answer =
+                                            given().header("X-Forwarded-For", address)
+                                                    .contentType(ContentType.URLENC)
+                                                    .formParam("grant_type", "password")
+                                                    .formParam("username", "nobody")
+                                                    .post("/oauth2/token");
+                                    if (answer.statusCode() == 429) {
+                                        assertTrue(
+                                                Integer.parseInt(answer.header("Retry-After"))
+                                                        >= 1);
+                                    }
+                                    return new long[] {
+                                        answer.statusCode(), (System.nanoTime() - start) / 1_000_000
+                                    };
+                                }));
             }
             Thread.sleep(150); // the burst is sent; its refusals are being held back
             long start = System.nanoTime();
             // Without a password nothing is hashed: the answer waits for nothing but an event loop.
-            given().header("X-Forwarded-For", "203.0.113.81").contentType(ContentType.URLENC)
-                    .formParam("grant_type", "password").formParam("username", "nobody").post("/oauth2/token")
-                    .then().statusCode(400);
+            given().header("X-Forwarded-For", "203.0.113.81")
+                    .contentType(ContentType.URLENC)
+                    .formParam("grant_type", "password")
+                    .formParam("username", "nobody")
+                    .post("/oauth2/token")
+                    .then()
+                    .statusCode(400);
             long other = (System.nanoTime() - start) / 1_000_000;
 
             int refused = 0;
@@ -170,7 +218,8 @@ class RateLimitTest {
                 long[] codeAndMillis = answer.get(30, TimeUnit.SECONDS);
                 if (codeAndMillis[0] == 429) {
                     refused++;
-                    assertTrue(codeAndMillis[1] >= REFUSAL_DELAY_MILLIS - 50,
+                    assertTrue(
+                            codeAndMillis[1] >= REFUSAL_DELAY_MILLIS - 50,
                             "a refusal is held back: answered after " + codeAndMillis[1] + " ms");
                 } else {
                     assertEquals(400, codeAndMillis[0]);

@@ -26,21 +26,33 @@ final class RawHttp {
 
         @Override
         public String toString() {
-            return status + " " + headers + " " + (body.length() > 300 ? body.substring(0, 300) + "…" : body);
+            return status
+                    + " "
+                    + headers
+                    + " "
+                    + (body.length() > 300 ? body.substring(0, 300) + "…" : body);
         }
     }
 
-    /** Sends {@code head} (request line and headers, without the blank line) and then {@code body} as is. */
+    /**
+     * Sends {@code head} (request line and headers, without the blank line) and then {@code body}
+     * as is.
+     */
     static Answer send(URI base, String head, byte[] body) throws IOException {
         return send(base, head, body, null);
     }
 
-    /** The same from the local address {@code from} (a loopback address such as 127.0.0.2 on Linux: another source). */
-    static Answer send(URI base, String head, byte[] body, java.net.InetAddress from) throws IOException {
+    /**
+     * The same from the local address {@code from} (a loopback address such as 127.0.0.2 on Linux:
+     * another source).
+     */
+    static Answer send(URI base, String head, byte[] body, java.net.InetAddress from)
+            throws IOException {
         try (Socket socket = connect(base, from)) {
             socket.setSoTimeout(10_000);
             OutputStream out = socket.getOutputStream();
-            out.write((head + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            out.write(
+                    (head + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
             try {
                 out.write(body);
                 out.flush();
@@ -51,7 +63,9 @@ final class RawHttp {
         }
     }
 
-    /** A socket to {@code base} from the local address {@code from}, or from any when it is null. */
+    /**
+     * A socket to {@code base} from the local address {@code from}, or from any when it is null.
+     */
     static Socket connect(URI base, java.net.InetAddress from) throws IOException {
         Socket socket = new Socket();
         if (from != null) {
@@ -62,27 +76,46 @@ final class RawHttp {
     }
 
     /** A request with a body of known length. */
-    static Answer request(URI base, String method, String path, Map<String, String> headers, byte[] body)
+    static Answer request(
+            URI base, String method, String path, Map<String, String> headers, byte[] body)
             throws IOException {
         return request(base, method, path, headers, body, null);
     }
 
     /** A request with a body of known length, from the local address {@code from}. */
-    static Answer request(URI base, String method, String path, Map<String, String> headers, byte[] body,
-            java.net.InetAddress from) throws IOException {
-        StringBuilder head = new StringBuilder(method + " " + path + " HTTP/1.1\r\nHost: "
-                + base.getHost() + ":" + base.getPort());
-        headers.forEach((name, value) -> head.append("\r\n").append(name).append(": ").append(value));
+    static Answer request(
+            URI base,
+            String method,
+            String path,
+            Map<String, String> headers,
+            byte[] body,
+            java.net.InetAddress from)
+            throws IOException {
+        StringBuilder head =
+                new StringBuilder(
+                        method
+                                + " "
+                                + path
+                                + " HTTP/1.1\r\nHost: "
+                                + base.getHost()
+                                + ":"
+                                + base.getPort());
+        headers.forEach(
+                (name, value) -> head.append("\r\n").append(name).append(": ").append(value));
         if (body.length > 0 || "POST".equals(method) || "PUT".equals(method)) {
             head.append("\r\nContent-Length: ").append(body.length);
         }
         return send(base, head.toString(), body, from);
     }
 
-    /** {@code body} sent as one chunk of {@code Transfer-Encoding: chunked}, so no length is declared. */
+    /**
+     * {@code body} sent as one chunk of {@code Transfer-Encoding: chunked}, so no length is
+     * declared.
+     */
     static byte[] chunked(byte[] body) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.writeBytes((Integer.toHexString(body.length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.writeBytes(
+                (Integer.toHexString(body.length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
         out.writeBytes(body);
         out.writeBytes("\r\n0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
         return out.toByteArray();
@@ -108,7 +141,8 @@ final class RawHttp {
 
     private static Answer parse(byte[] raw) {
         String text = new String(raw, StandardCharsets.ISO_8859_1);
-        while (text.startsWith("HTTP/1.1 1")) { // an interim answer (100 Continue) precedes the real one
+        while (text.startsWith(
+                "HTTP/1.1 1")) { // an interim answer (100 Continue) precedes the real one
             int interim = text.indexOf("\r\n\r\n") + 4;
             raw = java.util.Arrays.copyOfRange(raw, interim, raw.length);
             text = text.substring(interim);
@@ -122,7 +156,9 @@ final class RawHttp {
         Map<String, String> headers = new LinkedHashMap<>();
         for (int i = 1; i < lines.length; i++) {
             int colon = lines[i].indexOf(':');
-            headers.put(lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT), lines[i].substring(colon + 1).trim());
+            headers.put(
+                    lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT),
+                    lines[i].substring(colon + 1).trim());
         }
         byte[] body = java.util.Arrays.copyOfRange(raw, end + 4, raw.length);
         if ("chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) {

@@ -14,8 +14,13 @@ class SecurityHeadersTest {
 
     @Test
     void everyAnswerIsNosniff() {
-        for (Response answer : List.of(given().get("/.well-known/jwks.json"), given().get("/.well-known/openid-configuration"),
-                given().get("/no-such-path"), given().get("/users/me"), Api.login("nobody", "wrong-password"))) {
+        for (Response answer :
+                List.of(
+                        given().get("/.well-known/jwks.json"),
+                        given().get("/.well-known/openid-configuration"),
+                        given().get("/no-such-path"),
+                        given().get("/users/me"),
+                        Api.login("nobody", "wrong-password"))) {
             answer.then().header("X-Content-Type-Options", "nosniff");
         }
     }
@@ -24,12 +29,17 @@ class SecurityHeadersTest {
     void authenticatedAnswersAreNotStored() {
         String token = Api.tokens(Api.newUser("headers")).accessToken();
         String admin = Api.adminToken();
-        for (Response answer : List.of(Api.me(token),
-                given().header("Authorization", "Bearer " + admin).get("/admin/users"),
-                given().header("Authorization", "Bearer " + admin).get("/admin/keys"),
-                given().header("Authorization", "Bearer " + token).get("/admin/users"),
-                given().header("Authorization", "Bearer " + token).get("/.well-known/jwks.json"))) {
-            answer.then().header("Cache-Control", "no-store").header("X-Content-Type-Options", "nosniff");
+        for (Response answer :
+                List.of(
+                        Api.me(token),
+                        given().header("Authorization", "Bearer " + admin).get("/admin/users"),
+                        given().header("Authorization", "Bearer " + admin).get("/admin/keys"),
+                        given().header("Authorization", "Bearer " + token).get("/admin/users"),
+                        given().header("Authorization", "Bearer " + token)
+                                .get("/.well-known/jwks.json"))) {
+            answer.then()
+                    .header("Cache-Control", "no-store")
+                    .header("X-Content-Type-Options", "nosniff");
         }
     }
 }

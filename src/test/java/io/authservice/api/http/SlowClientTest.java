@@ -25,9 +25,9 @@ import org.junit.jupiter.api.Test;
  * the cap get no answer until others close.
  *
  * <p>It is {@code quarkus.http.idle-timeout} that drops both stalled clients: without it they stay
- * connected, while without {@code quarkus.http.read-timeout} they are dropped all the same. The read
- * timeout bounds blocking reads of a body, and the REST layer here reads bodies without blocking
- * before a resource runs; it is set anyway, as in production.
+ * connected, while without {@code quarkus.http.read-timeout} they are dropped all the same. The
+ * read timeout bounds blocking reads of a body, and the REST layer here reads bodies without
+ * blocking before a resource runs; it is set anyway, as in production.
  */
 @QuarkusTest
 @TestProfile(SlowClientTest.Profile.class)
@@ -53,7 +53,9 @@ class SlowClientTest {
         return ConfigProvider.getConfig().getValue("quarkus.http.test-port", Integer.class);
     }
 
-    /** Reads until the server closes (or resets) the connection; what arrived, and how long it took. */
+    /**
+     * Reads until the server closes (or resets) the connection; what arrived, and how long it took.
+     */
     private record End(String received, long millis, boolean closed) {}
 
     private static End readUntilClosed(Socket socket, int limitMillis) throws IOException {
@@ -73,7 +75,10 @@ class SlowClientTest {
         } catch (IOException reset) {
             closed = true;
         }
-        return new End(all.toString(StandardCharsets.ISO_8859_1), (System.nanoTime() - start) / 1_000_000, closed);
+        return new End(
+                all.toString(StandardCharsets.ISO_8859_1),
+                (System.nanoTime() - start) / 1_000_000,
+                closed);
     }
 
     private static Socket connect() throws IOException {
@@ -101,21 +106,27 @@ class SlowClientTest {
     @Test
     void aClientThatStopsMidBodyIsDisconnected() throws Exception {
         try (Socket socket = connect()) {
-            write(socket, "POST /oauth2/token HTTP/1.1\r\nHost: localhost\r\n"
-                    + "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\n"
-                    + "grant_type");
+            write(
+                    socket,
+                    "POST /oauth2/token HTTP/1.1\r\nHost: localhost\r\n"
+                            + "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\n"
+                            + "grant_type");
             End end = readUntilClosed(socket, 5_000);
-            // Dropped (by the idle timeout), or answered with a client error and then dropped; never
+            // Dropped (by the idle timeout), or answered with a client error and then dropped;
+            // never
             // processed as if complete.
             assertTrue(end.closed(), "still open after 5 s: " + end);
             assertTrue(end.millis() < 5_000, end.toString());
-            assertTrue(end.received().isEmpty() || end.received().startsWith("HTTP/1.1 4"), end.toString());
+            assertTrue(
+                    end.received().isEmpty() || end.received().startsWith("HTTP/1.1 4"),
+                    end.toString());
         }
     }
 
     @Test
     void connectionsBeyondTheCapGetNoAnswerUntilOthersClose() throws Exception {
-        String get = "GET /.well-known/jwks.json HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n";
+        String get =
+                "GET /.well-known/jwks.json HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n";
         List<Socket> held = new ArrayList<>();
         try {
             for (int i = 0; i < MAX_CONNECTIONS; i++) {
@@ -128,13 +139,16 @@ class SlowClientTest {
             try (Socket extra = connect()) {
                 write(extra, get);
                 End end = readUntilClosed(extra, 600);
-                assertEquals("", end.received(), "a connection beyond the cap was answered: " + end);
+                assertEquals(
+                        "", end.received(), "a connection beyond the cap was answered: " + end);
             } catch (IOException refused) {
                 // refused or reset before the request went out: no answer either
             }
             for (Socket socket : held) {
                 End stillHeld = readUntilClosed(socket, 1);
-                assertFalse(stillHeld.closed(), "a held connection was dropped too early, the cap was not tested");
+                assertFalse(
+                        stillHeld.closed(),
+                        "a held connection was dropped too early, the cap was not tested");
             }
         } finally {
             for (Socket socket : held) {
@@ -142,7 +156,8 @@ class SlowClientTest {
             }
         }
         String answer = "";
-        for (long deadline = System.currentTimeMillis() + 5_000; System.currentTimeMillis() < deadline; ) {
+        for (long deadline = System.currentTimeMillis() + 5_000;
+                System.currentTimeMillis() < deadline; ) {
             try (Socket socket = connect()) {
                 write(socket, get);
                 answer = readUntilClosed(socket, 5_000).received();
@@ -152,6 +167,7 @@ class SlowClientTest {
             }
             Thread.sleep(50); // the server may not yet have counted the closed connections out
         }
-        assertTrue(answer.startsWith("HTTP/1.1 200"), "after the held connections closed: " + answer);
+        assertTrue(
+                answer.startsWith("HTTP/1.1 200"), "after the held connections closed: " + answer);
     }
 }

@@ -10,7 +10,8 @@ class SourceKeyTest {
     @Test
     void anIpv6AddressCountsByItsSlash64() {
         assertEquals("2001:db8:66:1::/64", ClientAddress.source("2001:db8:66:1::1"));
-        assertEquals("2001:db8:66:1::/64", ClientAddress.source("2001:db8:66:1:ffff:ffff:ffff:fffe"));
+        assertEquals(
+                "2001:db8:66:1::/64", ClientAddress.source("2001:db8:66:1:ffff:ffff:ffff:fffe"));
         assertEquals("2001:db8:66:2::/64", ClientAddress.source("2001:DB8:66:2:0:0:0:1"));
         assertEquals("::/64", ClientAddress.source("::1"));
     }

@@ -16,11 +16,15 @@ class DatabaseTest {
         assertTrue(Database.unreachable(new PgException("shutting down", "FATAL", "57P01", "")));
         assertTrue(Database.unreachable(new PgException("lost", "FATAL", "08006", "")));
         assertFalse(Database.unreachable(new PgException("dup", "ERROR", "23505", "")));
-        assertTrue(Database.unreachable(new io.vertx.core.VertxException("Connection is not active now")));
+        assertTrue(
+                Database.unreachable(
+                        new io.vertx.core.VertxException("Connection is not active now")));
         assertTrue(Database.unreachable(new java.net.SocketException("Connection reset")));
         assertTrue(Database.unreachable(new io.vertx.core.impl.NoStackTraceThrowable("Timeout")));
-        assertTrue(Database.unreachable(new io.vertx.core.impl.NoStackTraceThrowable(
-                "Connection is not active now, current status: CLOSED")));
+        assertTrue(
+                Database.unreachable(
+                        new io.vertx.core.impl.NoStackTraceThrowable(
+                                "Connection is not active now, current status: CLOSED")));
         assertFalse(Database.unreachable(new IllegalStateException("bug")));
     }
 }

@@ -25,16 +25,23 @@ class GroupCommitTest {
 
     /** Every batch written, and a way to answer it (results: the inputs, doubled). */
     private final List<List<Integer>> batches = new CopyOnWriteArrayList<>();
+
     private final List<CompletableFuture<List<Integer>>> answers = new CopyOnWriteArrayList<>();
-    private final DistributionSummary sizes = DistributionSummary.builder("test").register(new SimpleMeterRegistry());
+    private final DistributionSummary sizes =
+            DistributionSummary.builder("test").register(new SimpleMeterRegistry());
 
     private GroupCommit<Integer, Integer> group(int maxSize, Duration deadline) {
-        return new GroupCommit<>(inputs -> {
-            batches.add(inputs);
-            CompletableFuture<List<Integer>> answer = new CompletableFuture<>();
-            answers.add(answer);
-            return Uni.createFrom().completionStage(answer);
-        }, maxSize, Duration.ZERO, deadline, sizes);
+        return new GroupCommit<>(
+                inputs -> {
+                    batches.add(inputs);
+                    CompletableFuture<List<Integer>> answer = new CompletableFuture<>();
+                    answers.add(answer);
+                    return Uni.createFrom().completionStage(answer);
+                },
+                maxSize,
+                Duration.ZERO,
+                deadline,
+                sizes);
     }
 
     private void answer(int batch) {
@@ -56,7 +63,10 @@ class GroupCommitTest {
         assertEquals(List.of(2, 3, 4, 5, 6), batches.get(1));
         answer(1);
         for (int i = 0; i < results.size(); i++) {
-            assertEquals((i + 1) * 2, results.get(i).get(1, TimeUnit.SECONDS), "each request gets its own result");
+            assertEquals(
+                    (i + 1) * 2,
+                    results.get(i).get(1, TimeUnit.SECONDS),
+                    "each request gets its own result");
         }
         assertEquals(6, (long) sizes.totalAmount());
         assertEquals(2, sizes.count());
@@ -95,7 +105,8 @@ class GroupCommitTest {
         assertInstanceOf(DatabaseUnavailable.class, failure);
         answer(0);
         assertEquals(List.of(List.of(1)), batches, "the late request was dropped, not written");
-        assertTrue(inFlight.isCompletedExceptionally(), "its own deadline passed too: 503, as alone");
+        assertTrue(
+                inFlight.isCompletedExceptionally(), "its own deadline passed too: 503, as alone");
         group.submit(3).subscribeAsCompletionStage();
         assertEquals(List.of(3), batches.get(1), "the next request goes at once");
     }

@@ -55,14 +55,19 @@ class StallWatchdogTest {
         Pool pool = pool(5432);
         try {
             int pid = pid(pool, "select pg_backend_pid()");
-            List<String> lines = LogLines.of("io.authservice.platform.db", () -> {
-                for (int i = 0; i < 3; i++) {
-                    Thread.sleep(2 * STALL.toMillis() - 300);
-                    assertEquals(pid, pid(pool, "select pg_backend_pid() from pg_sleep(0.6)"),
-                            "statement " + (i + 1) + " ran on another connection");
-                }
-                return null;
-            });
+            List<String> lines =
+                    LogLines.of(
+                            "io.authservice.platform.db",
+                            () -> {
+                                for (int i = 0; i < 3; i++) {
+                                    Thread.sleep(2 * STALL.toMillis() - 300);
+                                    assertEquals(
+                                            pid,
+                                            pid(pool, "select pg_backend_pid() from pg_sleep(0.6)"),
+                                            "statement " + (i + 1) + " ran on another connection");
+                                }
+                                return null;
+                            });
             assertTrue(lines.stream().noneMatch(l -> l.contains(CLOSING)), lines.toString());
         } finally {
             pool.close();
@@ -72,8 +77,8 @@ class StallWatchdogTest {
     /**
      * The service's periodic work (CORS origins every 5 s, keys every 10 s, readiness probes every
      * 5 s) runs at multiples of the stall timeout (5 s): a statement sent every stall timeout (here
-     * 0.5 s, 16 times) goes out just when a watchdog counting from the last byte received looks again.
-     * (The one before this fix closed the connection in most runs, at any of the 16.)
+     * 0.5 s, 16 times) goes out just when a watchdog counting from the last byte received looks
+     * again. (The one before this fix closed the connection in most runs, at any of the 16.)
      */
     @Test
     void aStatementEveryStallTimeoutIsNeverJudged() throws Exception {
@@ -82,17 +87,26 @@ class StallWatchdogTest {
         ScheduledExecutorService clock = Executors.newSingleThreadScheduledExecutor();
         try {
             int pid = pid(pool, "select pg_backend_pid()");
-            List<String> lines = LogLines.of("io.authservice.platform.db", () -> {
-                List<ScheduledFuture<Integer>> runs = new ArrayList<>();
-                for (int i = 1; i <= 16; i++) {
-                    runs.add(clock.schedule(() -> pid(pool, "select pg_backend_pid()"), i * stall.toMillis(),
-                            TimeUnit.MILLISECONDS));
-                }
-                for (ScheduledFuture<Integer> run : runs) {
-                    assertEquals(pid, run.get(), "a periodic statement ran on another connection");
-                }
-                return null;
-            });
+            List<String> lines =
+                    LogLines.of(
+                            "io.authservice.platform.db",
+                            () -> {
+                                List<ScheduledFuture<Integer>> runs = new ArrayList<>();
+                                for (int i = 1; i <= 16; i++) {
+                                    runs.add(
+                                            clock.schedule(
+                                                    () -> pid(pool, "select pg_backend_pid()"),
+                                                    i * stall.toMillis(),
+                                                    TimeUnit.MILLISECONDS));
+                                }
+                                for (ScheduledFuture<Integer> run : runs) {
+                                    assertEquals(
+                                            pid,
+                                            run.get(),
+                                            "a periodic statement ran on another connection");
+                                }
+                                return null;
+                            });
             assertTrue(lines.stream().noneMatch(l -> l.contains(CLOSING)), lines.toString());
         } finally {
             clock.shutdownNow();
@@ -100,7 +114,10 @@ class StallWatchdogTest {
         }
     }
 
-    /** A database that stops answering mid-statement (a blackhole): the connection is closed after the stall timeout. */
+    /**
+     * A database that stops answering mid-statement (a blackhole): the connection is closed after
+     * the stall timeout.
+     */
     @Test
     void aDatabaseThatStopsAnsweringIsDetected() throws Exception {
         try (FaultProxy proxy = FaultProxy.start("127.0.0.1", 5432)) {
@@ -109,15 +126,24 @@ class StallWatchdogTest {
                 pid(pool, "select pg_backend_pid()");
                 proxy.mode(FaultProxy.Mode.BLACKHOLE);
                 long[] failedAfterMs = new long[1];
-                List<String> lines = LogLines.of("io.authservice.platform.db", () -> {
-                    long start = System.nanoTime();
-                    ExecutionException failed = assertThrows(ExecutionException.class,
-                            () -> pid(pool, "select pg_backend_pid()"));
-                    failedAfterMs[0] = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-                    return failed;
-                });
+                List<String> lines =
+                        LogLines.of(
+                                "io.authservice.platform.db",
+                                () -> {
+                                    long start = System.nanoTime();
+                                    ExecutionException failed =
+                                            assertThrows(
+                                                    ExecutionException.class,
+                                                    () -> pid(pool, "select pg_backend_pid()"));
+                                    failedAfterMs[0] =
+                                            TimeUnit.NANOSECONDS.toMillis(
+                                                    System.nanoTime() - start);
+                                    return failed;
+                                });
                 assertTrue(lines.stream().anyMatch(l -> l.contains(CLOSING)), lines.toString());
-                assertTrue(failedAfterMs[0] >= STALL.toMillis() - 50 && failedAfterMs[0] < STALL.toMillis() + 2000,
+                assertTrue(
+                        failedAfterMs[0] >= STALL.toMillis() - 50
+                                && failedAfterMs[0] < STALL.toMillis() + 2000,
                         "the statement failed after " + failedAfterMs[0] + " ms");
             } finally {
                 pool.close();
@@ -130,15 +156,29 @@ class StallWatchdogTest {
     }
 
     private static Pool pool(int port, Duration stall) {
-        PgConnectOptions server = new PgConnectOptions().setHost("127.0.0.1").setPort(port)
-                .setDatabase(DATABASE).setUser("postgres");
-        return BoundedPoolCreator.pool(vertx, new PoolOptions().setMaxSize(1), List.of(server),
-                Duration.ofSeconds(5), stall);
+        PgConnectOptions server =
+                new PgConnectOptions()
+                        .setHost("127.0.0.1")
+                        .setPort(port)
+                        .setDatabase(DATABASE)
+                        .setUser("postgres");
+        return BoundedPoolCreator.pool(
+                vertx,
+                new PoolOptions().setMaxSize(1),
+                List.of(server),
+                Duration.ofSeconds(5),
+                stall);
     }
 
     /** Runs {@code sql} (one integer column) and waits for its answer. */
     private static int pid(Pool pool, String sql) throws Exception {
-        return pool.query(sql).execute().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS)
-                .iterator().next().getInteger(0);
+        return pool.query(sql)
+                .execute()
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get(10, TimeUnit.SECONDS)
+                .iterator()
+                .next()
+                .getInteger(0);
     }
 }
