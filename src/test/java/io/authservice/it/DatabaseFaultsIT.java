@@ -3,6 +3,7 @@ package io.authservice.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.authservice.Await;
 import io.authservice.clients.ClientsApi;
 import io.authservice.faults.FaultProxy;
 import io.authservice.faults.FaultProxy.Mode;
@@ -203,9 +204,8 @@ class DatabaseFaultsIT {
                                 + " ms, liveness "
                                 + live.millis);
                 if (round == 1) {
-                    while (millisSince(faultStart) < 6000) {
-                        Thread.sleep(100);
-                    }
+                    // Round 2 runs 6 s into the fault on purpose: after the stall timeout (5 s).
+                    Thread.sleep(Math.max(0, 6000 - millisSince(faultStart)));
                 }
             }
             long downMs = probes.awaitDatabaseDown(DATABASE_DOWN_MS);
@@ -234,55 +234,59 @@ class DatabaseFaultsIT {
 
         proxy.mode(Mode.PASS);
         long back = System.nanoTime();
-        long databaseUpMs = -1;
-        long refreshMs = -1;
-        long loginMs = -1;
-        long introspectionMs = -1;
-        Tokens renewed = null;
-        while (millisSince(back) < 15_000
-                && (databaseUpMs < 0 || refreshMs < 0 || loginMs < 0 || introspectionMs < 0)) {
-            if (databaseUpMs < 0
-                    && get(service.management, DATABASE_GROUP, null).statusCode() == 200) {
-                databaseUpMs = millisSince(back);
-            }
-            if (refreshMs < 0) {
-                HttpResponse<String> answer = refresh(second.refresh);
-                if (answer.statusCode() == 200) {
-                    refreshMs = millisSince(back);
-                    renewed = Tokens.of(answer.body());
-                } else {
-                    assertEquals(
-                            503,
-                            answer.statusCode(),
-                            "a refresh after " + fault + ": " + answer.body());
-                }
-            }
-            if (loginMs < 0) {
-                HttpResponse<String> answer = loginResponse(user, PASSWORD);
-                if (answer.statusCode() == 200) {
-                    loginMs = millisSince(back);
-                } else {
-                    assertEquals(
-                            503,
-                            answer.statusCode(),
-                            "a login after " + fault + ": " + answer.body());
-                }
-            }
-            if (introspectionMs < 0) {
-                HttpResponse<String> answer = introspect(first.access);
-                assertNotInactive("an introspection after " + fault, answer);
-                if (answer.statusCode() == 200) {
-                    assertActive("an introspection after " + fault, answer);
-                    introspectionMs = millisSince(back);
-                } else {
-                    assertEquals(
-                            503,
-                            answer.statusCode(),
-                            "an introspection after " + fault + ": " + answer.body());
-                }
-            }
-            Thread.sleep(50);
-        }
+        Recovery recovered = new Recovery();
+        Await.value(
+                "every path recovered after " + fault,
+                Duration.ofSeconds(15),
+                () -> {
+                    if (recovered.databaseUpMs < 0
+                            && get(service.management, DATABASE_GROUP, null).statusCode() == 200) {
+                        recovered.databaseUpMs = millisSince(back);
+                    }
+                    if (recovered.refreshMs < 0) {
+                        HttpResponse<String> answer = refresh(second.refresh);
+                        if (answer.statusCode() == 200) {
+                            recovered.refreshMs = millisSince(back);
+                            recovered.renewed = Tokens.of(answer.body());
+                        } else {
+                            assertEquals(
+                                    503,
+                                    answer.statusCode(),
+                                    "a refresh after " + fault + ": " + answer.body());
+                        }
+                    }
+                    if (recovered.loginMs < 0) {
+                        HttpResponse<String> answer = loginResponse(user, PASSWORD);
+                        if (answer.statusCode() == 200) {
+                            recovered.loginMs = millisSince(back);
+                        } else {
+                            assertEquals(
+                                    503,
+                                    answer.statusCode(),
+                                    "a login after " + fault + ": " + answer.body());
+                        }
+                    }
+                    if (recovered.introspectionMs < 0) {
+                        HttpResponse<String> answer = introspect(first.access);
+                        assertNotInactive("an introspection after " + fault, answer);
+                        if (answer.statusCode() == 200) {
+                            assertActive("an introspection after " + fault, answer);
+                            recovered.introspectionMs = millisSince(back);
+                        } else {
+                            assertEquals(
+                                    503,
+                                    answer.statusCode(),
+                                    "an introspection after " + fault + ": " + answer.body());
+                        }
+                    }
+                    return recovered;
+                },
+                Recovery::complete);
+        long databaseUpMs = recovered.databaseUpMs;
+        long refreshMs = recovered.refreshMs;
+        long loginMs = recovered.loginMs;
+        long introspectionMs = recovered.introspectionMs;
+        Tokens renewed = recovered.renewed;
         figures.add(
                 String.format(
                         "%s: after the database came back: database group UP in %d ms, first refresh 200"
@@ -424,6 +428,7 @@ class DatabaseFaultsIT {
                                 }));
             }
             while (System.nanoTime() < end) {
+                // A cut every 120 ms on purpose: connections die under requests in flight.
                 Thread.sleep(120);
                 proxy.cut();
                 cuts.incrementAndGet();
@@ -639,6 +644,7 @@ class DatabaseFaultsIT {
                                             probes.databaseDownAfter.compareAndSet(
                                                     -1, millisSince(faultStart));
                                         }
+                                        // A probe's period, as a kubelet's (time on purpose).
                                         Thread.sleep(100);
                                     } catch (InterruptedException e) {
                                         return;
@@ -662,10 +668,14 @@ class DatabaseFaultsIT {
             }
         }
 
-        long awaitDatabaseDown(long withinMs) throws InterruptedException {
-            long start = System.nanoTime();
-            while (databaseDownAfter.get() < 0 && millisSince(start) < withinMs) {
-                Thread.sleep(50);
+        long awaitDatabaseDown(long withinMs) throws Exception {
+            try {
+                Await.until(
+                        "the database group DOWN",
+                        Duration.ofMillis(withinMs),
+                        () -> databaseDownAfter.get() >= 0);
+            } catch (AssertionError notYet) {
+                // the caller asserts on the -1 returned, with the fault's name
             }
             assertTrue(
                     failures.isEmpty(),
@@ -677,6 +687,26 @@ class DatabaseFaultsIT {
         void stop() throws InterruptedException {
             stopped = true;
             thread.join(20_000);
+        }
+    }
+
+    /** When each path answered again after a fault, in ms (-1: not yet). */
+    private static final class Recovery {
+        long databaseUpMs = -1;
+        long refreshMs = -1;
+        long loginMs = -1;
+        long introspectionMs = -1;
+        Tokens renewed;
+
+        boolean complete() {
+            return databaseUpMs >= 0 && refreshMs >= 0 && loginMs >= 0 && introspectionMs >= 0;
+        }
+
+        @Override
+        public String toString() {
+            return String.format(
+                    "database group UP %d ms, refresh %d ms, login %d ms, introspection %d ms",
+                    databaseUpMs, refreshMs, loginMs, introspectionMs);
         }
     }
 }

@@ -3,6 +3,7 @@ package io.authservice.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.authservice.Await;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -332,11 +333,11 @@ class RestartIT {
             }
         }
 
-        void awaitRefreshes(int count) throws InterruptedException {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (refreshes.get() < count && failures.isEmpty() && System.nanoTime() < deadline) {
-                Thread.sleep(20);
-            }
+        void awaitRefreshes(int count) throws Exception {
+            Await.until(
+                    count + " refreshes, or a request lost",
+                    Duration.ofSeconds(60),
+                    () -> refreshes.get() >= count || !failures.isEmpty());
             assertEquals(List.of(), failures, "requests lost");
             assertTrue(refreshes.get() >= count, "refreshes " + refreshes.get() + " < " + count);
         }
@@ -389,6 +390,7 @@ class RestartIT {
         }
     }
 
+    /** A client's pace, and its back-off after a failover: time passing on purpose. */
     private static void sleep(long ms) {
         try {
             Thread.sleep(ms);

@@ -5,12 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.authservice.Api;
+import io.authservice.Await;
 import io.authservice.ProxiedProfile;
 import io.authservice.Race;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -85,11 +87,13 @@ class RateLimitTest {
                             return null;
                         });
             }
-            Thread.sleep(1500);
+            Await.until(
+                    "the flood is being refused", Duration.ofSeconds(30), () -> !refused.isEmpty());
             List<Integer> real = new ArrayList<>();
             for (int i = 0; i < 5; i++) {
                 real.add(
                         ProxiedProfile.login("198.51.100.20", username, Api.PASSWORD).statusCode());
+                // A person's logins, spread over the flood rather than sent at once.
                 Thread.sleep(200);
             }
             assertEquals(List.of(200, 200, 200, 200, 200), real);
@@ -105,8 +109,11 @@ class RateLimitTest {
 
     @Test
     void registrationAndTokenAnswer429WithRetryAfterBeyondTheBurst() throws Exception {
-        String address = "203.0.113.77";
+        // An address of its own for each path: each starts with a full bucket.
+        Map<String, String> addresses =
+                Map.of("/oauth2/token", "203.0.113.77", "/users", "203.0.113.76");
         for (String path : List.of("/oauth2/token", "/users")) {
+            String address = addresses.get(path);
             List<Callable<Response>> burst = new ArrayList<>();
             for (int i = 0; i < 40; i++) {
                 // Without a password nothing is hashed: only the limit stands between them and an
@@ -138,7 +145,6 @@ class RateLimitTest {
             assertTrue(
                     limited >= 20,
                     path + ": " + limited + " of 40 requests at once were limited (burst 10)");
-            Thread.sleep(2500); // the bucket refills
         }
         // Another address is not concerned.
         ProxiedProfile.login("203.0.113.78", "nobody", "wrong-password").then().statusCode(400);
@@ -201,7 +207,11 @@ class RateLimitTest {
                                     };
                                 }));
             }
-            Thread.sleep(150); // the burst is sent; its refusals are being held back
+            // The requests within the burst are answered; the refusals are being held back.
+            Await.until(
+                    "the burst's admitted requests answered",
+                    Duration.ofMillis(REFUSAL_DELAY_MILLIS),
+                    () -> burst.stream().filter(java.util.concurrent.Future::isDone).count() >= 10);
             long start = System.nanoTime();
             // Without a password nothing is hashed: the answer waits for nothing but an event loop.
             given().header("X-Forwarded-For", "203.0.113.81")
@@ -212,6 +222,9 @@ class RateLimitTest {
                     .then()
                     .statusCode(400);
             long other = (System.nanoTime() - start) / 1_000_000;
+            assertTrue(
+                    burst.stream().anyMatch(f -> !f.isDone()),
+                    "another source was answered while refusals were still held back");
 
             int refused = 0;
             for (var answer : burst) {

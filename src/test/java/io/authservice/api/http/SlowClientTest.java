@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.authservice.Await;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -13,6 +14,7 @@ import java.io.InputStream;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -134,8 +136,12 @@ class SlowClientTest {
                 held.add(socket);
                 write(socket, PARTIAL_HEADERS);
             }
-            // The held connections are dropped after the 1 s idle timeout: ask at once.
-            Thread.sleep(100);
+            // The held connections are dropped after the 1 s idle timeout: ask as soon as the
+            // server holds them.
+            Await.until(
+                    "the server holds the " + MAX_CONNECTIONS + " connections",
+                    Duration.ofMillis(800),
+                    () -> currentConnections() >= MAX_CONNECTIONS);
             try (Socket extra = connect()) {
                 write(extra, get);
                 End end = readUntilClosed(extra, 600);
@@ -155,19 +161,32 @@ class SlowClientTest {
                 socket.close();
             }
         }
-        String answer = "";
-        for (long deadline = System.currentTimeMillis() + 5_000;
-                System.currentTimeMillis() < deadline; ) {
-            try (Socket socket = connect()) {
-                write(socket, get);
-                answer = readUntilClosed(socket, 5_000).received();
-            }
-            if (answer.startsWith("HTTP/1.1 200")) {
-                break;
-            }
-            Thread.sleep(50); // the server may not yet have counted the closed connections out
-        }
-        assertTrue(
-                answer.startsWith("HTTP/1.1 200"), "after the held connections closed: " + answer);
+        // The server may not yet have counted the closed connections out.
+        Await.value(
+                "an answer after the held connections closed",
+                Duration.ofSeconds(5),
+                () -> {
+                    try (Socket socket = connect()) {
+                        write(socket, get);
+                        return readUntilClosed(socket, 5_000).received();
+                    }
+                },
+                answer -> answer.startsWith("HTTP/1.1 200"));
+    }
+
+    /** The server's count of open connections on the API port (its connection-limit gauge). */
+    private static double currentConnections() {
+        String metrics =
+                io.restassured.RestAssured.given()
+                        .port(
+                                ConfigProvider.getConfig()
+                                        .getValue("quarkus.management.test-port", Integer.class))
+                        .get("/q/metrics")
+                        .asString();
+        java.util.regex.Matcher gauge =
+                java.util.regex.Pattern.compile(
+                                "(?m)^vertx_http_connections_current(?:\\{[^}]*})? (\\S+)$")
+                        .matcher(metrics);
+        return gauge.find() ? Double.parseDouble(gauge.group(1)) : -1;
     }
 }

@@ -60,6 +60,7 @@ class StallWatchdogTest {
                             "io.authservice.platform.db",
                             () -> {
                                 for (int i = 0; i < 3; i++) {
+                                    // Idle on purpose: the connection's idleness is what is tested.
                                     Thread.sleep(2 * STALL.toMillis() - 300);
                                     assertEquals(
                                             pid,
