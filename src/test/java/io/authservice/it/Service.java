@@ -1,5 +1,6 @@
 package io.authservice.it;
 
+import io.authservice.Await;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -28,6 +29,9 @@ final class Service implements AutoCloseable {
     static final String KEK = Base64Kek.random();
     static final String ADMIN = "admin";
     static final String ADMIN_PASSWORD = "it-admin-password";
+
+    /** The password of the users {@link #register} makes. */
+    static final String PASSWORD = "correct-horse-battery";
 
     final URI base;
     final URI management;
@@ -102,20 +106,27 @@ final class Service implements AutoCloseable {
                 HttpRequest.newBuilder(base.resolve("/.well-known/jwks.json"))
                         .timeout(Duration.ofSeconds(2))
                         .build();
-        while (System.nanoTime() - startedNanos < TimeUnit.SECONDS.toNanos(90)) {
-            if (!process.isAlive()) {
-                throw new AssertionError("the service stopped: " + log());
-            }
-            try {
-                if (http.send(jwks, HttpResponse.BodyHandlers.ofString()).statusCode() == 200) {
-                    return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedNanos);
-                }
-            } catch (IOException notYet) {
-                // not listening yet
-            }
-            Thread.sleep(50);
+        try {
+            Await.until(
+                    "the service ready (its JWKS answers) 90 s after its start",
+                    Duration.ofNanos(
+                            startedNanos + TimeUnit.SECONDS.toNanos(90) - System.nanoTime()),
+                    () -> {
+                        if (!process.isAlive()) {
+                            throw new AssertionError("the service stopped: " + log());
+                        }
+                        try {
+                            return http.send(jwks, HttpResponse.BodyHandlers.ofString())
+                                            .statusCode()
+                                    == 200;
+                        } catch (IOException notYet) {
+                            return false; // not listening yet
+                        }
+                    });
+        } catch (AssertionError notReady) {
+            throw new AssertionError(notReady.getMessage() + ": " + log(), notReady);
         }
-        throw new AssertionError("not ready after 90 s: " + log());
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedNanos);
     }
 
     HttpResponse<String> get(String path, String bearer) throws Exception {
@@ -145,6 +156,22 @@ final class Service implements AutoCloseable {
             request.header("Authorization", "Bearer " + bearer);
         }
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Registers a new user named {@code prefix} and 8 random characters; 201 or the test fails. */
+    String register(String prefix) throws Exception {
+        String user = prefix + UUID.randomUUID().toString().substring(0, 8);
+        HttpResponse<String> created =
+                post(
+                        "/users",
+                        "application/json",
+                        "{\"username\":\"" + user + "\",\"password\":\"" + PASSWORD + "\"}",
+                        null);
+        if (created.statusCode() != 201) {
+            throw new AssertionError(
+                    "registration: " + created.statusCode() + " " + created.body());
+        }
+        return user;
     }
 
     /**
@@ -195,7 +222,7 @@ final class Service implements AutoCloseable {
         return created;
     }
 
-    /** Sleeps for the answer's Retry-After (1 s if it has none); true. */
+    /** Sleeps for the answer's Retry-After (1 s if it has none), as a client must; true. */
     private static boolean retryAfter(HttpResponse<String> answer) throws InterruptedException {
         Thread.sleep(
                 1000 * answer.headers().firstValue("Retry-After").map(Long::parseLong).orElse(1L));
@@ -244,6 +271,21 @@ final class Service implements AutoCloseable {
             process.destroyForcibly();
         }
         Files.deleteIfExists(log);
+    }
+
+    /** The first column of the first row of {@code query} on {@code database}, or null. */
+    static Object value(String database, String query, Object... params) throws Exception {
+        try (Connection c =
+                        DriverManager.getConnection(
+                                "jdbc:postgresql://" + PG + "/" + database, "postgres", "");
+                java.sql.PreparedStatement s = c.prepareStatement(query)) {
+            for (int i = 0; i < params.length; i++) {
+                s.setObject(i + 1, params[i]);
+            }
+            try (java.sql.ResultSet rs = s.executeQuery()) {
+                return rs.next() ? rs.getObject(1) : null;
+            }
+        }
     }
 
     static String createDatabase() throws Exception {
