@@ -9,7 +9,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
@@ -22,13 +21,14 @@ import org.jose4j.jwk.RsaJwkGenerator;
 import org.jose4j.jws.AlgorithmIdentifiers;
 import org.jose4j.jws.JsonWebSignature;
 import org.jose4j.jwt.JwtClaims;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * private_key_jwt (RFC 7523 §3): a client assertion is accepted once, on whichever replica sees it
- * first. Two packaged replicas on one database; a client registered on A.
+ * first. Two packaged replicas on one database (the run's shared pair, {@link TwoReplicas#SHARED}:
+ * failed client authentications are not throttled there); a client registered on A for each test.
  *
  * <p>Why this fails if the jti were checked per replica in memory, or not at all: with no check,
  * every presentation of a valid assertion answers 200, so the replay on B (and on A) answers 200
@@ -39,39 +39,22 @@ import org.junit.jupiter.api.Test;
  * non-atomic check (look up, then insert) lets both requests of a round through whenever they
  * interleave, which the rounds, started together from two threads, give it every chance to do.
  */
+@ExtendWith(TwoReplicas.Shared.class)
 class ClientAssertionReplayIT {
 
     private static final String ISSUER = "https://auth.example.com";
     private static final String FORM = "application/x-www-form-urlencoded";
     private static final int ROUNDS = 10;
 
-    /**
-     * Each replica throttles failed client authentications per (client, address) in memory: after 5
-     * in a row (auth.login.max-failures) it answers 429 before it looks at the jti. Every replay in
-     * this test is a failure from 127.0.0.1, and one replica may lose many concurrent rounds in a
-     * row; the limit is raised so that the answers show the jti check, not the throttle. The
-     * database deadline (1.5 s, which DatabaseFaultsIT holds the service to) is raised too: on a
-     * loaded test machine a slow statement would answer 503 (or stop a replica at start, when the
-     * bootstrap administrator is made), which says nothing about replays.
-     */
-    private static final Map<String, String> ENV =
-            Map.of("AUTH_LOGIN_MAX_FAILURES", "1000", "AUTH_DATABASE_TIMEOUT", "PT5S");
-
-    private String database;
     private Service a;
     private Service b;
     private RsaJsonWebKey key;
     private String clientId;
 
     @BeforeEach
-    void twoReplicasAndAClient() throws Exception {
-        database = Service.createDatabase();
-        // One after the other: two JVMs booting at once on a small, busy machine is what makes a
-        // start miss its database deadline; the replicas share the database either way.
-        a = Service.start(database, ENV);
-        a.awaitReady();
-        b = Service.start(database, ENV);
-        b.awaitReady();
+    void aClientOnTwoReplicas(TwoReplicas replicas) throws Exception {
+        a = replicas.a;
+        b = replicas.b;
 
         key = RsaJwkGenerator.generateJwk(2048);
         key.setKeyId("replay-" + UUID.randomUUID().toString().substring(0, 8));
@@ -88,17 +71,6 @@ class ClientAssertionReplayIT {
                 null,
                 Jose.field(created.body(), "client_secret"),
                 "a private_key_jwt client has no secret");
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        if (a != null) {
-            a.close();
-        }
-        if (b != null) {
-            b.close();
-        }
-        Service.dropDatabase(database);
     }
 
     @Test

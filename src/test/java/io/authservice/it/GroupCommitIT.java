@@ -3,6 +3,7 @@ package io.authservice.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.authservice.Await;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -10,6 +11,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -24,16 +26,20 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Group commit (README, Refresh tokens) with two packaged replicas on one database: each replica
  * spends concurrent refreshes in batches, yet every token is spent exactly once whichever replicas
  * its presentations reach, and a replica killed with batches in flight loses no refresh it answered
  * with 200.
+ *
+ * <p>The exactly-once test runs on the run's shared pair ({@link TwoReplicas.Shared}), among other
+ * tests' sessions: it counts only its own users' families. The crash test kills a replica, so it
+ * starts a pair of its own.
  */
+@ExtendWith(TwoReplicas.Shared.class)
 class GroupCommitIT {
 
     private static final String PASSWORD = "group-commit-password";
@@ -42,27 +48,15 @@ class GroupCommitIT {
     private String database;
     private Service a;
     private Service b;
-
-    @BeforeEach
-    void twoReplicas() throws Exception {
-        database = Service.createDatabase();
-        a = Service.start(database, Map.of());
-        b = Service.start(database, Map.of());
-        a.awaitReady();
-        b.awaitReady();
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        a.close();
-        b.close();
-        Service.dropDatabase(database);
-    }
+    private String users;
 
     @Test
-    void everyTokenPresentedToBothReplicasAtOnceIsSpentExactlyOnce() throws Exception {
+    void everyTokenPresentedToBothReplicasAtOnceIsSpentExactlyOnce(TwoReplicas replicas)
+            throws Exception {
+        use(replicas);
         int sessions = 32;
         int rounds = 5;
+        double groupedBefore = grouped(a) + grouped(b);
         List<String> current = login(sessions);
         ExecutorService threads = Executors.newFixedThreadPool(sessions * 4);
         try {
@@ -99,24 +93,53 @@ class GroupCommitIT {
         }
         assertEquals(
                 0L,
-                number("select count(*) from refresh_families where revoked_at is not null"),
+                number(
+                        "select count(*) from refresh_families where revoked_at is not null"
+                                + ourFamilies()),
                 "families revoked");
         assertEquals(
                 0L,
                 number(
-                        "select count(*) from (select family_id from refresh_tokens group by family_id"
-                                + " having count(*) <> "
+                        "select count(*) from (select family_id from refresh_tokens"
+                                + " where family_id in (select id from refresh_families where true"
+                                + ourFamilies()
+                                + ") group by family_id having count(*) <> "
                                 + (rounds + 1)
                                 + " or count(spent_at) <> "
                                 + rounds
                                 + ") wrong"),
                 "a family whose tokens were not spent exactly once each");
-        assertEquals((long) sessions * (rounds + 1), number("select count(*) from refresh_tokens"));
-        assertTrue(grouped(a) + grouped(b) > 0, "no two refreshes shared a statement");
+        assertEquals(
+                (long) sessions * (rounds + 1),
+                number(
+                        "select count(*) from refresh_tokens where family_id in"
+                                + " (select id from refresh_families where true"
+                                + ourFamilies()
+                                + ")"));
+        assertTrue(grouped(a) + grouped(b) > groupedBefore, "no two refreshes shared a statement");
     }
 
     @Test
     void aReplicaKilledWithBatchesInFlightLosesNoRefreshItAnswered() throws Exception {
+        try (TwoReplicas replicas = TwoReplicas.start(Map.of())) {
+            use(replicas);
+            killWithBatchesInFlight();
+        }
+    }
+
+    private void use(TwoReplicas replicas) {
+        database = replicas.database;
+        a = replicas.a;
+        b = replicas.b;
+        users = "group-" + java.util.UUID.randomUUID().toString().substring(0, 8) + "-";
+    }
+
+    /** A condition on refresh_families: only the families of this test's users. */
+    private String ourFamilies() {
+        return " and user_id in (select id from users where username like '" + users + "%')";
+    }
+
+    private void killWithBatchesInFlight() throws Exception {
         int sessions = 48;
         List<String> tokens = login(sessions);
         Map<Integer, String> latest = new ConcurrentHashMap<>();
@@ -174,20 +197,20 @@ class GroupCommitIT {
         }
         try {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while ((answeredByA.size() < sessions * 5 || grouped(a) == 0)
-                    && failures.isEmpty()
-                    && System.nanoTime() < deadline) {
-                Thread.sleep(20);
-            }
+            Await.until(
+                    "replica A answered and batched, or a request failed",
+                    Duration.ofNanos(deadline - System.nanoTime()),
+                    () ->
+                            !failures.isEmpty()
+                                    || (answeredByA.size() >= sessions * 5 && grouped(a) > 0));
             assertTrue(grouped(a) > 0, "replica A never batched");
             a.process.destroyForcibly(); // SIGKILL, its clients' requests and batches in flight
             killed.set(true);
             assertTrue(a.process.waitFor(10, TimeUnit.SECONDS));
-            while (afterKill.get() < sessions * 3
-                    && failures.isEmpty()
-                    && System.nanoTime() < deadline) {
-                Thread.sleep(20);
-            }
+            Await.until(
+                    "replica B answered after the kill, or a request failed",
+                    Duration.ofNanos(Math.max(0, deadline - System.nanoTime())),
+                    () -> !failures.isEmpty() || afterKill.get() >= sessions * 3);
         } finally {
             running.set(false);
             for (Future<?> loop : loops) {
@@ -225,7 +248,7 @@ class GroupCommitIT {
     private List<String> login(int count) throws Exception {
         List<String> tokens = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            String user = "group" + i;
+            String user = users + i;
             HttpResponse<String> created =
                     a.post(
                             "/users",

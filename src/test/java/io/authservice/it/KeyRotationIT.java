@@ -5,56 +5,42 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.nimbusds.jose.jwk.JWKSet;
+import io.authservice.Await;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.HashSet;
-import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BooleanSupplier;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Two replicas on one database, with the lifecycle sped up: a next key is published 4 s before it
- * signs, JWKS max-age 1 s, replicas reload every second, access tokens live 6 s.
+ * Two replicas on one database (the run's shared pair, {@link TwoReplicas#FAST}: the lifecycle sped
+ * up). The rotation comes first: it checks the first key the pair created on its empty database,
+ * which no test rotates or withdraws before it.
  */
+@ExtendWith(TwoReplicas.Shared.class)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class KeyRotationIT {
 
     static final long DELAY_MS = 1000;
-    static final Map<String, String> FAST =
-            Map.of(
-                    "AUTH_KEYS_JWKS_MAX_AGE", "PT1S",
-                    "AUTH_KEYS_PUBLISH_LEAD_TIME", "PT4S",
-                    "AUTH_KEYS_REFRESH_INTERVAL", "PT1S",
-                    "AUTH_KEYS_RETIRE_LEEWAY", "PT1S",
-                    "AUTH_TOKENS_ACCESS_TOKEN_LIFESPAN", "PT6S",
-                    "AUTH_TOKENS_CLOCK_SKEW", "PT0S");
 
-    private String database;
     private Service a;
     private Service b;
 
     @BeforeEach
-    void twoReplicas() throws Exception {
-        database = Service.createDatabase();
-        // Started together on an empty database: they race to create the first key.
-        a = Service.start(database, FAST);
-        b = Service.start(database, FAST);
-        a.awaitReady();
-        b.awaitReady();
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        a.close();
-        b.close();
-        Service.dropDatabase(database);
+    void twoReplicas(TwoReplicas replicas) {
+        a = replicas.a;
+        b = replicas.b;
     }
 
     @Test
+    @Order(1)
     void replicasShareKeysAndRotateWithoutBreakingAValidToken() throws Exception {
         JWKSet first = jwks(a);
         assertEquals(
@@ -87,42 +73,45 @@ class KeyRotationIT {
         // A verifier fetches the JWKS once, after the next key appeared, and never again.
         JWKSet cached = jwks(b);
         assertEquals(2, cached.getKeys().size());
-        Tokens onA = fromA;
-        Tokens onB = login(b, user);
+        Tokens[] on = {fromA, login(b, user)}; // the sessions on A and on B
         Set<String> kidsSeen = new HashSet<>();
-        String lastOld = fromA.access;
-        long until = System.currentTimeMillis() + 4000 + 4 * DELAY_MS;
-        while (System.currentTimeMillis() < until) {
-            onA = refresh(a, onA);
-            onB = refresh(b, onB);
-            for (String token : List.of(onA.access, onB.access)) {
-                Jose.verify(token, cached, "RS256");
-                kidsSeen.add(Jose.kid(token));
-                if (Jose.kid(token).equals(oldKid)) {
-                    lastOld = token;
-                }
-            }
-            Thread.sleep(200);
-        }
+        String[] lastOld = {fromA.access};
+        // Both sessions refresh through the switch, until each replica signs with the next key.
+        Await.until(
+                "both replicas sign with the next key",
+                Duration.ofMillis(4000 + 4 * DELAY_MS),
+                () -> {
+                    on[0] = refresh(a, on[0]);
+                    on[1] = refresh(b, on[1]);
+                    for (Tokens session : on) {
+                        Jose.verify(session.access, cached, "RS256");
+                        kidsSeen.add(Jose.kid(session.access));
+                        if (Jose.kid(session.access).equals(oldKid)) {
+                            lastOld[0] = session.access;
+                        }
+                    }
+                    return Jose.kid(on[0].access).equals(nextKid)
+                            && Jose.kid(on[1].access).equals(nextKid);
+                });
         assertEquals(
                 Set.of(oldKid, nextKid),
                 kidsSeen,
                 "tokens of both keys, all verified by the cached JWKS");
-        assertEquals(nextKid, Jose.kid(refresh(a, onA).access));
-        assertEquals(nextKid, Jose.kid(refresh(b, onB).access));
+        assertEquals(nextKid, Jose.kid(refresh(a, on[0]).access));
+        assertEquals(nextKid, Jose.kid(refresh(b, on[1]).access));
 
         // The retired key still verifies the tokens it signed, then leaves the JWKS of both
         // replicas.
-        long expiry = Jose.verifyExpiry(lastOld);
+        long expiry = Jose.verifyExpiry(lastOld[0]);
         String keys =
                 a.get("/admin/keys", login(a, Service.ADMIN, Service.ADMIN_PASSWORD).access).body();
         // On a slow machine the last old token may have expired already (then the key may be gone).
         if (System.currentTimeMillis() < expiry - 500) {
             assertTrue(keys.contains("\"retired\""), keys);
-            Jose.verify(lastOld, jwks(a), "RS256");
+            Jose.verify(lastOld[0], jwks(a), "RS256");
             assertEquals(
                     200,
-                    b.get("/users/me", lastOld).statusCode(),
+                    b.get("/users/me", lastOld[0]).statusCode(),
                     "a valid token of the retired key");
         }
         eventually(
@@ -134,6 +123,7 @@ class KeyRotationIT {
     }
 
     @Test
+    @Order(2)
     void anEmergencyWithdrawalEndsTheKeyAndItsSessions() throws Exception {
         String user = register(a);
         Tokens tokens = login(a, user);
@@ -166,22 +156,11 @@ class KeyRotationIT {
     record Tokens(String access, String refresh) {}
 
     private static String register(Service service) throws Exception {
-        String user = "rot-" + UUID.randomUUID().toString().substring(0, 8);
-        assertEquals(
-                201,
-                service.post(
-                                "/users",
-                                "application/json",
-                                "{\"username\":\""
-                                        + user
-                                        + "\",\"password\":\"correct-horse-battery\"}",
-                                null)
-                        .statusCode());
-        return user;
+        return service.register("rot-");
     }
 
     private static Tokens login(Service service, String user) throws Exception {
-        return login(service, user, "correct-horse-battery");
+        return login(service, user, Service.PASSWORD);
     }
 
     private static Tokens login(Service service, String user, String password) throws Exception {
@@ -229,13 +208,7 @@ class KeyRotationIT {
         }
     }
 
-    static void eventually(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + 20_000;
-        while (!condition.getAsBoolean()) {
-            if (System.currentTimeMillis() > deadline) {
-                throw new AssertionError("not within 20 s: " + what);
-            }
-            Thread.sleep(100);
-        }
+    static void eventually(BooleanSupplier condition, String what) throws Exception {
+        Await.until(what, Duration.ofSeconds(20), condition::getAsBoolean);
     }
 }

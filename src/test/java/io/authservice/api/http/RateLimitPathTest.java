@@ -36,6 +36,9 @@ class RateLimitPathTest {
             config.put("auth.rate-limit.burst", String.valueOf(BURST));
             config.put("%test.auth.rate-limit.revoke-introspect.requests-per-second", "1");
             config.put("auth.rate-limit.revoke-introspect.burst", String.valueOf(BURST));
+            // Refusals at once: their delay has its own test (RateLimitTest), and here it would
+            // hold each of the some 40 refusals, sent one after another, for a second.
+            config.put("auth.rate-limit.refusal-delay", "PT0S");
             return config;
         }
     }

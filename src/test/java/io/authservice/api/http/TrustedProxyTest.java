@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.authservice.Api;
+import io.authservice.ProxiedProfile;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -19,15 +19,8 @@ import org.junit.jupiter.api.Test;
  * error.
  */
 @QuarkusTest
-@TestProfile(TrustedProxyTest.Profile.class)
+@TestProfile(ProxiedProfile.class)
 class TrustedProxyTest {
-
-    public static class Profile implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("auth.trusted-proxies", "127.0.0.0/8, ::1");
-        }
-    }
 
     private static final List<String> HEADERS =
             List.of(
