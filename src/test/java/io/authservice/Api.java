@@ -65,9 +65,13 @@ public final class Api {
     /** An access token of the bootstrap administrator of the test profile. */
     public static String adminToken() {
         var config = org.eclipse.microprofile.config.ConfigProvider.getConfig();
-        return login(config.getValue("auth.bootstrap-admin.username", String.class),
-                config.getValue("auth.bootstrap-admin.password", String.class))
-                .then().statusCode(200).extract().path("access_token");
+        return login(
+                        config.getValue("auth.bootstrap-admin.username", String.class),
+                        config.getValue("auth.bootstrap-admin.password", String.class))
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("access_token");
     }
 
     public static Response refresh(String refreshToken) {
@@ -83,7 +87,9 @@ public final class Api {
 
     /** The claims of a JWT, unverified: for reading what the service put in its own tokens. */
     public static Map<String, Object> claims(String jwt) {
-        String payload = new String(Base64.getUrlDecoder().decode(jwt.split("\\.")[1]), StandardCharsets.UTF_8);
+        String payload =
+                new String(
+                        Base64.getUrlDecoder().decode(jwt.split("\\.")[1]), StandardCharsets.UTF_8);
         Map<String, Object> claims = JsonPath.from(payload).getMap("");
         if (claims.get("aud") instanceof String single) {
             claims = new HashMap<>(claims);

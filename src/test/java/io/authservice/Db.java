@@ -9,7 +9,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import org.eclipse.microprofile.config.ConfigProvider;
 
-/** Direct access to the test database, to arrange states (expiry, disabled users) and inspect storage. */
+/**
+ * Direct access to the test database, to arrange states (expiry, disabled users) and inspect
+ * storage.
+ */
 public final class Db {
 
     private Db() {}
@@ -18,13 +21,15 @@ public final class Db {
         var config = ConfigProvider.getConfig();
         return DriverManager.getConnection(
                 config.getValue("quarkus.datasource.jdbc.url", String.class),
-                config.getOptionalValue("quarkus.datasource.username", String.class).orElse("postgres"),
+                config.getOptionalValue("quarkus.datasource.username", String.class)
+                        .orElse("postgres"),
                 config.getOptionalValue("quarkus.datasource.password", String.class).orElse(""));
     }
 
     /** Runs an update with parameters; returns the number of rows changed. */
     public static int update(String sql, Object... params) {
-        try (Connection c = connect(); PreparedStatement s = c.prepareStatement(sql)) {
+        try (Connection c = connect();
+                PreparedStatement s = c.prepareStatement(sql)) {
             for (int i = 0; i < params.length; i++) {
                 s.setObject(i + 1, params[i]);
             }
@@ -36,7 +41,8 @@ public final class Db {
 
     /** The first column of the first row, or null. */
     public static Object value(String sql, Object... params) {
-        try (Connection c = connect(); PreparedStatement s = c.prepareStatement(sql)) {
+        try (Connection c = connect();
+                PreparedStatement s = c.prepareStatement(sql)) {
             for (int i = 0; i < params.length; i++) {
                 s.setObject(i + 1, params[i]);
             }
@@ -50,7 +56,8 @@ public final class Db {
 
     public static byte[] sha256(String token) {
         try {
-            return MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
+            return MessageDigest.getInstance("SHA-256")
+                    .digest(token.getBytes(StandardCharsets.UTF_8));
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }

@@ -6,7 +6,10 @@ import java.util.logging.Handler;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 
-/** The lines a logger, and every logger below it, wrote while some code ran (formatted, without level or time). */
+/**
+ * The lines a logger, and every logger below it, wrote while some code ran (formatted, without
+ * level or time).
+ */
 public final class LogLines {
 
     private LogLines() {}
@@ -17,19 +20,23 @@ public final class LogLines {
 
     public static List<String> of(String logger, Call call) throws Exception {
         List<String> lines = new ArrayList<>();
-        Handler handler = new Handler() {
-            @Override
-            public synchronized void publish(LogRecord record) {
-                lines.add(record.getParameters() == null ? record.getMessage()
-                        : String.format(record.getMessage(), record.getParameters()));
-            }
+        Handler handler =
+                new Handler() {
+                    @Override
+                    public synchronized void publish(LogRecord record) {
+                        lines.add(
+                                record.getParameters() == null
+                                        ? record.getMessage()
+                                        : String.format(
+                                                record.getMessage(), record.getParameters()));
+                    }
 
-            @Override
-            public void flush() {}
+                    @Override
+                    public void flush() {}
 
-            @Override
-            public void close() {}
-        };
+                    @Override
+                    public void close() {}
+                };
         Logger target = Logger.getLogger(logger);
         target.addHandler(handler);
         try {

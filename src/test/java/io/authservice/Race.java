@@ -8,7 +8,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
-/** Runs tasks on their own threads, released at the same instant, and returns their results in order. */
+/**
+ * Runs tasks on their own threads, released at the same instant, and returns their results in
+ * order.
+ */
 public final class Race {
 
     private Race() {}
@@ -19,10 +22,12 @@ public final class Race {
             CountDownLatch start = new CountDownLatch(1);
             List<Future<T>> running = new ArrayList<>();
             for (Callable<T> task : tasks) {
-                running.add(threads.submit(() -> {
-                    start.await();
-                    return task.call();
-                }));
+                running.add(
+                        threads.submit(
+                                () -> {
+                                    start.await();
+                                    return task.call();
+                                }));
             }
             start.countDown();
             List<T> results = new ArrayList<>();

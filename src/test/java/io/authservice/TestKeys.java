@@ -25,19 +25,27 @@ public final class TestKeys {
 
     public static Active active() {
         try (Connection c = Db.connect();
-                PreparedStatement s = c.prepareStatement(
-                        "select kid, private_key from signing_keys where state = 'active'");
+                PreparedStatement s =
+                        c.prepareStatement(
+                                "select kid, private_key from signing_keys where state = 'active'");
                 ResultSet rs = s.executeQuery()) {
             rs.next();
             String kid = rs.getString(1);
             byte[] sealed = rs.getBytes(2);
-            byte[] kek = Base64.getDecoder().decode(ConfigProvider.getConfig()
-                    .getValue("auth.keys.encryption-key", String.class));
+            byte[] kek =
+                    Base64.getDecoder()
+                            .decode(
+                                    ConfigProvider.getConfig()
+                                            .getValue("auth.keys.encryption-key", String.class));
             Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-            cipher.init(Cipher.DECRYPT_MODE, new SecretKeySpec(kek, "AES"), new GCMParameterSpec(128, sealed, 0, 12));
+            cipher.init(
+                    Cipher.DECRYPT_MODE,
+                    new SecretKeySpec(kek, "AES"),
+                    new GCMParameterSpec(128, sealed, 0, 12));
             cipher.updateAAD(kid.getBytes(StandardCharsets.UTF_8));
             byte[] pkcs8 = cipher.doFinal(sealed, 12, sealed.length - 12);
-            PrivateKey key = KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(pkcs8));
+            PrivateKey key =
+                    KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(pkcs8));
             return new Active(kid, key, sealed);
         } catch (Exception e) {
             throw new IllegalStateException(e);

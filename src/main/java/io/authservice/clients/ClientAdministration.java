@@ -1,9 +1,9 @@
 package io.authservice.clients;
 
 import io.authservice.config.AuthConfig;
-import io.authservice.db.Database;
-import io.authservice.tokens.RefreshTokens;
-import io.authservice.web.ApiError;
+import io.authservice.platform.ApiError;
+import io.authservice.platform.db.Database;
+import io.authservice.sessions.RefreshTokens;
 import io.smallrye.mutiny.Uni;
 import io.vertx.pgclient.PgException;
 import jakarta.inject.Singleton;
@@ -19,12 +19,20 @@ import java.util.regex.Pattern;
 @Singleton
 public class ClientAdministration {
 
-    /** A client and, when one was made for this answer, its new secret (shown once, never stored). */
+    /**
+     * A client and, when one was made for this answer, its new secret (shown once, never stored).
+     */
     public record WithSecret(Client client, String secret) {}
 
-    /** Ids administrators may choose: printable, no spaces; reserved URL characters are fine (encoded in Basic). */
-    private static final Pattern UUID_FORM = Pattern.compile("(?i)[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}");
-    private static final Pattern CLIENT_ID = Pattern.compile("[\\x21-\\x7E\\u00A0-\\uFFFF&&[^\\p{Cs}]]{1,128}");
+    /**
+     * Ids administrators may choose: printable, no spaces; reserved URL characters are fine
+     * (encoded in Basic).
+     */
+    private static final Pattern UUID_FORM =
+            Pattern.compile("(?i)[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}");
+
+    private static final Pattern CLIENT_ID =
+            Pattern.compile("[\\x21-\\x7E\\u00A0-\\uFFFF&&[^\\p{Cs}]]{1,128}");
 
     private final ClientRepository repository;
     private final RefreshTokens sessions;
@@ -36,8 +44,13 @@ public class ClientAdministration {
     private final CorsOrigins corsOrigins;
     private final SecureRandom random = new SecureRandom();
 
-    ClientAdministration(ClientRepository repository, RefreshTokens sessions, Database database, Clients clients,
-            CorsOrigins corsOrigins, AuthConfig config) {
+    ClientAdministration(
+            ClientRepository repository,
+            RefreshTokens sessions,
+            Database database,
+            Clients clients,
+            CorsOrigins corsOrigins,
+            AuthConfig config) {
         this.corsOrigins = corsOrigins;
         this.repository = repository;
         this.sessions = sessions;
@@ -52,19 +65,33 @@ public class ClientAdministration {
     public Uni<WithSecret> register(ClientMetadata metadata) {
         String clientId = metadata.clientId() == null ? newClientId() : metadata.clientId();
         if (!CLIENT_ID.matcher(clientId).matches()) {
-            throw ClientMetadata.invalid("client_id must be 1 to 128 printable characters without spaces");
+            throw ClientMetadata.invalid(
+                    "client_id must be 1 to 128 printable characters without spaces");
         }
         if (UUID_FORM.matcher(clientId).matches()) {
-            // A client's own tokens have sub = client_id, and a user's sub is its UUID: they must never meet.
-            throw ClientMetadata.invalid("client_id may not have the form of a UUID: user ids have it");
+            // A client's own tokens have sub = client_id, and a user's sub is its UUID: they must
+            // never meet.
+            throw ClientMetadata.invalid(
+                    "client_id may not have the form of a UUID: user ids have it");
         }
         if (clientId.equals(clients.firstPartyId())) {
             throw taken();
         }
-        Client client = metadata.validate(clientId, Instant.now().truncatedTo(ChronoUnit.MICROS), defaultScope, defaultAudience);
+        Client client =
+                metadata.validate(
+                        clientId,
+                        Instant.now().truncatedTo(ChronoUnit.MICROS),
+                        defaultScope,
+                        defaultAudience);
         String secret = client.usesSecret() ? ClientSecrets.generate(random) : null;
-        return database.inTransaction(conn -> repository.insert(conn, client, secret == null ? null : ClientSecrets.hash(secret)))
-                .onFailure(ClientAdministration::duplicate).transform(e -> taken())
+        return database.inTransaction(
+                        conn ->
+                                repository.insert(
+                                        conn,
+                                        client,
+                                        secret == null ? null : ClientSecrets.hash(secret)))
+                .onFailure(ClientAdministration::duplicate)
+                .transform(e -> taken())
                 .call(() -> changed(clientId))
                 .map(done -> new WithSecret(client, secret));
     }
@@ -81,38 +108,77 @@ public class ClientAdministration {
     }
 
     public Uni<Client> read(String clientId) {
-        return repository.find(clientId).map(stored -> {
-            if (stored == null) {
-                throw notFound();
-            }
-            return stored.client();
-        });
+        return repository
+                .find(clientId)
+                .map(
+                        stored -> {
+                            if (stored == null) {
+                                throw notFound();
+                            }
+                            return stored.client();
+                        });
     }
 
-    /** Replaces the metadata; a client that now needs a secret and had none gets one (in the answer). */
+    /**
+     * Replaces the metadata; a client that now needs a secret and had none gets one (in the
+     * answer).
+     */
     public Uni<WithSecret> replace(String clientId, ClientMetadata metadata) {
         if (metadata.clientId() != null && !metadata.clientId().equals(clientId)) {
             throw ClientMetadata.invalid("client_id in the body differs from the one in the path");
         }
-        return database.inTransaction(conn -> repository.find(conn, clientId).chain(stored -> {
-            if (stored == null) {
-                throw notFound();
-            }
-            Client client = metadata.validate(clientId, stored.client().createdAt(), defaultScope, defaultAudience);
-            String secret = client.usesSecret() && stored.secretHash() == null ? ClientSecrets.generate(random) : null;
-            return repository.replace(conn, client, secret == null ? null : ClientSecrets.hash(secret))
-                    .map(saved -> new WithSecret(saved, secret));
-        })).call(() -> changed(clientId));
+        return database.inTransaction(
+                        conn ->
+                                repository
+                                        .find(conn, clientId)
+                                        .chain(
+                                                stored -> {
+                                                    if (stored == null) {
+                                                        throw notFound();
+                                                    }
+                                                    Client client =
+                                                            metadata.validate(
+                                                                    clientId,
+                                                                    stored.client().createdAt(),
+                                                                    defaultScope,
+                                                                    defaultAudience);
+                                                    String secret =
+                                                            client.usesSecret()
+                                                                            && stored.secretHash()
+                                                                                    == null
+                                                                    ? ClientSecrets.generate(random)
+                                                                    : null;
+                                                    return repository
+                                                            .replace(
+                                                                    conn,
+                                                                    client,
+                                                                    secret == null
+                                                                            ? null
+                                                                            : ClientSecrets.hash(
+                                                                                    secret))
+                                                            .map(
+                                                                    saved ->
+                                                                            new WithSecret(
+                                                                                    saved, secret));
+                                                }))
+                .call(() -> changed(clientId));
     }
 
     /** Deletes a client and ends its sessions, together. */
     public Uni<Integer> delete(String clientId) {
-        return database.inTransaction(conn -> repository.delete(conn, clientId).chain(deleted -> {
-            if (!deleted) {
-                throw notFound();
-            }
-            return sessions.revokeAllOfClient(conn, clientId, "client_deleted");
-        })).call(() -> changed(clientId));
+        return database.inTransaction(
+                        conn ->
+                                repository
+                                        .delete(conn, clientId)
+                                        .chain(
+                                                deleted -> {
+                                                    if (!deleted) {
+                                                        throw notFound();
+                                                    }
+                                                    return sessions.revokeAllOfClient(
+                                                            conn, clientId, "client_deleted");
+                                                }))
+                .call(() -> changed(clientId));
     }
 
     /**
@@ -121,24 +187,38 @@ public class ClientAdministration {
      */
     public Uni<WithSecret> rotateSecret(String clientId, boolean keepPrevious) {
         String secret = ClientSecrets.generate(random);
-        return repository.rotateSecret(clientId, ClientSecrets.hash(secret), keepPrevious ? secretOverlap : Duration.ZERO)
+        return repository
+                .rotateSecret(
+                        clientId,
+                        ClientSecrets.hash(secret),
+                        keepPrevious ? secretOverlap : Duration.ZERO)
                 .call(() -> changed(clientId))
-                .chain(client -> client != null ? Uni.createFrom().item(new WithSecret(client, secret))
-                        : read(clientId).map(found -> {
-                            throw ApiError.invalidRequest("this client has no secret: it authenticates with "
-                                    + found.tokenEndpointAuthMethod());
-                        }));
+                .chain(
+                        client ->
+                                client != null
+                                        ? Uni.createFrom().item(new WithSecret(client, secret))
+                                        : read(clientId)
+                                                .map(
+                                                        found -> {
+                                                            throw ApiError.invalidRequest(
+                                                                    "this client has no secret: it authenticates with "
+                                                                            + found
+                                                                                    .tokenEndpointAuthMethod());
+                                                        }));
     }
 
     /** Ends a rotation's overlap now: only the current secret works. */
     public Uni<Void> dropPreviousSecret(String clientId) {
-        return repository.dropPreviousSecret(clientId)
-                .invoke(found -> {
-                    if (!found) {
-                        throw notFound();
-                    }
-                })
-                .call(() -> changed(clientId)).replaceWithVoid();
+        return repository
+                .dropPreviousSecret(clientId)
+                .invoke(
+                        found -> {
+                            if (!found) {
+                                throw notFound();
+                            }
+                        })
+                .call(() -> changed(clientId))
+                .replaceWithVoid();
     }
 
     /**
@@ -160,7 +240,8 @@ public class ClientAdministration {
     }
 
     private static ApiError taken() {
-        return new ApiError(Status.CONFLICT, "client_id_taken", "a client with this client_id exists");
+        return new ApiError(
+                Status.CONFLICT, "client_id_taken", "a client with this client_id exists");
     }
 
     private static ApiError notFound() {

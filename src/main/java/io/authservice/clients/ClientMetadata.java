@@ -6,8 +6,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.authservice.web.ApiError;
-import io.authservice.web.ControlCharacters;
+import io.authservice.api.http.ControlCharacters;
+import io.authservice.platform.ApiError;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import jakarta.ws.rs.core.Response.Status;
 import java.net.URI;
@@ -49,8 +49,11 @@ public record ClientMetadata(
         @JsonProperty("introspection_allowed") Boolean introspectionAllowed) {
 
     public static final String INVALID = "invalid_client_metadata";
+
     /** RFC 6749 §3.3 scope-token. */
-    private static final Pattern SCOPE_TOKEN = Pattern.compile("[\\x21\\x23-\\x5B\\x5D-\\x7E]{1,64}");
+    private static final Pattern SCOPE_TOKEN =
+            Pattern.compile("[\\x21\\x23-\\x5B\\x5D-\\x7E]{1,64}");
+
     private static final Pattern AUDIENCE = Pattern.compile("[\\x21-\\x7E]{1,256}");
     private static final int MAX_ITEMS = 32;
     private static final int MAX_LIFESPAN = 86_400;
@@ -63,10 +66,14 @@ public record ClientMetadata(
         try {
             return json.treeToValue(body, ClientMetadata.class);
         } catch (JsonProcessingException | IllegalArgumentException e) {
-            String field = e instanceof JsonMappingException m && !m.getPath().isEmpty()
-                    ? m.getPath().get(0).getFieldName() : null;
-            throw invalid(field == null ? "the client metadata have a field of the wrong type"
-                    : "the field " + field + " has the wrong type");
+            String field =
+                    e instanceof JsonMappingException m && !m.getPath().isEmpty()
+                            ? m.getPath().get(0).getFieldName()
+                            : null;
+            throw invalid(
+                    field == null
+                            ? "the client metadata have a field of the wrong type"
+                            : "the field " + field + " has the wrong type");
         }
     }
 
@@ -75,9 +82,16 @@ public record ClientMetadata(
      *
      * @param defaults scope and audience of a client that names none
      */
-    Client validate(String clientId, Instant createdAt, List<String> defaultScope, List<String> defaultAudience) {
+    Client validate(
+            String clientId,
+            Instant createdAt,
+            List<String> defaultScope,
+            List<String> defaultAudience) {
         String name = text("client_name", clientName, 200);
-        String method = tokenEndpointAuthMethod == null ? Client.CLIENT_SECRET_BASIC : tokenEndpointAuthMethod;
+        String method =
+                tokenEndpointAuthMethod == null
+                        ? Client.CLIENT_SECRET_BASIC
+                        : tokenEndpointAuthMethod;
         if (!Client.AUTH_METHODS.contains(method)) {
             throw invalid("token_endpoint_auth_method must be one of " + Client.AUTH_METHODS);
         }
@@ -87,15 +101,22 @@ public record ClientMetadata(
         }
         for (String grant : grants) {
             if (!Client.GRANT_TYPES.contains(grant)) {
-                throw invalid("unsupported grant type: " + grant + " (supported: " + Client.GRANT_TYPES + ")");
+                throw invalid(
+                        "unsupported grant type: "
+                                + grant
+                                + " (supported: "
+                                + Client.GRANT_TYPES
+                                + ")");
             }
         }
         boolean publicClient = Client.NONE.equals(method);
         if (publicClient && grants.contains(Client.CLIENT_CREDENTIALS)) {
-            throw invalid("client_credentials needs a client that authenticates (token_endpoint_auth_method other than none)");
+            throw invalid(
+                    "client_credentials needs a client that authenticates (token_endpoint_auth_method other than none)");
         }
         if (grants.contains(Client.REFRESH_TOKEN) && !grants.contains(Client.PASSWORD)) {
-            throw invalid("refresh_token comes with the password grant: grant_types must include password");
+            throw invalid(
+                    "refresh_token comes with the password grant: grant_types must include password");
         }
         List<String> scopes = scope == null ? defaultScope : scopes(scope);
         List<String> audiences = audience == null ? defaultAudience : audiences(audience);
@@ -105,24 +126,41 @@ public record ClientMetadata(
         }
         List<String> origins = allowedCorsOrigins == null ? List.of() : origins(allowedCorsOrigins);
         if (!origins.isEmpty() && !publicClient) {
-            throw invalid("allowed_cors_origins is for public clients (token_endpoint_auth_method none): a browser cannot keep a secret");
+            throw invalid(
+                    "allowed_cors_origins is for public clients (token_endpoint_auth_method none): a browser cannot keep a secret");
         }
         String mode = refreshTokenMode == null ? Client.BODY : refreshTokenMode;
         if (!mode.equals(Client.BODY) && !mode.equals(Client.COOKIE)) {
             throw invalid("refresh_token_mode must be body or cookie");
         }
-        if (mode.equals(Client.COOKIE) && !(publicClient && grants.contains(Client.REFRESH_TOKEN))) {
-            throw invalid("refresh_token_mode cookie is for public clients with the refresh_token grant");
+        if (mode.equals(Client.COOKIE)
+                && !(publicClient && grants.contains(Client.REFRESH_TOKEN))) {
+            throw invalid(
+                    "refresh_token_mode cookie is for public clients with the refresh_token grant");
         }
-        if (accessTokenLifespan != null && (accessTokenLifespan < 1 || accessTokenLifespan > MAX_LIFESPAN)) {
-            throw invalid("access_token_lifespan must be between 1 and " + MAX_LIFESPAN + " seconds");
+        if (accessTokenLifespan != null
+                && (accessTokenLifespan < 1 || accessTokenLifespan > MAX_LIFESPAN)) {
+            throw invalid(
+                    "access_token_lifespan must be between 1 and " + MAX_LIFESPAN + " seconds");
         }
         boolean introspects = Boolean.TRUE.equals(introspectionAllowed);
         if (introspects && publicClient) {
-            throw invalid("introspection_allowed is for clients that authenticate (token_endpoint_auth_method other than none)");
+            throw invalid(
+                    "introspection_allowed is for clients that authenticate (token_endpoint_auth_method other than none)");
         }
-        return new Client(clientId, name, Set.copyOf(grants), method, scopes, audiences, keys, origins, mode,
-                accessTokenLifespan, introspects, createdAt);
+        return new Client(
+                clientId,
+                name,
+                Set.copyOf(grants),
+                method,
+                scopes,
+                audiences,
+                keys,
+                origins,
+                mode,
+                accessTokenLifespan,
+                introspects,
+                createdAt);
     }
 
     private static String text(String field, String value, int max) {
@@ -130,7 +168,8 @@ public record ClientMetadata(
             throw invalid(field + " is required");
         }
         if (value.length() > max || ControlCharacters.in(value)) {
-            throw invalid(field + " must be at most " + max + " characters without control characters");
+            throw invalid(
+                    field + " must be at most " + max + " characters without control characters");
         }
         return value;
     }
@@ -149,7 +188,9 @@ public record ClientMetadata(
         Set<String> scopes = new LinkedHashSet<>();
         for (String token : value.split(" ", -1)) {
             if (!SCOPE_TOKEN.matcher(token).matches()) {
-                throw invalid("scope must be space-separated scope tokens (RFC 6749 §3.3): " + quoted(token));
+                throw invalid(
+                        "scope must be space-separated scope tokens (RFC 6749 §3.3): "
+                                + quoted(token));
             }
             scopes.add(token);
         }
@@ -166,7 +207,9 @@ public record ClientMetadata(
         }
         for (String value : audiences) {
             if (!AUDIENCE.matcher(value).matches()) {
-                throw invalid("audience values are 1 to 256 printable characters without spaces: " + quoted(value));
+                throw invalid(
+                        "audience values are 1 to 256 printable characters without spaces: "
+                                + quoted(value));
             }
         }
         return List.copyOf(audiences);
@@ -175,15 +218,21 @@ public record ClientMetadata(
     private static List<String> origins(List<String> values) {
         Set<String> origins = new LinkedHashSet<>();
         for (String value : items("allowed_cors_origins", values)) {
-            origins.add(origin(value).orElseThrow(() -> invalid(
-                    "an origin is scheme://host[:port] with http or https and nothing after: " + quoted(value))));
+            origins.add(
+                    origin(value)
+                            .orElseThrow(
+                                    () ->
+                                            invalid(
+                                                    "an origin is scheme://host[:port] with http or https and nothing after: "
+                                                            + quoted(value))));
         }
         return List.copyOf(origins);
     }
 
     /**
-     * An origin as browsers send it in {@code Origin}: lower-case scheme (http or https) and host, and a
-     * port only when it is not the scheme's default; empty when {@code value} is not such an origin.
+     * An origin as browsers send it in {@code Origin}: lower-case scheme (http or https) and host,
+     * and a port only when it is not the scheme's default; empty when {@code value} is not such an
+     * origin.
      */
     public static Optional<String> origin(String value) {
         URI uri;
@@ -193,17 +242,29 @@ public record ClientMetadata(
             return Optional.empty();
         }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-        boolean bare = (uri.getRawPath() == null || uri.getRawPath().isEmpty()) && uri.getRawQuery() == null
-                && uri.getRawFragment() == null && uri.getRawUserInfo() == null;
+        boolean bare =
+                (uri.getRawPath() == null || uri.getRawPath().isEmpty())
+                        && uri.getRawQuery() == null
+                        && uri.getRawFragment() == null
+                        && uri.getRawUserInfo() == null;
         if (!(scheme.equals("https") || scheme.equals("http")) || uri.getHost() == null || !bare) {
             return Optional.empty();
         }
         int port = uri.getPort();
-        boolean defaultPort = port == -1 || (scheme.equals("https") && port == 443) || (scheme.equals("http") && port == 80);
-        return Optional.of(scheme + "://" + uri.getHost().toLowerCase(Locale.ROOT) + (defaultPort ? "" : ":" + port));
+        boolean defaultPort =
+                port == -1
+                        || (scheme.equals("https") && port == 443)
+                        || (scheme.equals("http") && port == 80);
+        return Optional.of(
+                scheme
+                        + "://"
+                        + uri.getHost().toLowerCase(Locale.ROOT)
+                        + (defaultPort ? "" : ":" + port));
     }
 
-    /** The key set with public parameters only, each key one this service verifies assertions with. */
+    /**
+     * The key set with public parameters only, each key one this service verifies assertions with.
+     */
     private static String publicKeys(JsonNode value) {
         JsonWebKeySet set;
         try {
@@ -218,15 +279,18 @@ public record ClientMetadata(
         List<JsonWebKey> published = new ArrayList<>();
         for (JsonWebKey key : keys) {
             if (!(key instanceof PublicJsonWebKey pub) || pub.getPrivateKey() != null) {
-                throw invalid("jwks may hold only public RSA, EC or OKP keys, never private parameters");
+                throw invalid(
+                        "jwks may hold only public RSA, EC or OKP keys, never private parameters");
             }
             if (key.getUse() != null && !key.getUse().equals("sig")) {
                 throw invalid("jwks keys must be for signatures (use sig)");
             }
-            boolean strong = key instanceof RsaJsonWebKey rsa
-                    ? ((RSAPublicKey) rsa.getPublicKey()).getModulus().bitLength() >= 2048
-                    : key instanceof EllipticCurveJsonWebKey || key instanceof OctetKeyPairJsonWebKey okp
-                            && "Ed25519".equals(okp.getSubtype());
+            boolean strong =
+                    key instanceof RsaJsonWebKey rsa
+                            ? ((RSAPublicKey) rsa.getPublicKey()).getModulus().bitLength() >= 2048
+                            : key instanceof EllipticCurveJsonWebKey
+                                    || key instanceof OctetKeyPairJsonWebKey okp
+                                            && "Ed25519".equals(okp.getSubtype());
             if (!strong) {
                 throw invalid("jwks keys must be RSA of 2048 bits or more, EC, or Ed25519");
             }

@@ -1,7 +1,7 @@
 package io.authservice.clients;
 
 import io.authservice.config.AuthConfig;
-import io.authservice.db.Database;
+import io.authservice.platform.db.Database;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.buffer.Buffer;
 import io.vertx.mutiny.sqlclient.Row;
@@ -14,18 +14,21 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** The {@code clients} table. */
 @Singleton
 public class ClientRepository {
 
-    /** A registered client with the hashes of its current and (while it overlaps) previous secret. */
+    /**
+     * A registered client with the hashes of its current and (while it overlaps) previous secret.
+     */
     record Stored(Client client, byte[] secretHash, byte[] previousSecretHash) {}
 
-    private static final String COLUMNS = "client_id, client_name, grant_types, token_endpoint_auth_method, scope,"
-            + " audience, jwks, allowed_cors_origins, refresh_token_mode, access_token_lifespan, introspection_allowed, created_at";
+    private static final String COLUMNS =
+            "client_id, client_name, grant_types, token_endpoint_auth_method, scope,"
+                    + " audience, jwks, allowed_cors_origins, refresh_token_mode, access_token_lifespan, introspection_allowed, created_at";
 
     private record Cached(Stored stored, long until) {}
 
@@ -41,9 +44,9 @@ public class ClientRepository {
     }
 
     /**
-     * {@link #find(String)} for authenticating a request: a client found is kept for
-     * {@code auth.clients.cache-ttl}, so a busy machine client costs no database read per token.
-     * Another replica's change (a rotation's end of overlap, a deletion) counts within that time.
+     * {@link #find(String)} for authenticating a request: a client found is kept for {@code
+     * auth.clients.cache-ttl}, so a busy machine client costs no database read per token. Another
+     * replica's change (a rotation's end of overlap, a deletion) counts within that time.
      */
     Uni<Stored> cached(String clientId) {
         if (cacheNanos <= 0) {
@@ -53,14 +56,18 @@ public class ClientRepository {
         if (hit != null && hit.until - System.nanoTime() > 0) {
             return Uni.createFrom().item(hit.stored);
         }
-        return find(clientId).invoke(stored -> {
-            if (stored != null) {
-                if (cache.size() >= MAX_CACHED) {
-                    cache.clear();
-                }
-                cache.put(clientId, new Cached(stored, System.nanoTime() + cacheNanos));
-            }
-        });
+        return find(clientId)
+                .invoke(
+                        stored -> {
+                            if (stored != null) {
+                                if (cache.size() >= MAX_CACHED) {
+                                    cache.clear();
+                                }
+                                cache.put(
+                                        clientId,
+                                        new Cached(stored, System.nanoTime() + cacheNanos));
+                            }
+                        });
     }
 
     /** After a change on this replica: its next authentication reads the client again. */
@@ -68,9 +75,12 @@ public class ClientRepository {
         cache.remove(clientId);
     }
 
-    private static final String FIND = "select " + COLUMNS + ", secret_hash,"
-            + " case when previous_secret_expires_at > now() then previous_secret_hash end as previous_secret_hash"
-            + " from clients where client_id = $1";
+    private static final String FIND =
+            "select "
+                    + COLUMNS
+                    + ", secret_hash,"
+                    + " case when previous_secret_expires_at > now() then previous_secret_hash end as previous_secret_hash"
+                    + " from clients where client_id = $1";
 
     /** The client with its secrets (the previous one only while its overlap lasts), or null. */
     Uni<Stored> find(String clientId) {
@@ -79,7 +89,9 @@ public class ClientRepository {
 
     /** {@link #find(String)} in a transaction, the row locked until it ends. */
     Uni<Stored> find(SqlClient db, String clientId) {
-        return db.preparedQuery(FIND + " for update").execute(Tuple.of(clientId)).map(ClientRepository::stored);
+        return db.preparedQuery(FIND + " for update")
+                .execute(Tuple.of(clientId))
+                .map(ClientRepository::stored);
     }
 
     private static Stored stored(RowSet<Row> rows) {
@@ -88,30 +100,41 @@ public class ClientRepository {
             return null;
         }
         Row row = it.next();
-        return new Stored(client(row), bytes(row, "secret_hash"), bytes(row, "previous_secret_hash"));
+        return new Stored(
+                client(row), bytes(row, "secret_hash"), bytes(row, "previous_secret_hash"));
     }
 
     /** Every origin some public client allows (for CORS). */
     Uni<Set<String>> corsOrigins() {
-        return database.execute("select distinct unnest(allowed_cors_origins) as origin from clients"
-                        + " where token_endpoint_auth_method = 'none'", Tuple.tuple())
-                .map(rows -> {
-                    Set<String> origins = new java.util.HashSet<>();
-                    rows.forEach(row -> origins.add(row.getString("origin")));
-                    return Set.copyOf(origins);
-                });
+        return database.execute(
+                        "select distinct unnest(allowed_cors_origins) as origin from clients"
+                                + " where token_endpoint_auth_method = 'none'",
+                        Tuple.tuple())
+                .map(
+                        rows -> {
+                            Set<String> origins = new java.util.HashSet<>();
+                            rows.forEach(row -> origins.add(row.getString("origin")));
+                            return Set.copyOf(origins);
+                        });
     }
 
     Uni<List<Client>> list() {
-        return database.execute("select " + COLUMNS + " from clients order by created_at, client_id", Tuple.tuple())
+        return database.execute(
+                        "select " + COLUMNS + " from clients order by created_at, client_id",
+                        Tuple.tuple())
                 .map(ClientRepository::clients);
     }
 
     Uni<Void> insert(SqlClient db, Client c, byte[] secretHash) {
-        return db.preparedQuery("insert into clients (" + COLUMNS + ", secret_hash)"
-                        + " values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)")
-                .execute(values(c).addOffsetDateTime(c.createdAt().atOffset(java.time.ZoneOffset.UTC))
-                        .addValue(buffer(secretHash)))
+        return db.preparedQuery(
+                        "insert into clients ("
+                                + COLUMNS
+                                + ", secret_hash)"
+                                + " values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)")
+                .execute(
+                        values(c)
+                                .addOffsetDateTime(c.createdAt().atOffset(java.time.ZoneOffset.UTC))
+                                .addValue(buffer(secretHash)))
                 .replaceWithVoid();
     }
 
@@ -119,25 +142,28 @@ public class ClientRepository {
      * Replaces the metadata of a client. Its secret stays when the new method uses one and it had
      * one; {@code newSecretHash} is set when it needs one and had none; otherwise both secrets go.
      * The previous secret of a rotation stays only while the method is the same: a change of method
-     * is a change of credentials, and an old secret must not outlive it.
-     * Returns the client as stored, or null if there is none.
+     * is a change of credentials, and an old secret must not outlive it. Returns the client as
+     * stored, or null if there is none.
      */
     Uni<Client> replace(SqlClient db, Client c, byte[] newSecretHash) {
-        return db.preparedQuery("update clients set client_name = $2, grant_types = $3, token_endpoint_auth_method = $4,"
-                        + " scope = $5, audience = $6, jwks = $7, allowed_cors_origins = $8, refresh_token_mode = $9,"
-                        + " access_token_lifespan = $10, introspection_allowed = $11, updated_at = now(),"
-                        + " secret_hash = case when $12 then coalesce(secret_hash, $13) end,"
-                        + " previous_secret_hash = case when $12 and token_endpoint_auth_method = $4 then previous_secret_hash end,"
-                        + " previous_secret_expires_at = case when $12 and token_endpoint_auth_method = $4"
-                        + " then previous_secret_expires_at end"
-                        + " where client_id = $1 returning " + COLUMNS)
+        return db.preparedQuery(
+                        "update clients set client_name = $2, grant_types = $3, token_endpoint_auth_method = $4,"
+                                + " scope = $5, audience = $6, jwks = $7, allowed_cors_origins = $8, refresh_token_mode = $9,"
+                                + " access_token_lifespan = $10, introspection_allowed = $11, updated_at = now(),"
+                                + " secret_hash = case when $12 then coalesce(secret_hash, $13) end,"
+                                + " previous_secret_hash = case when $12 and token_endpoint_auth_method = $4 then previous_secret_hash end,"
+                                + " previous_secret_expires_at = case when $12 and token_endpoint_auth_method = $4"
+                                + " then previous_secret_expires_at end"
+                                + " where client_id = $1 returning "
+                                + COLUMNS)
                 .execute(values(c).addBoolean(c.usesSecret()).addValue(buffer(newSecretHash)))
                 .map(rows -> first(rows));
     }
 
     /** Deletes a client; false if there is none. */
     Uni<Boolean> delete(SqlClient db, String clientId) {
-        return db.preparedQuery("delete from clients where client_id = $1").execute(Tuple.of(clientId))
+        return db.preparedQuery("delete from clients where client_id = $1")
+                .execute(Tuple.of(clientId))
                 .map(rows -> rows.rowCount() > 0);
     }
 
@@ -147,18 +173,25 @@ public class ClientRepository {
      * there is no such client.
      */
     Uni<Client> rotateSecret(String clientId, byte[] secretHash, Duration overlap) {
-        return database.execute("update clients set previous_secret_hash = case when $3 > 0 then secret_hash end,"
-                        + " previous_secret_expires_at = now() + make_interval(secs => $3), secret_hash = $2, updated_at = now()"
-                        + " where client_id = $1 and token_endpoint_auth_method in ('client_secret_basic', 'client_secret_post')"
-                        + " returning " + COLUMNS,
+        return database.execute(
+                        "update clients set previous_secret_hash = case when $3 > 0 then secret_hash end,"
+                                + " previous_secret_expires_at = now() + make_interval(secs => $3), secret_hash = $2, updated_at = now()"
+                                + " where client_id = $1 and token_endpoint_auth_method in ('client_secret_basic', 'client_secret_post')"
+                                + " returning "
+                                + COLUMNS,
                         Tuple.of(clientId, buffer(secretHash), (double) overlap.toSeconds()))
                 .map(ClientRepository::first);
     }
 
-    /** Ends the overlap of a rotation: the previous secret stops working. False if there is no such client. */
+    /**
+     * Ends the overlap of a rotation: the previous secret stops working. False if there is no such
+     * client.
+     */
     Uni<Boolean> dropPreviousSecret(String clientId) {
-        return database.execute("update clients set previous_secret_hash = null, previous_secret_expires_at = null,"
-                        + " updated_at = now() where client_id = $1", Tuple.of(clientId))
+        return database.execute(
+                        "update clients set previous_secret_hash = null, previous_secret_expires_at = null,"
+                                + " updated_at = now() where client_id = $1",
+                        Tuple.of(clientId))
                 .map(rows -> rows.rowCount() > 0);
     }
 
@@ -190,12 +223,18 @@ public class ClientRepository {
 
     private static Client client(Row row) {
         String scope = row.getString("scope");
-        return new Client(row.getString("client_id"), row.getString("client_name"),
-                Set.of(row.getArrayOfStrings("grant_types")), row.getString("token_endpoint_auth_method"),
+        return new Client(
+                row.getString("client_id"),
+                row.getString("client_name"),
+                Set.of(row.getArrayOfStrings("grant_types")),
+                row.getString("token_endpoint_auth_method"),
                 scope.isEmpty() ? List.of() : Arrays.asList(scope.split(" ")),
-                List.of(row.getArrayOfStrings("audience")), row.getString("jwks"),
-                List.of(row.getArrayOfStrings("allowed_cors_origins")), row.getString("refresh_token_mode"),
-                row.getInteger("access_token_lifespan"), row.getBoolean("introspection_allowed"),
+                List.of(row.getArrayOfStrings("audience")),
+                row.getString("jwks"),
+                List.of(row.getArrayOfStrings("allowed_cors_origins")),
+                row.getString("refresh_token_mode"),
+                row.getInteger("access_token_lifespan"),
+                row.getBoolean("introspection_allowed"),
                 row.getOffsetDateTime("created_at").toInstant());
     }
 

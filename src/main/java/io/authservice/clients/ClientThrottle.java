@@ -1,18 +1,18 @@
 package io.authservice.clients;
 
+import io.authservice.api.http.ClientAddress;
 import io.authservice.config.AuthConfig;
-import io.authservice.web.ApiError;
-import io.authservice.web.ClientAddress;
+import io.authservice.platform.ApiError;
 import jakarta.inject.Singleton;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Failed client authentications per (client_id, address): after {@code auth.login.max-failures} in a
- * row that address is locked out of that client for {@code auth.login.throttle-base}, doubling up to
- * {@code auth.login.throttle-max}. A secret has 256 bits and cannot be guessed; this keeps a wrong
- * configuration or a probe from costing the database a lookup per request. In memory, per replica,
- * so a successful authentication costs nothing here.
+ * Failed client authentications per (client_id, address): after {@code auth.login.max-failures} in
+ * a row that address is locked out of that client for {@code auth.login.throttle-base}, doubling up
+ * to {@code auth.login.throttle-max}. A secret has 256 bits and cannot be guessed; this keeps a
+ * wrong configuration or a probe from costing the database a lookup per request. In memory, per
+ * replica, so a successful authentication costs nothing here.
  */
 @Singleton
 public class ClientThrottle {
@@ -37,7 +37,8 @@ public class ClientThrottle {
         Failures f = failures.get(key(clientId, source));
         long wait = f == null ? 0 : f.lockedUntil - System.nanoTime();
         if (wait > 0) {
-            throw ApiError.tooManyRequests("too many failed client authentications; retry later",
+            throw ApiError.tooManyRequests(
+                    "too many failed client authentications; retry later",
                     (wait + 999_999_999L) / 1_000_000_000L);
         }
     }
@@ -46,12 +47,14 @@ public class ClientThrottle {
         if (failures.size() > MAX_ENTRIES) {
             failures.clear(); // a flood of made-up ids: start afresh rather than grow without bound
         }
-        failures.compute(key(clientId, source), (k, f) -> {
-            int count = f == null ? 1 : f.count + 1;
-            int over = count - maxFailures;
-            long lock = over < 0 ? 0 : Math.min(maxNanos, baseNanos << Math.min(over, 30));
-            return new Failures(count, lock == 0 ? 0 : System.nanoTime() + lock);
-        });
+        failures.compute(
+                key(clientId, source),
+                (k, f) -> {
+                    int count = f == null ? 1 : f.count + 1;
+                    int over = count - maxFailures;
+                    long lock = over < 0 ? 0 : Math.min(maxNanos, baseNanos << Math.min(over, 30));
+                    return new Failures(count, lock == 0 ? 0 : System.nanoTime() + lock);
+                });
     }
 
     void succeeded(String clientId, String source) {

@@ -16,9 +16,20 @@ public class Clients {
 
     Clients(ClientRepository repository, AuthConfig config) {
         this.repository = repository;
-        this.firstParty = new Client(config.publicClientId(), config.publicClientId(),
-                Set.of(Client.PASSWORD, Client.REFRESH_TOKEN), Client.NONE, List.copyOf(config.tokens().scopes()),
-                List.copyOf(config.tokens().audience()), null, List.of(), Client.BODY, null, false, Instant.EPOCH);
+        this.firstParty =
+                new Client(
+                        config.publicClientId(),
+                        config.publicClientId(),
+                        Set.of(Client.PASSWORD, Client.REFRESH_TOKEN),
+                        Client.NONE,
+                        List.copyOf(config.tokens().scopes()),
+                        List.copyOf(config.tokens().audience()),
+                        null,
+                        List.of(),
+                        Client.BODY,
+                        null,
+                        false,
+                        Instant.EPOCH);
     }
 
     public String firstPartyId() {

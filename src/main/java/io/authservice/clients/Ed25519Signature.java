@@ -21,7 +21,9 @@ final class Ed25519Signature extends BaseSignatureAlgorithm {
 
     /** Makes jose4j verify {@code alg: Ed25519}; once per JVM is enough, more does no harm. */
     static void register() {
-        AlgorithmFactoryFactory.getInstance().getJwsAlgorithmFactory().registerAlgorithm(new Ed25519Signature());
+        AlgorithmFactoryFactory.getInstance()
+                .getJwsAlgorithmFactory()
+                .registerAlgorithm(new Ed25519Signature());
     }
 
     @Override

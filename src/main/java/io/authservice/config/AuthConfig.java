@@ -1,5 +1,9 @@
 package io.authservice.config;
 
+import io.authservice.api.http.Cors;
+import io.authservice.api.http.RateLimit;
+import io.authservice.platform.db.Database;
+import io.authservice.platform.db.GroupCommit;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
@@ -57,12 +61,15 @@ public interface AuthConfig {
     /** CORS for browser frontends on the contract's browser paths (web/Cors). */
     interface Cors {
         /**
-         * Origins ({@code scheme://host[:port]}) that get CORS answers besides every public client's
-         * {@code allowed_cors_origins}; none by default.
+         * Origins ({@code scheme://host[:port]}) that get CORS answers besides every public
+         * client's {@code allowed_cors_origins}; none by default.
          */
         Optional<List<String>> origins();
 
-        /** How often each replica reloads the registered clients' origins (changes made on it count at once). */
+        /**
+         * How often each replica reloads the registered clients' origins (changes made on it count
+         * at once).
+         */
         @WithDefault("PT5S")
         Duration refreshInterval();
     }
@@ -82,9 +89,10 @@ public interface AuthConfig {
 
     interface Crypto {
         /**
-         * Whether AWS-LC (the Amazon Corretto Crypto Provider, first JCA provider) and libargon2 are
-         * used where they load; {@code false} keeps the JDK's providers and Bouncy Castle's Argon2id,
-         * as the native executable always does. Hashes and signatures are the same either way.
+         * Whether AWS-LC (the Amazon Corretto Crypto Provider, first JCA provider) and libargon2
+         * are used where they load; {@code false} keeps the JDK's providers and Bouncy Castle's
+         * Argon2id, as the native executable always does. Hashes and signatures are the same either
+         * way.
          */
         @WithDefault("true")
         boolean nativeLibraries();
@@ -158,7 +166,10 @@ public interface AuthConfig {
         @WithDefault("RS256")
         String algorithm();
 
-        /** Where keys come from: {@code database} (generated, rotated automatically) or {@code files}. */
+        /**
+         * Where keys come from: {@code database} (generated, rotated automatically) or {@code
+         * files}.
+         */
         @WithDefault("database")
         String source();
 
@@ -168,7 +179,10 @@ public interface AuthConfig {
         /** Base64 of 32 random bytes; private signing keys are sealed with it (AES-256-GCM). */
         String encryptionKey();
 
-        /** Earlier KEKs, still accepted for opening keys until they are re-sealed under the current one. */
+        /**
+         * Earlier KEKs, still accepted for opening keys until they are re-sealed under the current
+         * one.
+         */
         Optional<List<String>> previousEncryptionKeys();
 
         @WithDefault("PT5M")
@@ -202,9 +216,9 @@ public interface AuthConfig {
         int argon2Parallelism();
 
         /**
-         * Threads that hash passwords; each Argon2id hash holds one of them for tens of ms. Twice the
-         * cores of the manifests' replica: one source has at most half of them, which then still keeps
-         * every core busy.
+         * Threads that hash passwords; each Argon2id hash holds one of them for tens of ms. Twice
+         * the cores of the manifests' replica: one source has at most half of them, which then
+         * still keeps every core busy.
          */
         @WithDefault("4")
         int hashingThreads();
@@ -214,8 +228,8 @@ public interface AuthConfig {
         int hashingQueue();
 
         /**
-         * Hash jobs one source may have admitted at once, most of them waiting their turn in its own
-         * line (which costs the others nothing); beyond that it gets 429.
+         * Hash jobs one source may have admitted at once, most of them waiting their turn in its
+         * own line (which costs the others nothing); beyond that it gets 429.
          */
         @WithDefault("32")
         int hashingPerAddress();
@@ -223,8 +237,8 @@ public interface AuthConfig {
 
     interface Login {
         /**
-         * Consecutive failures of one username from one client address before that address is locked
-         * out; beyond it attempts on the username from unknown addresses are delayed.
+         * Consecutive failures of one username from one client address before that address is
+         * locked out; beyond it attempts on the username from unknown addresses are delayed.
          */
         @WithDefault("5")
         int maxFailures();
@@ -236,18 +250,24 @@ public interface AuthConfig {
         @WithDefault("PT15M")
         Duration throttleMax();
 
-        /** The longest wait that strangers' failures on a username impose on each stranger's attempt. */
+        /**
+         * The longest wait that strangers' failures on a username impose on each stranger's
+         * attempt.
+         */
         @WithDefault("PT2S")
         Duration accountDelayMax();
 
         /**
-         * Consecutive failures of one username from strangers (NIST SP 800-63B-4: at most 100) after
-         * which strangers get 429 for {@code account-limit-window}; known devices never do.
+         * Consecutive failures of one username from strangers (NIST SP 800-63B-4: at most 100)
+         * after which strangers get 429 for {@code account-limit-window}; known devices never do.
          */
         @WithDefault("100")
         int maxAccountFailures();
 
-        /** How long the account limit holds, and how long a quiet count of strangers' failures lasts. */
+        /**
+         * How long the account limit holds, and how long a quiet count of strangers' failures
+         * lasts.
+         */
         @WithDefault("PT15M")
         Duration accountLimitWindow();
 
@@ -256,7 +276,10 @@ public interface AuthConfig {
         Duration knownDeviceLifetime();
     }
 
-    /** Per client source, on {@code POST /oauth2/token}, {@code /users} and {@code /users/me/password}. */
+    /**
+     * Per client source, on {@code POST /oauth2/token}, {@code /users} and {@code
+     * /users/me/password}.
+     */
     interface RateLimit {
         /** Sustained requests per second per address; 0 turns the limit off. */
         @WithDefault("20")
@@ -266,7 +289,10 @@ public interface AuthConfig {
         @WithDefault("100")
         int burst();
 
-        /** How long a refused request waits for its 429, so that a flood costs little; 0 answers at once. */
+        /**
+         * How long a refused request waits for its 429, so that a flood costs little; 0 answers at
+         * once.
+         */
         @WithDefault("PT1S")
         Duration refusalDelay();
 
@@ -286,21 +312,33 @@ public interface AuthConfig {
 
     /** Slow clients (web/ConnectionGuard). */
     interface Http {
-        /** The longest a request may take to arrive whole (headers and body); then 408 and the connection closes. */
+        /**
+         * The longest a request may take to arrive whole (headers and body); then 408 and the
+         * connection closes.
+         */
         @WithDefault("PT10S")
         Duration requestTimeout();
 
-        /** Connections one source may hold at once (a trusted proxy is not a source); 0 turns the cap off. */
+        /**
+         * Connections one source may hold at once (a trusted proxy is not a source); 0 turns the
+         * cap off.
+         */
         @WithDefault("256")
         int connectionsPerSource();
     }
 
     interface Database {
-        /** The longest a request waits for the database (connect, acquire, its statements); then 503. */
+        /**
+         * The longest a request waits for the database (connect, acquire, its statements); then
+         * 503.
+         */
         @WithDefault("PT1.5S")
         Duration timeout();
 
-        /** A request that waits this long for (the rest of) its answer closes its connection (a database that stopped answering). */
+        /**
+         * A request that waits this long for (the rest of) its answer closes its connection (a
+         * database that stopped answering).
+         */
         @WithDefault("PT5S")
         Duration stallTimeout();
     }

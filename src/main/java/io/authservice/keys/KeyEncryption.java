@@ -18,8 +18,8 @@ import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Seals private signing keys at rest with AES-256-GCM under the key-encryption key (KEK). The key id
- * is bound as associated data, so a sealed key cannot be moved to another row. Sealed form:
+ * Seals private signing keys at rest with AES-256-GCM under the key-encryption key (KEK). The key
+ * id is bound as associated data, so a sealed key cannot be moved to another row. Sealed form:
  * 12-byte nonce followed by ciphertext and tag.
  */
 @Singleton
@@ -30,13 +30,17 @@ public class KeyEncryption {
 
     private final SecretKey kek;
     private final String kekId;
+
     /** Every KEK that may open a sealed key, by id: the current one and the earlier ones. */
     private final Map<String, SecretKey> openers = new HashMap<>();
+
     private final SecureRandom random = new SecureRandom();
 
     @Inject
     KeyEncryption(AuthConfig config) {
-        this(config.keys().encryptionKey(), config.keys().previousEncryptionKeys().orElse(List.of()));
+        this(
+                config.keys().encryptionKey(),
+                config.keys().previousEncryptionKeys().orElse(List.of()));
     }
 
     KeyEncryption(String base64Kek, List<String> previous) {
@@ -58,8 +62,9 @@ public class KeyEncryption {
             raw = new byte[0];
         }
         if (raw.length != 32) {
-            throw new IllegalStateException("auth.keys.encryption-key and auth.keys.previous-encryption-keys"
-                    + " must each be the base64 of 32 random bytes (e.g. `openssl rand -base64 32`)");
+            throw new IllegalStateException(
+                    "auth.keys.encryption-key and auth.keys.previous-encryption-keys"
+                            + " must each be the base64 of 32 random bytes (e.g. `openssl rand -base64 32`)");
         }
         return raw;
     }
@@ -86,28 +91,39 @@ public class KeyEncryption {
     byte[] open(String kid, String sealedKekId, byte[] sealed) {
         SecretKey opener = openers.get(sealedKekId);
         if (opener == null) {
-            throw new IllegalStateException("signing key " + kid + " is sealed under KEK " + sealedKekId
-                    + ", which is neither auth.keys.encryption-key (" + kekId
-                    + ") nor one of auth.keys.previous-encryption-keys");
+            throw new IllegalStateException(
+                    "signing key "
+                            + kid
+                            + " is sealed under KEK "
+                            + sealedKekId
+                            + ", which is neither auth.keys.encryption-key ("
+                            + kekId
+                            + ") nor one of auth.keys.previous-encryption-keys");
         }
         try {
             Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-            cipher.init(Cipher.DECRYPT_MODE, opener, new GCMParameterSpec(TAG_BITS, sealed, 0, NONCE_BYTES));
+            cipher.init(
+                    Cipher.DECRYPT_MODE,
+                    opener,
+                    new GCMParameterSpec(TAG_BITS, sealed, 0, NONCE_BYTES));
             cipher.updateAAD(kid.getBytes(StandardCharsets.UTF_8));
             return cipher.doFinal(sealed, NONCE_BYTES, sealed.length - NONCE_BYTES);
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("signing key " + kid + " does not open with the configured KEK", e);
+            throw new IllegalStateException(
+                    "signing key " + kid + " does not open with the configured KEK", e);
         }
     }
 
     /**
-     * Keys for {@code purpose} derived from the KEK (HMAC-SHA256 of the purpose under it), the current
-     * KEK's first: every replica derives the same ones, and none is stored.
+     * Keys for {@code purpose} derived from the KEK (HMAC-SHA256 of the purpose under it), the
+     * current KEK's first: every replica derives the same ones, and none is stored.
      */
     public List<SecretKey> derivedKeys(String purpose) {
         List<SecretKey> derived = new java.util.ArrayList<>();
         derived.add(derive(kek, purpose));
-        openers.values().stream().filter(k -> k != kek).forEach(k -> derived.add(derive(k, purpose)));
+        openers.values().stream()
+                .filter(k -> k != kek)
+                .forEach(k -> derived.add(derive(k, purpose)));
         return derived;
     }
 
@@ -115,7 +131,8 @@ public class KeyEncryption {
         try {
             javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(from.getEncoded(), "HmacSHA256"));
-            return new SecretKeySpec(mac.doFinal(purpose.getBytes(StandardCharsets.UTF_8)), "HmacSHA256");
+            return new SecretKeySpec(
+                    mac.doFinal(purpose.getBytes(StandardCharsets.UTF_8)), "HmacSHA256");
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }

@@ -24,15 +24,17 @@ import org.jose4j.jwk.PublicJsonWebKey;
 import org.jose4j.lang.JoseException;
 
 /**
- * Signing keys from files, as mounted from a Kubernetes Secret: one file per key, named
- * {@code <kid>.<state>.jwk} (a private JWK with {@code alg}) or {@code <kid>.<state>.pem} (PKCS#8
- * {@code PRIVATE KEY}, plus its {@code PUBLIC KEY} block for EC and Ed25519 keys), where state is
- * {@code active}, {@code next} or {@code retired}. Exactly one key must be active.
+ * Signing keys from files, as mounted from a Kubernetes Secret: one file per key, named {@code
+ * <kid>.<state>.jwk} (a private JWK with {@code alg}) or {@code <kid>.<state>.pem} (PKCS#8 {@code
+ * PRIVATE KEY}, plus its {@code PUBLIC KEY} block for EC and Ed25519 keys), where state is {@code
+ * active}, {@code next} or {@code retired}. Exactly one key must be active.
  */
 final class KeyFiles {
 
-    private static final Pattern NAME = Pattern.compile("([A-Za-z0-9_-]{1,128})\\.(active|next|retired)\\.(jwk|json|pem)");
-    private static final Pattern PEM = Pattern.compile("-----BEGIN ([A-Z ]+)-----([^-]+)-----END \\1-----");
+    private static final Pattern NAME =
+            Pattern.compile("([A-Za-z0-9_-]{1,128})\\.(active|next|retired)\\.(jwk|json|pem)");
+    private static final Pattern PEM =
+            Pattern.compile("-----BEGIN ([A-Z ]+)-----([^-]+)-----END \\1-----");
 
     private KeyFiles() {}
 
@@ -42,25 +44,34 @@ final class KeyFiles {
             for (Path file : files.sorted().toList()) {
                 Matcher name = NAME.matcher(file.getFileName().toString());
                 if (name.matches() && Files.isRegularFile(file)) {
-                    keys.add(read(file, name.group(1), KeyState.valueOf(name.group(2).toUpperCase(Locale.ROOT)),
-                            name.group(3), rsaAlgorithm));
+                    keys.add(
+                            read(
+                                    file,
+                                    name.group(1),
+                                    KeyState.valueOf(name.group(2).toUpperCase(Locale.ROOT)),
+                                    name.group(3),
+                                    rsaAlgorithm));
                 }
             }
         } catch (IOException e) {
-            throw new IllegalStateException("cannot read key files in " + dir + ": " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "cannot read key files in " + dir + ": " + e.getMessage(), e);
         }
         long active = keys.stream().filter(k -> k.state() == KeyState.ACTIVE).count();
         if (active != 1) {
-            throw new IllegalStateException(dir + " must hold exactly one <kid>.active.(jwk|pem) file, not " + active);
+            throw new IllegalStateException(
+                    dir + " must hold exactly one <kid>.active.(jwk|pem) file, not " + active);
         }
         return keys;
     }
 
-    private static SigningKey read(Path file, String kid, KeyState state, String type, String rsaAlgorithm) {
+    private static SigningKey read(
+            Path file, String kid, KeyState state, String type, String rsaAlgorithm) {
         try {
             String text = Files.readString(file, StandardCharsets.US_ASCII);
-            SigningKey.Dates dates = new SigningKey.Dates(Files.getLastModifiedTime(file).toInstant(), null, null, null,
-                    null);
+            SigningKey.Dates dates =
+                    new SigningKey.Dates(
+                            Files.getLastModifiedTime(file).toInstant(), null, null, null, null);
             if (type.equals("pem")) {
                 PrivateKey privateKey = null;
                 byte[] publicDer = null;
@@ -70,27 +81,35 @@ final class KeyFiles {
                     switch (block.group(1)) {
                         case "PRIVATE KEY" -> privateKey = privateKey(der);
                         case "PUBLIC KEY" -> publicDer = der;
-                        default -> throw new IllegalStateException(file + ": unexpected PEM block " + block.group(1));
+                        default ->
+                                throw new IllegalStateException(
+                                        file + ": unexpected PEM block " + block.group(1));
                     }
                 }
                 if (privateKey == null) {
                     throw new IllegalStateException(file + " has no PKCS#8 PRIVATE KEY block");
                 }
                 PublicKey publicKey = publicKey(privateKey, publicDer, file);
-                String algorithm = switch (privateKey.getAlgorithm()) {
-                    case "RSA" -> rsaAlgorithm;
-                    case "EC" -> "ES256";
-                    default -> "EdDSA";
-                };
+                String algorithm =
+                        switch (privateKey.getAlgorithm()) {
+                            case "RSA" -> rsaAlgorithm;
+                            case "EC" -> "ES256";
+                            default -> "EdDSA";
+                        };
                 return KeyGenerator.describe(algorithm, state, publicKey, privateKey, dates, kid);
             }
             PublicJsonWebKey jwk = PublicJsonWebKey.Factory.newPublicJwk(text);
             if (jwk.getPrivateKey() == null || jwk.getAlgorithm() == null) {
                 throw new IllegalStateException(file + " must be a private JWK with an alg");
             }
-            return KeyGenerator.describe(jwk.getAlgorithm(), state, jwk.getPublicKey(), jwk.getPrivateKey(), dates, kid);
-        } catch (IOException | GeneralSecurityException | JoseException | IllegalArgumentException e) {
-            throw new IllegalStateException("cannot read signing key " + file + ": " + e.getMessage(), e);
+            return KeyGenerator.describe(
+                    jwk.getAlgorithm(), state, jwk.getPublicKey(), jwk.getPrivateKey(), dates, kid);
+        } catch (IOException
+                | GeneralSecurityException
+                | JoseException
+                | IllegalArgumentException e) {
+            throw new IllegalStateException(
+                    "cannot read signing key " + file + ": " + e.getMessage(), e);
         }
     }
 
@@ -112,9 +131,12 @@ final class KeyFiles {
             return factory.generatePublic(new X509EncodedKeySpec(publicDer));
         }
         if (privateKey instanceof RSAPrivateCrtKey rsa) {
-            return factory.generatePublic(new RSAPublicKeySpec(rsa.getModulus(), rsa.getPublicExponent()));
+            return factory.generatePublic(
+                    new RSAPublicKeySpec(rsa.getModulus(), rsa.getPublicExponent()));
         }
-        throw new IllegalStateException(file + ": an EC or Ed25519 key needs its PUBLIC KEY block too"
-                + " (append the output of `openssl pkey -in key.pem -pubout`)");
+        throw new IllegalStateException(
+                file
+                        + ": an EC or Ed25519 key needs its PUBLIC KEY block too"
+                        + " (append the output of `openssl pkey -in key.pem -pubout`)");
     }
 }

@@ -1,14 +1,14 @@
 package io.authservice.keys;
 
 import io.authservice.config.AuthConfig;
-import io.authservice.db.Database;
 import io.authservice.keys.KeyPlan.Create;
 import io.authservice.keys.KeyPlan.Delete;
 import io.authservice.keys.KeyPlan.Promote;
 import io.authservice.keys.KeyPlan.Step;
 import io.authservice.keys.SigningKey.KeyState;
-import io.authservice.tokens.RefreshTokens;
-import io.authservice.web.ApiError;
+import io.authservice.platform.ApiError;
+import io.authservice.platform.db.Database;
+import io.authservice.sessions.RefreshTokens;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
@@ -31,6 +31,7 @@ import org.jboss.logging.Logger;
 public class KeyLifecycle {
 
     private static final Logger LOG = Logger.getLogger(KeyLifecycle.class);
+
     /** The advisory lock of key transitions ("authkeys"). */
     private static final long LOCK = 0x617574686b657973L;
 
@@ -38,7 +39,12 @@ public class KeyLifecycle {
      * An emergency withdrawal: which key went, which signs now, when the withdrawn one signed (null
      * if never), and how many sessions it ended.
      */
-    public record Withdrawal(String kid, String activeKid, Instant signedFrom, Instant signedUntil, int revokedSessions) {}
+    public record Withdrawal(
+            String kid,
+            String activeKid,
+            Instant signedFrom,
+            Instant signedUntil,
+            int revokedSessions) {}
 
     private record State(List<SigningKey> keys, Instant now) {}
 
@@ -54,43 +60,119 @@ public class KeyLifecycle {
     private final Duration retireAfter;
     private final Duration replicaDelay;
 
-    KeyLifecycle(Database database, KeyRepository repository, RefreshTokens sessions, Vertx vertx, AuthConfig config) {
+    KeyLifecycle(
+            Database database,
+            KeyRepository repository,
+            RefreshTokens sessions,
+            Vertx vertx,
+            AuthConfig config) {
         this.database = database;
         this.deadline = config.database().timeout().plus(KEY_GENERATION_ALLOWANCE);
         this.repository = repository;
         this.sessions = sessions;
         this.vertx = vertx;
         AuthConfig.Keys keys = config.keys();
-        this.settings = new KeyPlan.Settings(keys.algorithm(), keys.rotationPeriod(), keys.publishLeadTime());
-        this.retireAfter = config.tokens().accessTokenLifespan().plus(config.tokens().clockSkew())
-                .plus(keys.retireLeeway());
+        this.settings =
+                new KeyPlan.Settings(
+                        keys.algorithm(), keys.rotationPeriod(), keys.publishLeadTime());
+        this.retireAfter =
+                config.tokens()
+                        .accessTokenLifespan()
+                        .plus(config.tokens().clockSkew())
+                        .plus(keys.retireLeeway());
         this.replicaDelay = keys.refreshInterval();
     }
 
-    /** Performs the transitions that are due; {@code wait} blocks for the lock instead of skipping. */
+    /**
+     * Performs the transitions that are due; {@code wait} blocks for the lock instead of skipping.
+     */
     public Uni<Boolean> advance(boolean wait) {
-        return database.inTransaction(deadline, conn -> lock(conn, wait).chain(locked -> !locked
-                ? Uni.createFrom().item(false)
-                : state(conn).chain(state -> apply(conn, KeyPlan.plan(state.keys(), state.now(), settings), state.now())
-                        .chain(changed -> reseal(conn, state.keys()).map(resealed -> changed || resealed)))));
+        return database.inTransaction(
+                deadline,
+                conn ->
+                        lock(conn, wait)
+                                .chain(
+                                        locked ->
+                                                !locked
+                                                        ? Uni.createFrom().item(false)
+                                                        : state(conn)
+                                                                .chain(
+                                                                        state ->
+                                                                                apply(
+                                                                                                conn,
+                                                                                                KeyPlan
+                                                                                                        .plan(
+                                                                                                                state
+                                                                                                                        .keys(),
+                                                                                                                state
+                                                                                                                        .now(),
+                                                                                                                settings),
+                                                                                                state
+                                                                                                        .now())
+                                                                                        .chain(
+                                                                                                changed ->
+                                                                                                        reseal(
+                                                                                                                        conn,
+                                                                                                                        state
+                                                                                                                                .keys())
+                                                                                                                .map(
+                                                                                                                        resealed ->
+                                                                                                                                changed
+                                                                                                                                        || resealed)))));
     }
 
     /** Starts a staged rotation now: the next key signs after the lead time. */
     public Uni<String> rotateNow() {
-        return database.inTransaction(deadline, conn -> lock(conn, true).chain(() -> state(conn)).chain(state -> {
-            Optional<SigningKey> next = KeyPlan.find(state.keys(), KeyState.NEXT);
-            if (next.isEmpty()) {
-                return apply(conn, List.of(new Create(KeyState.NEXT, settings.algorithm(),
-                        state.now().plus(settings.lead()))), state.now())
-                        .chain(() -> conn.query("select kid from signing_keys where state = 'next'").execute())
-                        .map(rows -> rows.iterator().next().getString(0));
-            }
-            Instant earliest = next.get().dates().created().plus(settings.lead());
-            Instant at = earliest.isAfter(state.now()) ? earliest : state.now();
-            return conn.preparedQuery("update signing_keys set activate_at = least(activate_at, $2) where kid = $1")
-                    .execute(Tuple.of(next.get().kid(), KeyRepository.timestamp(at)))
-                    .replaceWith(next.get().kid());
-        }));
+        return database.inTransaction(
+                deadline,
+                conn ->
+                        lock(conn, true)
+                                .chain(() -> state(conn))
+                                .chain(
+                                        state -> {
+                                            Optional<SigningKey> next =
+                                                    KeyPlan.find(state.keys(), KeyState.NEXT);
+                                            if (next.isEmpty()) {
+                                                return apply(
+                                                                conn,
+                                                                List.of(
+                                                                        new Create(
+                                                                                KeyState.NEXT,
+                                                                                settings
+                                                                                        .algorithm(),
+                                                                                state.now()
+                                                                                        .plus(
+                                                                                                settings
+                                                                                                        .lead()))),
+                                                                state.now())
+                                                        .chain(
+                                                                () ->
+                                                                        conn.query(
+                                                                                        "select kid from signing_keys where state = 'next'")
+                                                                                .execute())
+                                                        .map(
+                                                                rows ->
+                                                                        rows.iterator()
+                                                                                .next()
+                                                                                .getString(0));
+                                            }
+                                            Instant earliest =
+                                                    next.get()
+                                                            .dates()
+                                                            .created()
+                                                            .plus(settings.lead());
+                                            Instant at =
+                                                    earliest.isAfter(state.now())
+                                                            ? earliest
+                                                            : state.now();
+                                            return conn.preparedQuery(
+                                                            "update signing_keys set activate_at = least(activate_at, $2) where kid = $1")
+                                                    .execute(
+                                                            Tuple.of(
+                                                                    next.get().kid(),
+                                                                    KeyRepository.timestamp(at)))
+                                                    .replaceWith(next.get().kid());
+                                        }));
     }
 
     /**
@@ -99,39 +181,115 @@ public class KeyLifecycle {
      * that received them end in the same transaction.
      */
     public Uni<Withdrawal> withdraw(String kid) {
-        return database.inTransaction(deadline, conn -> lock(conn, true).chain(() -> state(conn)).chain(state -> {
-            SigningKey key = state.keys().stream().filter(k -> k.kid().equals(kid)).findFirst()
-                    .orElseThrow(() -> new ApiError(Status.NOT_FOUND, "not_found", "no key " + kid));
-            Optional<SigningKey> next = KeyPlan.find(state.keys(), KeyState.NEXT);
-            Uni<Void> replace = key.state() != KeyState.ACTIVE ? Uni.createFrom().voidItem()
-                    : next.isPresent()
-                    ? conn.preparedQuery("update signing_keys set state = 'active', activated_at = $2,"
-                            + " activate_at = null where kid = $1")
-                            .execute(Tuple.of(next.get().kid(), KeyRepository.timestamp(state.now()))).replaceWithVoid()
-                    : create(conn, new Create(KeyState.ACTIVE, settings.algorithm(), null), state.now());
-            Instant from = key.dates().activated() == null ? null : key.dates().activated().minus(replicaDelay);
-            Instant until = (key.dates().retired() == null ? state.now() : key.dates().retired()).plus(replicaDelay);
-            return conn.preparedQuery("delete from signing_keys where kid = $1").execute(Tuple.of(kid))
-                    .chain(() -> replace)
-                    .chain(() -> from == null ? Uni.createFrom().item(0)
-                            : sessions.revokeIssuedBetween(conn, from, until, "key_withdrawn"))
-                    .chain(revoked -> conn.query("select kid from signing_keys where state = 'active'").execute()
-                            .map(rows -> new Withdrawal(kid, rows.iterator().next().getString(0), from, until,
-                                    revoked)))
-                    .invoke(w -> LOG.warnf("signing key %s withdrawn; key %s signs now", kid, w.activeKid()));
-        }));
+        return database.inTransaction(
+                deadline,
+                conn ->
+                        lock(conn, true)
+                                .chain(() -> state(conn))
+                                .chain(
+                                        state -> {
+                                            SigningKey key =
+                                                    state.keys().stream()
+                                                            .filter(k -> k.kid().equals(kid))
+                                                            .findFirst()
+                                                            .orElseThrow(
+                                                                    () ->
+                                                                            new ApiError(
+                                                                                    Status
+                                                                                            .NOT_FOUND,
+                                                                                    "not_found",
+                                                                                    "no key "
+                                                                                            + kid));
+                                            Optional<SigningKey> next =
+                                                    KeyPlan.find(state.keys(), KeyState.NEXT);
+                                            Uni<Void> replace =
+                                                    key.state() != KeyState.ACTIVE
+                                                            ? Uni.createFrom().voidItem()
+                                                            : next.isPresent()
+                                                                    ? conn.preparedQuery(
+                                                                                    "update signing_keys set state = 'active', activated_at = $2,"
+                                                                                            + " activate_at = null where kid = $1")
+                                                                            .execute(
+                                                                                    Tuple.of(
+                                                                                            next.get()
+                                                                                                    .kid(),
+                                                                                            KeyRepository
+                                                                                                    .timestamp(
+                                                                                                            state
+                                                                                                                    .now())))
+                                                                            .replaceWithVoid()
+                                                                    : create(
+                                                                            conn,
+                                                                            new Create(
+                                                                                    KeyState.ACTIVE,
+                                                                                    settings
+                                                                                            .algorithm(),
+                                                                                    null),
+                                                                            state.now());
+                                            Instant from =
+                                                    key.dates().activated() == null
+                                                            ? null
+                                                            : key.dates()
+                                                                    .activated()
+                                                                    .minus(replicaDelay);
+                                            Instant until =
+                                                    (key.dates().retired() == null
+                                                                    ? state.now()
+                                                                    : key.dates().retired())
+                                                            .plus(replicaDelay);
+                                            return conn.preparedQuery(
+                                                            "delete from signing_keys where kid = $1")
+                                                    .execute(Tuple.of(kid))
+                                                    .chain(() -> replace)
+                                                    .chain(
+                                                            () ->
+                                                                    from == null
+                                                                            ? Uni.createFrom()
+                                                                                    .item(0)
+                                                                            : sessions
+                                                                                    .revokeIssuedBetween(
+                                                                                            conn,
+                                                                                            from,
+                                                                                            until,
+                                                                                            "key_withdrawn"))
+                                                    .chain(
+                                                            revoked ->
+                                                                    conn.query(
+                                                                                    "select kid from signing_keys where state = 'active'")
+                                                                            .execute()
+                                                                            .map(
+                                                                                    rows ->
+                                                                                            new Withdrawal(
+                                                                                                    kid,
+                                                                                                    rows.iterator()
+                                                                                                            .next()
+                                                                                                            .getString(
+                                                                                                                    0),
+                                                                                                    from,
+                                                                                                    until,
+                                                                                                    revoked)))
+                                                    .invoke(
+                                                            w ->
+                                                                    LOG.warnf(
+                                                                            "signing key %s withdrawn; key %s signs now",
+                                                                            kid, w.activeKid()));
+                                        }));
     }
 
     private Uni<Boolean> lock(SqlConnection conn, boolean wait) {
         if (wait) {
-            return conn.preparedQuery("select pg_advisory_xact_lock($1)").execute(Tuple.of(LOCK)).replaceWith(true);
+            return conn.preparedQuery("select pg_advisory_xact_lock($1)")
+                    .execute(Tuple.of(LOCK))
+                    .replaceWith(true);
         }
-        return conn.preparedQuery("select pg_try_advisory_xact_lock($1)").execute(Tuple.of(LOCK))
+        return conn.preparedQuery("select pg_try_advisory_xact_lock($1)")
+                .execute(Tuple.of(LOCK))
                 .map(rows -> rows.iterator().next().getBoolean(0));
     }
 
     private Uni<State> state(SqlConnection conn) {
-        return conn.query("select now()").execute()
+        return conn.query("select now()")
+                .execute()
                 .map(rows -> rows.iterator().next().getOffsetDateTime(0).toInstant())
                 .chain(now -> repository.loadAll(conn).map(keys -> new State(keys, now)));
     }
@@ -140,9 +298,12 @@ public class KeyLifecycle {
         if (steps.isEmpty()) {
             return Uni.createFrom().item(false);
         }
-        return Multi.createFrom().iterable(steps)
-                .onItem().transformToUniAndConcatenate(step -> perform(conn, step, now))
-                .collect().last()
+        return Multi.createFrom()
+                .iterable(steps)
+                .onItem()
+                .transformToUniAndConcatenate(step -> perform(conn, step, now))
+                .collect()
+                .last()
                 .replaceWith(true);
     }
 
@@ -162,34 +323,96 @@ public class KeyLifecycle {
 
     private Uni<Void> create(SqlConnection conn, Create create, Instant now) {
         // Generating an RSA key takes up to a second of CPU: not on an event loop.
-        return vertx.executeBlocking(Uni.createFrom().item(() -> KeyGenerator.generate(create.algorithm(), create.state())))
-                .map(key -> new SigningKey(key.kid(), key.algorithm(), key.state(), key.publicKey(), key.privateKey(),
-                        key.publicJwk(), new SigningKey.Dates(now, create.state() == KeyState.ACTIVE ? now : null,
-                                create.activateAt(), null, null)))
-                .chain(key -> repository.insert(conn, key)
-                        .invoke(() -> LOG.infof("signing key %s (%s) created as %s%s", key.kid(), key.algorithm(),
-                                KeyRepository.stateName(key.state()),
-                                create.activateAt() == null ? "" : ", signing from " + create.activateAt())));
+        return vertx.executeBlocking(
+                        Uni.createFrom()
+                                .item(
+                                        () ->
+                                                KeyGenerator.generate(
+                                                        create.algorithm(), create.state())))
+                .map(
+                        key ->
+                                new SigningKey(
+                                        key.kid(),
+                                        key.algorithm(),
+                                        key.state(),
+                                        key.publicKey(),
+                                        key.privateKey(),
+                                        key.publicJwk(),
+                                        new SigningKey.Dates(
+                                                now,
+                                                create.state() == KeyState.ACTIVE ? now : null,
+                                                create.activateAt(),
+                                                null,
+                                                null)))
+                .chain(
+                        key ->
+                                repository
+                                        .insert(conn, key)
+                                        .invoke(
+                                                () ->
+                                                        LOG.infof(
+                                                                "signing key %s (%s) created as %s%s",
+                                                                key.kid(),
+                                                                key.algorithm(),
+                                                                KeyRepository.stateName(
+                                                                        key.state()),
+                                                                create.activateAt() == null
+                                                                        ? ""
+                                                                        : ", signing from "
+                                                                                + create
+                                                                                        .activateAt())));
     }
 
     private Uni<Void> promote(SqlConnection conn, Promote promote, Instant now) {
-        return conn.preparedQuery("update signing_keys set state = 'retired', retired_at = $2::timestamptz,"
-                        + " remove_at = $2::timestamptz + make_interval(secs => $3) where kid = $1")
-                .execute(Tuple.of(promote.activeKid(), KeyRepository.timestamp(now), (double) retireAfter.toSeconds()))
-                .chain(() -> conn.preparedQuery("update signing_keys set state = 'active', activated_at = $2,"
-                                + " activate_at = null where kid = $1")
-                        .execute(Tuple.of(promote.nextKid(), KeyRepository.timestamp(now))))
-                .invoke(() -> LOG.infof("signing key %s active; %s retired", promote.nextKid(), promote.activeKid()))
+        return conn.preparedQuery(
+                        "update signing_keys set state = 'retired', retired_at = $2::timestamptz,"
+                                + " remove_at = $2::timestamptz + make_interval(secs => $3) where kid = $1")
+                .execute(
+                        Tuple.of(
+                                promote.activeKid(),
+                                KeyRepository.timestamp(now),
+                                (double) retireAfter.toSeconds()))
+                .chain(
+                        () ->
+                                conn.preparedQuery(
+                                                "update signing_keys set state = 'active', activated_at = $2,"
+                                                        + " activate_at = null where kid = $1")
+                                        .execute(
+                                                Tuple.of(
+                                                        promote.nextKid(),
+                                                        KeyRepository.timestamp(now))))
+                .invoke(
+                        () ->
+                                LOG.infof(
+                                        "signing key %s active; %s retired",
+                                        promote.nextKid(), promote.activeKid()))
                 .replaceWithVoid();
     }
 
     /** KEK rotation: keys sealed under an earlier KEK are sealed again under the current one. */
     private Uni<Boolean> reseal(SqlConnection conn, List<SigningKey> keys) {
-        return repository.sealedUnderEarlierKek(conn).chain(kids -> kids.isEmpty()
-                ? Uni.createFrom().item(false)
-                : Multi.createFrom().iterable(keys).filter(k -> kids.contains(k.kid()))
-                        .onItem().transformToUniAndConcatenate(k -> repository.reseal(conn, k)
-                                .invoke(() -> LOG.infof("signing key %s sealed again under the current KEK", k.kid())))
-                        .collect().last().replaceWith(true));
+        return repository
+                .sealedUnderEarlierKek(conn)
+                .chain(
+                        kids ->
+                                kids.isEmpty()
+                                        ? Uni.createFrom().item(false)
+                                        : Multi.createFrom()
+                                                .iterable(keys)
+                                                .filter(k -> kids.contains(k.kid()))
+                                                .onItem()
+                                                .transformToUniAndConcatenate(
+                                                        k ->
+                                                                repository
+                                                                        .reseal(conn, k)
+                                                                        .invoke(
+                                                                                () ->
+                                                                                        LOG.infof(
+                                                                                                "signing key %s sealed again under the current KEK",
+                                                                                                k
+                                                                                                        .kid())))
+                                                .collect()
+                                                .last()
+                                                .replaceWith(true));
     }
 }

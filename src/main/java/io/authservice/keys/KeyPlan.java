@@ -9,8 +9,8 @@ import java.util.Optional;
 
 /**
  * The transitions of the key lifecycle that are due, decided from the keys, the time and the
- * settings alone: next → active → retired → removed. A next key is published at least
- * {@code lead} before it signs, so verifiers that honour the JWKS cache headers hold it in time.
+ * settings alone: next → active → retired → removed. A next key is published at least {@code lead}
+ * before it signs, so verifiers that honour the JWKS cache headers hold it in time.
  */
 final class KeyPlan {
 
@@ -40,7 +40,8 @@ final class KeyPlan {
 
         if (active.isEmpty()) {
             steps.add(new Create(KeyState.ACTIVE, settings.algorithm(), null));
-        } else if (next.isPresent() && !next.get().algorithm().equals(settings.algorithm())
+        } else if (next.isPresent()
+                && !next.get().algorithm().equals(settings.algorithm())
                 && !active.get().algorithm().equals(settings.algorithm())) {
             // The configured algorithm changed while a next key waited: stage one of the new kind.
             // (A replica still on the active key's algorithm leaves a newer replica's next key be,
@@ -56,7 +57,11 @@ final class KeyPlan {
         } else {
             Instant due = active.get().dates().activated().plus(settings.period());
             if (!due.minus(settings.lead()).isAfter(now)) {
-                steps.add(new Create(KeyState.NEXT, settings.algorithm(), due.isAfter(afterLead) ? due : afterLead));
+                steps.add(
+                        new Create(
+                                KeyState.NEXT,
+                                settings.algorithm(),
+                                due.isAfter(afterLead) ? due : afterLead));
             }
         }
         return steps;

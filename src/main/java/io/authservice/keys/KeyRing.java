@@ -1,7 +1,7 @@
 package io.authservice.keys;
 
 import io.authservice.config.AuthConfig;
-import io.authservice.db.Database;
+import io.authservice.platform.db.Database;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
@@ -29,9 +29,9 @@ import org.jose4j.lang.UnresolvableKeyException;
 
 /**
  * The signing keys in force, held in memory: the active key that signs, every published key by
- * {@code kid} for verification, and the JWKS document with its ETag, built once per change.
- * Every replica reloads them each {@code auth.keys.refresh-interval} and, with database keys,
- * performs the lifecycle transitions that are due (one replica at a time).
+ * {@code kid} for verification, and the JWKS document with its ETag, built once per change. Every
+ * replica reloads them each {@code auth.keys.refresh-interval} and, with database keys, performs
+ * the lifecycle transitions that are due (one replica at a time).
  */
 @Singleton
 public class KeyRing {
@@ -39,7 +39,11 @@ public class KeyRing {
     private static final Logger LOG = Logger.getLogger(KeyRing.class);
 
     /** An immutable view of the keys; replaced whole when they change. */
-    public record Snapshot(SigningKey active, Map<String, SigningKey> published, byte[] jwks, String etag,
+    public record Snapshot(
+            SigningKey active,
+            Map<String, SigningKey> published,
+            byte[] jwks,
+            String etag,
             Set<String> algorithms) {}
 
     private final Database database;
@@ -51,70 +55,123 @@ public class KeyRing {
     private volatile Snapshot snapshot;
     private volatile String fingerprint;
 
-    KeyRing(Database database, KeyRepository repository, KeyLifecycle lifecycle, Vertx vertx, AuthConfig config) {
+    KeyRing(
+            Database database,
+            KeyRepository repository,
+            KeyLifecycle lifecycle,
+            Vertx vertx,
+            AuthConfig config) {
         this.database = database;
         this.vertx = vertx;
         this.repository = repository;
         this.lifecycle = lifecycle;
         AuthConfig.Keys keys = config.keys();
         if (keys.publishLeadTime().compareTo(keys.jwksMaxAge()) < 0) {
-            throw new IllegalStateException("auth.keys.publish-lead-time (" + keys.publishLeadTime()
-                    + ") must be at least auth.keys.jwks-max-age (" + keys.jwksMaxAge() + ")");
+            throw new IllegalStateException(
+                    "auth.keys.publish-lead-time ("
+                            + keys.publishLeadTime()
+                            + ") must be at least auth.keys.jwks-max-age ("
+                            + keys.jwksMaxAge()
+                            + ")");
         }
-        this.filesDir = switch (keys.source()) {
-            case "database" -> null;
-            case "files" -> Path.of(keys.filesDir().orElseThrow(() -> new IllegalStateException(
-                    "auth.keys.source=files needs auth.keys.files-dir")));
-            default -> throw new IllegalStateException("auth.keys.source must be database or files");
-        };
+        this.filesDir =
+                switch (keys.source()) {
+                    case "database" -> null;
+                    case "files" ->
+                            Path.of(
+                                    keys.filesDir()
+                                            .orElseThrow(
+                                                    () ->
+                                                            new IllegalStateException(
+                                                                    "auth.keys.source=files needs auth.keys.files-dir")));
+                    default ->
+                            throw new IllegalStateException(
+                                    "auth.keys.source must be database or files");
+                };
         this.defaultRsaAlgorithm = keys.algorithm().equals("PS256") ? "PS256" : "RS256";
     }
 
     void onStart(@Observes StartupEvent event) {
-        Uni<Void> start = filesDir != null ? reloadFiles() : lifecycle.advance(true).chain(this::reload).replaceWithVoid();
-        io.authservice.db.Database.retriedAtStart(start, "loading the signing keys").await().atMost(Duration.ofMinutes(2));
-        LOG.infof("signing keys loaded from %s; active key %s (%s), %d published",
-                filesDir != null ? filesDir : "the database", snapshot.active().kid(), snapshot.active().algorithm(),
+        Uni<Void> start =
+                filesDir != null
+                        ? reloadFiles()
+                        : lifecycle.advance(true).chain(this::reload).replaceWithVoid();
+        io.authservice.platform.db.Database.retriedAtStart(start, "loading the signing keys")
+                .await()
+                .atMost(Duration.ofMinutes(2));
+        LOG.infof(
+                "signing keys loaded from %s; active key %s (%s), %d published",
+                filesDir != null ? filesDir : "the database",
+                snapshot.active().kid(),
+                snapshot.active().algorithm(),
                 snapshot.published().size());
     }
 
-    @Scheduled(every = "${auth.keys.refresh-interval}", delayed = "${auth.keys.refresh-interval}",
+    @Scheduled(
+            every = "${auth.keys.refresh-interval}",
+            delayed = "${auth.keys.refresh-interval}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> tick() {
         if (snapshot == null) {
             return Uni.createFrom().voidItem(); // still starting
         }
         if (filesDir != null) {
-            return reloadFiles().onFailure().invoke(e -> LOG.errorf("key files not reloaded: %s", e.getMessage()))
-                    .onFailure().recoverWithNull();
+            return reloadFiles()
+                    .onFailure()
+                    .invoke(e -> LOG.errorf("key files not reloaded: %s", e.getMessage()))
+                    .onFailure()
+                    .recoverWithNull();
         }
-        return lifecycle.advance(false)
-                .onFailure(Database::unreachable).invoke(e -> LOG.warnf("key lifecycle step skipped: %s", e.getMessage()))
-                .onFailure(e -> !Database.unreachable(e)).invoke(e -> LOG.error("key lifecycle step failed", e))
-                .onFailure().recoverWithItem(false)
+        return lifecycle
+                .advance(false)
+                .onFailure(Database::unreachable)
+                .invoke(e -> LOG.warnf("key lifecycle step skipped: %s", e.getMessage()))
+                .onFailure(e -> !Database.unreachable(e))
+                .invoke(e -> LOG.error("key lifecycle step failed", e))
+                .onFailure()
+                .recoverWithItem(false)
                 .chain(this::refresh)
                 // The keys in memory keep serving (JWKS, signing) until the database answers again.
-                .onFailure(Database::unreachable).invoke(e -> LOG.warnf("signing keys not reloaded: %s", e.getMessage()))
-                .onFailure(Database::unreachable).recoverWithNull();
+                .onFailure(Database::unreachable)
+                .invoke(e -> LOG.warnf("signing keys not reloaded: %s", e.getMessage()))
+                .onFailure(Database::unreachable)
+                .recoverWithNull();
     }
 
     /** Reloads the keys if another replica (or this one) changed them. */
     public Uni<Void> refresh() {
         return database.inTransaction(repository::fingerprint)
-                .chain(current -> current.equals(fingerprint) ? Uni.createFrom().voidItem() : reload().replaceWithVoid());
+                .chain(
+                        current ->
+                                current.equals(fingerprint)
+                                        ? Uni.createFrom().voidItem()
+                                        : reload().replaceWithVoid());
     }
 
     /** Reloads the keys from the database. */
     public Uni<Snapshot> reload() {
-        return database.inTransaction(conn -> repository.fingerprint(conn).chain(current -> repository.loadAll(conn)
-                .map(keys -> install(keys, current))));
+        return database.inTransaction(
+                conn ->
+                        repository
+                                .fingerprint(conn)
+                                .chain(
+                                        current ->
+                                                repository
+                                                        .loadAll(conn)
+                                                        .map(keys -> install(keys, current))));
     }
 
     /** Reads the key files off the event loop (file I/O blocks). */
     private Uni<Void> reloadFiles() {
-        return vertx.executeBlocking(Uni.createFrom().item(() -> KeyFiles.load(filesDir, defaultRsaAlgorithm)))
-                .map(keys -> install(keys, keys.stream().map(k -> k.kid() + ":" + k.state())
-                        .collect(Collectors.joining(","))))
+        return vertx.executeBlocking(
+                        Uni.createFrom().item(() -> KeyFiles.load(filesDir, defaultRsaAlgorithm)))
+                .map(
+                        keys ->
+                                install(
+                                        keys,
+                                        keys.stream()
+                                                .map(k -> k.kid() + ":" + k.state())
+                                                .collect(Collectors.joining(","))))
                 .replaceWithVoid();
     }
 
@@ -122,7 +179,9 @@ public class KeyRing {
         if (!Objects.equals(newFingerprint, fingerprint)) {
             Snapshot next = snapshotOf(keys);
             if (snapshot != null && !snapshot.active().kid().equals(next.active().kid())) {
-                LOG.infof("now signing with key %s (%s)", next.active().kid(), next.active().algorithm());
+                LOG.infof(
+                        "now signing with key %s (%s)",
+                        next.active().kid(), next.active().algorithm());
             }
             snapshot = next;
             fingerprint = newFingerprint;
@@ -143,8 +202,8 @@ public class KeyRing {
     }
 
     /**
-     * The key for verifying a token, by its {@code kid}; the token's {@code alg} must be the one the
-     * key was made for, so nothing in a token's header picks an algorithm.
+     * The key for verifying a token, by its {@code kid}; the token's {@code alg} must be the one
+     * the key was made for, so nothing in a token's header picks an algorithm.
      */
     public Key verificationKey(String kid, String alg) throws UnresolvableKeyException {
         SigningKey key = kid == null ? null : snapshot.published().get(kid);
@@ -155,17 +214,34 @@ public class KeyRing {
     }
 
     static Snapshot snapshotOf(List<SigningKey> keys) {
-        SigningKey active = keys.stream().filter(k -> k.state() == SigningKey.KeyState.ACTIVE).findFirst()
-                .orElseThrow(() -> new IllegalStateException("no active signing key"));
-        Map<String, SigningKey> published = keys.stream()
-                .sorted(Comparator.comparing(SigningKey::state).thenComparing(k -> k.dates().created()))
-                .collect(Collectors.toMap(SigningKey::kid, k -> k, (a, b) -> a, LinkedHashMap::new));
-        String json = published.values().stream().map(SigningKey::publicJwk)
-                .collect(Collectors.joining(",", "{\"keys\":[", "]}"));
+        SigningKey active =
+                keys.stream()
+                        .filter(k -> k.state() == SigningKey.KeyState.ACTIVE)
+                        .findFirst()
+                        .orElseThrow(() -> new IllegalStateException("no active signing key"));
+        Map<String, SigningKey> published =
+                keys.stream()
+                        .sorted(
+                                Comparator.comparing(SigningKey::state)
+                                        .thenComparing(k -> k.dates().created()))
+                        .collect(
+                                Collectors.toMap(
+                                        SigningKey::kid, k -> k, (a, b) -> a, LinkedHashMap::new));
+        String json =
+                published.values().stream()
+                        .map(SigningKey::publicJwk)
+                        .collect(Collectors.joining(",", "{\"keys\":[", "]}"));
         byte[] jwks = json.getBytes(StandardCharsets.UTF_8);
-        Set<String> algorithms = published.values().stream().map(SigningKey::algorithm)
-                .collect(Collectors.toCollection(TreeSet::new));
-        return new Snapshot(active, Map.copyOf(published), jwks, etagOf(jwks), Collections.unmodifiableSet(algorithms));
+        Set<String> algorithms =
+                published.values().stream()
+                        .map(SigningKey::algorithm)
+                        .collect(Collectors.toCollection(TreeSet::new));
+        return new Snapshot(
+                active,
+                Map.copyOf(published),
+                jwks,
+                etagOf(jwks),
+                Collections.unmodifiableSet(algorithms));
     }
 
     private static String etagOf(byte[] body) {

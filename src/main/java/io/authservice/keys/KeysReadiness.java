@@ -24,7 +24,8 @@ public class KeysReadiness implements HealthCheck {
         KeyRing.Snapshot snapshot = keys.snapshot();
         return snapshot == null
                 ? HealthCheckResponse.down("signing-keys")
-                : HealthCheckResponse.named("signing-keys").up()
+                : HealthCheckResponse.named("signing-keys")
+                        .up()
                         .withData("active", snapshot.active().kid())
                         .withData("published", snapshot.published().size())
                         .build();

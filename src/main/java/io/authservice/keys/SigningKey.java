@@ -15,10 +15,19 @@ public record SigningKey(
         Dates dates) {
 
     /** Published and signing: NEXT is published but does not sign yet, RETIRED no longer signs. */
-    public enum KeyState { ACTIVE, NEXT, RETIRED }
+    public enum KeyState {
+        ACTIVE,
+        NEXT,
+        RETIRED
+    }
 
     /** When the key was made, started signing, is due to start, stopped, and leaves the JWKS. */
-    public record Dates(Instant created, Instant activated, Instant activateAt, Instant retired, Instant removeAt) {
+    public record Dates(
+            Instant created,
+            Instant activated,
+            Instant activateAt,
+            Instant retired,
+            Instant removeAt) {
 
         static Dates createdNow() {
             return new Dates(Instant.now(), null, null, null, null);

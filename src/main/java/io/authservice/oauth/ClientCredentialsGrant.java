@@ -20,7 +20,8 @@ class ClientCredentialsGrant {
     Uni<TokenResponse> grant(OAuthParams params, Client client) {
         String scope = Scopes.requested(params.optional("scope"), client.scope());
         Duration lifespan = client.lifespan().orElseGet(accessTokens::defaultLifespan);
-        return accessTokens.issue(Content.client(client.clientId(), scope, client.audience(), lifespan))
+        return accessTokens
+                .issue(Content.client(client.clientId(), scope, client.audience(), lifespan))
                 .map(accessToken -> TokenResponse.bearer(accessToken, lifespan, scope));
     }
 }

@@ -4,8 +4,8 @@ import io.authservice.clients.Client;
 import io.authservice.clients.Clients;
 import io.authservice.config.AuthConfig;
 import io.authservice.keys.KeyRing;
+import io.authservice.sessions.RefreshTokens;
 import io.authservice.tokens.AccessTokenVerifier;
-import io.authservice.tokens.RefreshTokens;
 import io.authservice.users.Callers;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Singleton;
@@ -23,10 +23,10 @@ import org.jose4j.jwt.consumer.JwtConsumer;
  * signature, issuer and expiry hold (as a verifier with the JWKS would see them) AND what it was
  * issued for is still there: its user enabled and its session (sid) not ended, or its client still
  * registered for client_credentials. A refresh token is active while it can be used. A token that
- * could not be checked because the database did not answer is a 503, never {@code active: false}.
- * A client learns only about tokens meant for it: an access token with the client in its
- * {@code aud} or as its {@code client_id}, a refresh token of its own; any other token is
- * {@code active: false} to it, so a client cannot read other clients' users' sessions.
+ * could not be checked because the database did not answer is a 503, never {@code active: false}. A
+ * client learns only about tokens meant for it: an access token with the client in its {@code aud}
+ * or as its {@code client_id}, a refresh token of its own; any other token is {@code active: false}
+ * to it, so a client cannot read other clients' users' sessions.
  */
 @Singleton
 public class Introspection {
@@ -34,7 +34,17 @@ public class Introspection {
     private static final Map<String, Object> INACTIVE = Map.of("active", false);
     private static final int MAX_ACCESS_TOKEN_LENGTH = 8192;
     private static final List<String> DESCRIBED =
-            List.of("sub", "username", "client_id", "scope", "exp", "iat", "iss", "aud", "jti", "sid");
+            List.of(
+                    "sub",
+                    "username",
+                    "client_id",
+                    "scope",
+                    "exp",
+                    "iat",
+                    "iss",
+                    "aud",
+                    "jti",
+                    "sid");
 
     private final JwtConsumer accessTokens;
     private final RefreshTokens refreshTokens;
@@ -42,14 +52,17 @@ public class Introspection {
     private final String issuer;
 
     Introspection(AuthConfig config, KeyRing keys, RefreshTokens refreshTokens, Clients clients) {
-        this.accessTokens = AccessTokenVerifier.builder(config, keys).setSkipDefaultAudienceValidation().build();
+        this.accessTokens =
+                AccessTokenVerifier.builder(config, keys)
+                        .setSkipDefaultAudienceValidation()
+                        .build();
         this.refreshTokens = refreshTokens;
         this.clients = clients;
         this.issuer = config.issuer();
     }
 
     /** What {@code token} allows, as far as the client {@code caller} may know. */
-    Uni<Map<String, Object>> introspect(String token, String caller) {
+    public Uni<Map<String, Object>> introspect(String token, String caller) {
         // A JWS compact serialization has two dots; a refresh token is base64url without any.
         return token.indexOf('.') >= 0 ? accessToken(token, caller) : refreshToken(token, caller);
     }
@@ -73,41 +86,54 @@ public class Introspection {
         UUID user = Callers.userId(sub);
         Uni<Boolean> live;
         if (user != null && Callers.userId(sid) != null) {
-            live = refreshTokens.liveSession(Callers.userId(sid), user).map(session -> session != null);
+            live =
+                    refreshTokens
+                            .liveSession(Callers.userId(sid), user)
+                            .map(session -> session != null);
         } else if (user == null && sid == null && sub.equals(clientId)) {
-            live = clients.find(clientId).map(client -> client != null && client.mayUse(Client.CLIENT_CREDENTIALS));
+            live =
+                    clients.find(clientId)
+                            .map(
+                                    client ->
+                                            client != null
+                                                    && client.mayUse(Client.CLIENT_CREDENTIALS));
         } else {
-            live = Uni.createFrom().item(false); // a user token without a session is none of this service's
+            live = Uni.createFrom().item(false); // a user token without a session is none of this
+            // service's
         }
         return live.map(active -> active ? describe(claims) : INACTIVE);
     }
 
     private static boolean meantFor(JwtClaims claims, String caller) {
         try {
-            return caller.equals(claims.getClaimValueAsString("client_id")) || claims.getAudience().contains(caller);
+            return caller.equals(claims.getClaimValueAsString("client_id"))
+                    || claims.getAudience().contains(caller);
         } catch (MalformedClaimException e) {
             return false;
         }
     }
 
     private Uni<Map<String, Object>> refreshToken(String token, String caller) {
-        return refreshTokens.usable(token).map(usable -> {
-            if (usable == null || !usable.clientId().equals(caller)) {
-                return INACTIVE;
-            }
-            Map<String, Object> answer = new LinkedHashMap<>();
-            answer.put("active", true);
-            answer.put("token_type", "refresh_token");
-            answer.put("sub", usable.userId().toString());
-            answer.put("username", usable.username());
-            answer.put("client_id", usable.clientId());
-            answer.put("scope", usable.scope());
-            answer.put("iat", usable.issuedAt().getEpochSecond());
-            answer.put("exp", usable.expiresAt().getEpochSecond());
-            answer.put("iss", issuer);
-            answer.put("aud", issuer); // a refresh token is for this server alone
-            return answer;
-        });
+        return refreshTokens
+                .usable(token)
+                .map(
+                        usable -> {
+                            if (usable == null || !usable.clientId().equals(caller)) {
+                                return INACTIVE;
+                            }
+                            Map<String, Object> answer = new LinkedHashMap<>();
+                            answer.put("active", true);
+                            answer.put("token_type", "refresh_token");
+                            answer.put("sub", usable.userId().toString());
+                            answer.put("username", usable.username());
+                            answer.put("client_id", usable.clientId());
+                            answer.put("scope", usable.scope());
+                            answer.put("iat", usable.issuedAt().getEpochSecond());
+                            answer.put("exp", usable.expiresAt().getEpochSecond());
+                            answer.put("iss", issuer);
+                            answer.put("aud", issuer); // a refresh token is for this server alone
+                            return answer;
+                        });
     }
 
     private static Map<String, Object> describe(JwtClaims claims) {
@@ -115,7 +141,10 @@ public class Introspection {
         answer.put("active", true);
         answer.put("token_type", "Bearer");
         for (String name : DESCRIBED) {
-            Object value = name.equals("username") ? claims.getClaimValue("preferred_username") : claims.getClaimValue(name);
+            Object value =
+                    name.equals("username")
+                            ? claims.getClaimValue("preferred_username")
+                            : claims.getClaimValue(name);
             if (value != null) {
                 answer.put(name, value);
             }

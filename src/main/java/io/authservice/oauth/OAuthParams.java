@@ -3,9 +3,9 @@ package io.authservice.oauth;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.authservice.api.http.ControlCharacters;
 import io.authservice.clients.ClientAuthentication;
-import io.authservice.web.ApiError;
-import io.authservice.web.ControlCharacters;
+import io.authservice.platform.ApiError;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import jakarta.ws.rs.core.MediaType;
 import java.nio.charset.StandardCharsets;
@@ -16,25 +16,28 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The parameters of a request to an OAuth endpoint, from an {@code application/x-www-form-urlencoded}
- * body (RFC 6749) or a JSON object with the same names. Empty values count as absent (§3.1), a
- * parameter given twice is an error (§3.2), and so is a value with control characters.
+ * The parameters of a request to an OAuth endpoint, from an {@code
+ * application/x-www-form-urlencoded} body (RFC 6749) or a JSON object with the same names. Empty
+ * values count as absent (§3.1), a parameter given twice is an error (§3.2), and so is a value with
+ * control characters.
  */
-final class OAuthParams {
+public final class OAuthParams {
 
     private static final int MAX_PARAMS = 32;
     private final Map<String, String> values;
 
     private OAuthParams(Map<String, String> values) {
-        values.forEach((name, value) -> {
-            if (ControlCharacters.in(value)) {
-                throw ApiError.invalidRequest("parameter contains control characters: " + name);
-            }
-        });
+        values.forEach(
+                (name, value) -> {
+                    if (ControlCharacters.in(value)) {
+                        throw ApiError.invalidRequest(
+                                "parameter contains control characters: " + name);
+                    }
+                });
         this.values = values;
     }
 
-    static OAuthParams parse(String contentType, byte[] body, ObjectMapper json) {
+    public static OAuthParams parse(String contentType, byte[] body, ObjectMapper json) {
         MediaType type;
         try {
             type = contentType == null ? null : MediaType.valueOf(contentType);
@@ -47,10 +50,11 @@ final class OAuthParams {
         if (type != null && type.isCompatible(MediaType.APPLICATION_JSON_TYPE)) {
             return json(body, json);
         }
-        throw ApiError.invalidRequest("the body must be application/x-www-form-urlencoded or application/json");
+        throw ApiError.invalidRequest(
+                "the body must be application/x-www-form-urlencoded or application/json");
     }
 
-    String required(String name) {
+    public String required(String name) {
         String value = values.get(name);
         if (value == null) {
             throw ApiError.invalidRequest("missing parameter: " + name);
@@ -58,40 +62,50 @@ final class OAuthParams {
         return value;
     }
 
-    Optional<String> optional(String name) {
+    public Optional<String> optional(String name) {
         return Optional.ofNullable(values.get(name));
     }
 
-    /** These parameters and {@code name} = {@code value}; for a value that came another way (the refresh cookie). */
-    OAuthParams with(String name, String value) {
+    /**
+     * These parameters and {@code name} = {@code value}; for a value that came another way (the
+     * refresh cookie).
+     */
+    public OAuthParams with(String name, String value) {
         Map<String, String> more = new HashMap<>(values);
         more.put(name, value);
         return new OAuthParams(more);
     }
 
     /** What the request presents to authenticate its client, with its Authorization header. */
-    ClientAuthentication.Presented client(String authorization) {
-        return new ClientAuthentication.Presented(authorization, values.get("client_id"), values.get("client_secret"),
-                values.get("client_assertion_type"), values.get("client_assertion"));
+    public ClientAuthentication.Presented client(String authorization) {
+        return new ClientAuthentication.Presented(
+                authorization,
+                values.get("client_id"),
+                values.get("client_secret"),
+                values.get("client_assertion_type"),
+                values.get("client_assertion"));
     }
 
     private static OAuthParams form(String body) {
         Map<String, List<String>> decoded;
         try {
-            decoded = new QueryStringDecoder(body, StandardCharsets.UTF_8, false, MAX_PARAMS).parameters();
+            decoded =
+                    new QueryStringDecoder(body, StandardCharsets.UTF_8, false, MAX_PARAMS)
+                            .parameters();
         } catch (IllegalArgumentException e) {
             throw ApiError.invalidRequest("the form body is not valid URL encoding");
         }
         Map<String, String> values = new HashMap<>();
-        decoded.forEach((name, list) -> {
-            List<String> present = list.stream().filter(v -> !v.isEmpty()).toList();
-            if (present.size() > 1) {
-                throw ApiError.invalidRequest("parameter given more than once: " + name);
-            }
-            if (!present.isEmpty()) {
-                values.put(name, present.get(0));
-            }
-        });
+        decoded.forEach(
+                (name, list) -> {
+                    List<String> present = list.stream().filter(v -> !v.isEmpty()).toList();
+                    if (present.size() > 1) {
+                        throw ApiError.invalidRequest("parameter given more than once: " + name);
+                    }
+                    if (!present.isEmpty()) {
+                        values.put(name, present.get(0));
+                    }
+                });
         return new OAuthParams(values);
     }
 

@@ -1,18 +1,18 @@
 package io.authservice.oauth;
 
-import io.authservice.audit.Audit;
 import io.authservice.clients.Client;
 import io.authservice.passwords.HashingShare;
 import io.authservice.passwords.LoginThrottle;
 import io.authservice.passwords.PasswordHasher.Outcome;
+import io.authservice.platform.ApiError;
+import io.authservice.platform.Audit;
+import io.authservice.sessions.RefreshTokens;
 import io.authservice.tokens.AccessTokens;
 import io.authservice.tokens.AccessTokens.Content;
-import io.authservice.tokens.RefreshTokens;
 import io.authservice.tokens.Subject;
 import io.authservice.users.User;
 import io.authservice.users.UserRepository;
 import io.authservice.users.Usernames;
-import io.authservice.web.ApiError;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Singleton;
 import java.time.Duration;
@@ -24,7 +24,13 @@ import org.jboss.logging.Logger;
  * session. Unknown users and wrong passwords are answered alike, after the same hashing work.
  */
 @Singleton
-class PasswordGrant {
+public class PasswordGrant {
+
+    /**
+     * The request field and answer member that carry a device token ({@code
+     * passwords.KnownDevices}).
+     */
+    public static final String DEVICE_TOKEN = "device_token";
 
     private static final Logger LOG = Logger.getLogger(PasswordGrant.class);
     private static final String BAD_CREDENTIALS = "invalid username or password";
@@ -38,8 +44,13 @@ class PasswordGrant {
     private final RefreshTokens refreshTokens;
     private final Audit audit;
 
-    PasswordGrant(UserRepository users, HashingShare hashing, LoginThrottle throttle, AccessTokens accessTokens,
-            RefreshTokens refreshTokens, Audit audit) {
+    PasswordGrant(
+            UserRepository users,
+            HashingShare hashing,
+            LoginThrottle throttle,
+            AccessTokens accessTokens,
+            RefreshTokens refreshTokens,
+            Audit audit) {
         this.users = users;
         this.hashing = hashing;
         this.throttle = throttle;
@@ -48,7 +59,9 @@ class PasswordGrant {
         this.audit = audit;
     }
 
-    /** @param source the caller's address, for the throttle and the audit log */
+    /**
+     * @param source the caller's address, for the throttle and the audit log
+     */
     Uni<TokenResponse> grant(OAuthParams params, Client client, String source) {
         String clientId = client.clientId();
         String username = params.required("username");
@@ -58,25 +71,89 @@ class PasswordGrant {
         }
         String scope = Scopes.requested(params.optional("scope"), client.scope());
         String name = Usernames.normalize(username);
-        return throttle.reserve(name, source, params.optional(DeviceCookie.FIELD).orElse(null))
-                .onFailure(ApiError.class).invoke(() -> audit.login("throttled", null, clientId, source))
-                .chain(attempt -> users.findByUsername(name)
-                .chain(user -> hashing.verify(source, password, user == null ? null : user.passwordHash)
-                        .chain(outcome -> {
-                            // A disabled account answers like a wrong password: the answer tells nothing
-                            // about whether the password was right, and the attempt stays counted.
-                            if (outcome == Outcome.MISMATCH || !user.enabled) {
-                                audit.login(outcome == Outcome.MISMATCH ? "failure" : "disabled",
-                                        user == null ? null : user.id, clientId, source);
-                                return throttle.failed(attempt)
-                                        .chain(() -> Uni.createFrom().failure(ApiError.invalidGrant(BAD_CREDENTIALS)));
-                            }
-                            return throttle.succeeded(attempt)
-                                    .chain(() -> rehashIfOutdated(user, password, outcome, source))
-                                    .chain(hash -> startSession(subjectOf(user), hash, client, scope))
-                                    .map(answer -> answer.withDeviceToken(throttle.deviceToken(name)))
-                                    .invoke(() -> audit.login("success", user.id, clientId, source));
-                        })));
+        return throttle.reserve(name, source, params.optional(DEVICE_TOKEN).orElse(null))
+                .onFailure(ApiError.class)
+                .invoke(() -> audit.login("throttled", null, clientId, source))
+                .chain(
+                        attempt ->
+                                users.findByUsername(name)
+                                        .chain(
+                                                user ->
+                                                        hashing.verify(
+                                                                        source,
+                                                                        password,
+                                                                        user == null
+                                                                                ? null
+                                                                                : user.passwordHash)
+                                                                .chain(
+                                                                        outcome -> {
+                                                                            // A disabled account
+                                                                            // answers like a wrong
+                                                                            // password: the answer
+                                                                            // tells nothing
+                                                                            // about whether the
+                                                                            // password was right,
+                                                                            // and the attempt stays
+                                                                            // counted.
+                                                                            if (outcome
+                                                                                            == Outcome
+                                                                                                    .MISMATCH
+                                                                                    || !user.enabled) {
+                                                                                audit.login(
+                                                                                        outcome
+                                                                                                        == Outcome
+                                                                                                                .MISMATCH
+                                                                                                ? "failure"
+                                                                                                : "disabled",
+                                                                                        user == null
+                                                                                                ? null
+                                                                                                : user.id,
+                                                                                        clientId,
+                                                                                        source);
+                                                                                return throttle.failed(
+                                                                                                attempt)
+                                                                                        .chain(
+                                                                                                () ->
+                                                                                                        Uni
+                                                                                                                .createFrom()
+                                                                                                                .failure(
+                                                                                                                        ApiError
+                                                                                                                                .invalidGrant(
+                                                                                                                                        BAD_CREDENTIALS)));
+                                                                            }
+                                                                            return throttle.succeeded(
+                                                                                            attempt)
+                                                                                    .chain(
+                                                                                            () ->
+                                                                                                    rehashIfOutdated(
+                                                                                                            user,
+                                                                                                            password,
+                                                                                                            outcome,
+                                                                                                            source))
+                                                                                    .chain(
+                                                                                            hash ->
+                                                                                                    startSession(
+                                                                                                            subjectOf(
+                                                                                                                    user),
+                                                                                                            hash,
+                                                                                                            client,
+                                                                                                            scope))
+                                                                                    .map(
+                                                                                            answer ->
+                                                                                                    answer
+                                                                                                            .withDeviceToken(
+                                                                                                                    throttle
+                                                                                                                            .deviceToken(
+                                                                                                                                    name)))
+                                                                                    .invoke(
+                                                                                            () ->
+                                                                                                    audit
+                                                                                                            .login(
+                                                                                                                    "success",
+                                                                                                                    user.id,
+                                                                                                                    clientId,
+                                                                                                                    source));
+                                                                        })));
     }
 
     /**
@@ -84,26 +161,57 @@ class PasswordGrant {
      *
      * @param passwordHash the hash the login verified: the session starts only while it is current
      */
-    private Uni<TokenResponse> startSession(Subject subject, String passwordHash, Client client, String scope) {
+    private Uni<TokenResponse> startSession(
+            Subject subject, String passwordHash, Client client, String scope) {
         UUID session = UUID.randomUUID();
         Duration lifespan = client.lifespan().orElseGet(accessTokens::defaultLifespan);
-        return accessTokens.issueSigned(Content.user(subject, session, client.clientId(), scope, client.audience(), lifespan))
-                .chain(signed -> refreshTokens.start(session, subject.id(), passwordHash, client.clientId(), scope, signed.kid())
-                        .map(refreshToken -> TokenResponse.bearer(signed.token(), lifespan, refreshToken, scope)));
+        return accessTokens
+                .issueSigned(
+                        Content.user(
+                                subject,
+                                session,
+                                client.clientId(),
+                                scope,
+                                client.audience(),
+                                lifespan))
+                .chain(
+                        signed ->
+                                refreshTokens
+                                        .start(
+                                                session,
+                                                subject.id(),
+                                                passwordHash,
+                                                client.clientId(),
+                                                scope,
+                                                signed.kid())
+                                        .map(
+                                                refreshToken ->
+                                                        TokenResponse.bearer(
+                                                                signed.token(),
+                                                                lifespan,
+                                                                refreshToken,
+                                                                scope)));
     }
 
     /**
      * Re-hashes with the configured parameters after a login that matched an older hash, unless the
      * hash changed meanwhile. Returns the hash now current for this login.
      */
-    private Uni<String> rehashIfOutdated(User user, String password, Outcome outcome, String source) {
+    private Uni<String> rehashIfOutdated(
+            User user, String password, Outcome outcome, String source) {
         if (outcome != Outcome.MATCH_OUTDATED) {
             return Uni.createFrom().item(user.passwordHash);
         }
         return hashing.hash(source, password)
-                .chain(hash -> users.upgradePasswordHash(user.id, user.passwordHash, hash)
-                        .invoke(upgraded -> LOG.infof("password hash of user %s upgraded: %s", user.id, upgraded))
-                        .map(upgraded -> upgraded ? hash : user.passwordHash));
+                .chain(
+                        hash ->
+                                users.upgradePasswordHash(user.id, user.passwordHash, hash)
+                                        .invoke(
+                                                upgraded ->
+                                                        LOG.infof(
+                                                                "password hash of user %s upgraded: %s",
+                                                                user.id, upgraded))
+                                        .map(upgraded -> upgraded ? hash : user.passwordHash));
     }
 
     private static Subject subjectOf(User user) {

@@ -1,18 +1,21 @@
 package io.authservice.oauth;
 
-import io.authservice.audit.Audit;
 import io.authservice.clients.Client;
+import io.authservice.platform.ApiError;
+import io.authservice.platform.Audit;
+import io.authservice.sessions.RefreshTokens;
 import io.authservice.tokens.AccessTokens;
 import io.authservice.tokens.AccessTokens.Content;
-import io.authservice.tokens.RefreshTokens;
 import io.authservice.tokens.Subject;
-import io.authservice.web.ApiError;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.util.Optional;
 
-/** RFC 6749 §6 with rotation (RFC 9700 §4.14.2): the presented refresh token is spent for its successor. */
+/**
+ * RFC 6749 §6 with rotation (RFC 9700 §4.14.2): the presented refresh token is spent for its
+ * successor.
+ */
 @Singleton
 class RefreshTokenGrant {
 
@@ -39,26 +42,60 @@ class RefreshTokenGrant {
         String presented = params.required("refresh_token");
         Optional<String> requested = params.optional("scope");
         Duration lifespan = client.lifespan().orElseGet(accessTokens::defaultLifespan);
-        Uni<RefreshTokens.Rotated> spent = requested.isEmpty() ? refreshTokens.spend(presented, clientId)
-                : Uni.createFrom().nullItem();
-        return spent.chain(rotated -> rotated != null ? Uni.createFrom().item(rotated)
-                        : inspectThenRotate(presented, clientId, requested))
-                .chain(rotated -> {
-                    Subject subject = rotated.session().subject();
-                    String scope = Scopes.narrow(requested, rotated.session().grantedScope());
-                    return accessTokens.issue(Content.user(subject, rotated.session().familyId(), clientId, scope,
-                                    client.audience(), lifespan))
-                            .invoke(() -> audit.refresh(rotated.next().retry() ? "retry" : "success", subject.id(),
-                                    clientId, source))
-                            .map(accessToken -> TokenResponse.bearer(accessToken, lifespan, rotated.next(), scope));
-                })
-                .onFailure(ApiError.class).invoke(() -> audit.refresh("failure", null, clientId, source));
+        Uni<RefreshTokens.Rotated> spent =
+                requested.isEmpty()
+                        ? refreshTokens.spend(presented, clientId)
+                        : Uni.createFrom().nullItem();
+        return spent.chain(
+                        rotated ->
+                                rotated != null
+                                        ? Uni.createFrom().item(rotated)
+                                        : inspectThenRotate(presented, clientId, requested))
+                .chain(
+                        rotated -> {
+                            Subject subject = rotated.session().subject();
+                            String scope =
+                                    Scopes.narrow(requested, rotated.session().grantedScope());
+                            return accessTokens
+                                    .issue(
+                                            Content.user(
+                                                    subject,
+                                                    rotated.session().familyId(),
+                                                    clientId,
+                                                    scope,
+                                                    client.audience(),
+                                                    lifespan))
+                                    .invoke(
+                                            () ->
+                                                    audit.refresh(
+                                                            rotated.next().retry()
+                                                                    ? "retry"
+                                                                    : "success",
+                                                            subject.id(),
+                                                            clientId,
+                                                            source))
+                                    .map(
+                                            accessToken ->
+                                                    TokenResponse.bearer(
+                                                            accessToken,
+                                                            lifespan,
+                                                            rotated.next(),
+                                                            scope));
+                        })
+                .onFailure(ApiError.class)
+                .invoke(() -> audit.refresh("failure", null, clientId, source));
     }
 
     /** Judges the token first: a scope beyond the grant fails before anything is spent. */
-    private Uni<RefreshTokens.Rotated> inspectThenRotate(String presented, String clientId, Optional<String> requested) {
-        return refreshTokens.inspect(presented, clientId)
+    private Uni<RefreshTokens.Rotated> inspectThenRotate(
+            String presented, String clientId, Optional<String> requested) {
+        return refreshTokens
+                .inspect(presented, clientId)
                 .invoke(session -> Scopes.narrow(requested, session.grantedScope()))
-                .chain(session -> refreshTokens.rotate(session, clientId).map(next -> new RefreshTokens.Rotated(session, next)));
+                .chain(
+                        session ->
+                                refreshTokens
+                                        .rotate(session, clientId)
+                                        .map(next -> new RefreshTokens.Rotated(session, next)));
     }
 }

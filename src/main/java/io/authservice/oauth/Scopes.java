@@ -1,6 +1,6 @@
 package io.authservice.oauth;
 
-import io.authservice.web.ApiError;
+import io.authservice.platform.ApiError;
 import jakarta.ws.rs.core.Response.Status;
 import java.util.Arrays;
 import java.util.Collection;
@@ -15,12 +15,16 @@ final class Scopes {
 
     /** The scope of a new grant: the requested scopes, all of them known, or every known scope. */
     static String requested(Optional<String> requested, Collection<String> supported) {
-        return requested.map(r -> within(r, Set.copyOf(supported))).orElseGet(() -> String.join(" ", supported));
+        return requested
+                .map(r -> within(r, Set.copyOf(supported)))
+                .orElseGet(() -> String.join(" ", supported));
     }
 
     /** The scope of a refresh: a subset of what was granted, or all of it (§6). */
     static String narrow(Optional<String> requested, String granted) {
-        return requested.map(r -> within(r, Set.copyOf(Arrays.asList(granted.split(" "))))).orElse(granted);
+        return requested
+                .map(r -> within(r, Set.copyOf(Arrays.asList(granted.split(" ")))))
+                .orElse(granted);
     }
 
     private static String within(String requested, Set<String> allowed) {
@@ -30,7 +34,8 @@ final class Scopes {
                 continue;
             }
             if (!allowed.contains(scope)) {
-                throw new ApiError(Status.BAD_REQUEST, "invalid_scope", "scope not allowed here: " + scope);
+                throw new ApiError(
+                        Status.BAD_REQUEST, "invalid_scope", "scope not allowed here: " + scope);
             }
             scopes.add(scope);
         }

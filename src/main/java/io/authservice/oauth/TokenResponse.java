@@ -2,7 +2,7 @@ package io.authservice.oauth;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
-import io.authservice.tokens.RefreshTokens;
+import io.authservice.sessions.RefreshTokens;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.time.Duration;
 
@@ -20,22 +20,37 @@ public record TokenResponse(
 
     /** A bearer access token alone (client_credentials, RFC 6749 §4.4.3). */
     static TokenResponse bearer(String accessToken, Duration lifespan, String scope) {
-        return new TokenResponse(accessToken, "Bearer", lifespan.toSeconds(), null, null, scope, null);
+        return new TokenResponse(
+                accessToken, "Bearer", lifespan.toSeconds(), null, null, scope, null);
     }
 
     /** A bearer access token and the session's refresh token. */
-    static TokenResponse bearer(String accessToken, Duration lifespan, RefreshTokens.Issued refreshToken, String scope) {
-        return new TokenResponse(accessToken, "Bearer", lifespan.toSeconds(), refreshToken.token(),
-                refreshToken.expiresIn(), scope, null);
+    static TokenResponse bearer(
+            String accessToken,
+            Duration lifespan,
+            RefreshTokens.Issued refreshToken,
+            String scope) {
+        return new TokenResponse(
+                accessToken,
+                "Bearer",
+                lifespan.toSeconds(),
+                refreshToken.token(),
+                refreshToken.expiresIn(),
+                scope,
+                null);
     }
 
-    /** This answer without the refresh token (it travels in a cookie), keeping refresh_expires_in. */
+    /**
+     * This answer without the refresh token (it travels in a cookie), keeping refresh_expires_in.
+     */
     public TokenResponse withoutRefreshToken() {
-        return new TokenResponse(accessToken, tokenType, expiresIn, null, refreshExpiresIn, scope, deviceToken);
+        return new TokenResponse(
+                accessToken, tokenType, expiresIn, null, refreshExpiresIn, scope, deviceToken);
     }
 
     /** This answer with the device token of a password login ({@code KnownDevices}). */
     TokenResponse withDeviceToken(String token) {
-        return new TokenResponse(accessToken, tokenType, expiresIn, refreshToken, refreshExpiresIn, scope, token);
+        return new TokenResponse(
+                accessToken, tokenType, expiresIn, refreshToken, refreshExpiresIn, scope, token);
     }
 }

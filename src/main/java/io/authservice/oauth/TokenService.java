@@ -1,12 +1,15 @@
 package io.authservice.oauth;
 
 import io.authservice.clients.Client;
-import io.authservice.web.ApiError;
+import io.authservice.platform.ApiError;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.core.Response.Status;
 
-/** {@code POST /oauth2/token}: checks the grant type against the client, then hands over to its grant. */
+/**
+ * {@code POST /oauth2/token}: checks the grant type against the client, then hands over to its
+ * grant.
+ */
 @ApplicationScoped
 public class TokenService {
 
@@ -17,7 +20,10 @@ public class TokenService {
     private final RefreshTokenGrant refreshToken;
     private final ClientCredentialsGrant clientCredentials;
 
-    TokenService(PasswordGrant password, RefreshTokenGrant refreshToken, ClientCredentialsGrant clientCredentials) {
+    TokenService(
+            PasswordGrant password,
+            RefreshTokenGrant refreshToken,
+            ClientCredentialsGrant clientCredentials) {
         this.password = password;
         this.refreshToken = refreshToken;
         this.clientCredentials = clientCredentials;
@@ -28,14 +34,20 @@ public class TokenService {
      *
      * @param source the caller's address, for the throttle and the audit log
      */
-    Uni<TokenResponse> grant(OAuthParams params, Client client, String source) {
+    public Uni<TokenResponse> grant(OAuthParams params, Client client, String source) {
         String grantType = params.required("grant_type");
         if (!Client.GRANT_TYPES.contains(grantType)) {
-            throw new ApiError(Status.BAD_REQUEST, UNSUPPORTED_GRANT_TYPE,
-                    "supported grant types: " + String.join(", ", Client.GRANT_TYPES.stream().sorted().toList()));
+            throw new ApiError(
+                    Status.BAD_REQUEST,
+                    UNSUPPORTED_GRANT_TYPE,
+                    "supported grant types: "
+                            + String.join(", ", Client.GRANT_TYPES.stream().sorted().toList()));
         }
         if (!client.mayUse(grantType)) {
-            throw new ApiError(Status.BAD_REQUEST, UNAUTHORIZED_CLIENT, "this client may not use the " + grantType + " grant");
+            throw new ApiError(
+                    Status.BAD_REQUEST,
+                    UNAUTHORIZED_CLIENT,
+                    "this client may not use the " + grantType + " grant");
         }
         return switch (grantType) {
             case Client.PASSWORD -> password.grant(params, client, source);

@@ -1,7 +1,7 @@
 package io.authservice.passwords;
 
-import io.authservice.crypto.Argon2Engine;
-import io.authservice.crypto.BouncyCastleArgon2;
+import io.authservice.platform.crypto.Argon2Engine;
+import io.authservice.platform.crypto.BouncyCastleArgon2;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -31,9 +31,17 @@ final class Argon2id {
     }
 
     Argon2id(Argon2Engine engine, int memoryKib, int iterations, int parallelism) {
-        if (memoryKib < 8 * parallelism || memoryKib > MAX_MEMORY_KIB || iterations < 1 || parallelism < 1) {
-            throw new IllegalArgumentException("invalid Argon2id parameters m=" + memoryKib
-                    + " t=" + iterations + " p=" + parallelism);
+        if (memoryKib < 8 * parallelism
+                || memoryKib > MAX_MEMORY_KIB
+                || iterations < 1
+                || parallelism < 1) {
+            throw new IllegalArgumentException(
+                    "invalid Argon2id parameters m="
+                            + memoryKib
+                            + " t="
+                            + iterations
+                            + " p="
+                            + parallelism);
         }
         this.engine = engine;
         this.memoryKib = memoryKib;
@@ -44,9 +52,22 @@ final class Argon2id {
     String hash(String password) {
         byte[] salt = new byte[SALT_BYTES];
         random.nextBytes(salt);
-        byte[] hash = derive(password, new Encoded(memoryKib, iterations, parallelism, salt, new byte[HASH_BYTES]));
-        return PREFIX + "v=19$m=" + memoryKib + ",t=" + iterations + ",p=" + parallelism
-                + "$" + B64.encodeToString(salt) + "$" + B64.encodeToString(hash);
+        byte[] hash =
+                derive(
+                        password,
+                        new Encoded(
+                                memoryKib, iterations, parallelism, salt, new byte[HASH_BYTES]));
+        return PREFIX
+                + "v=19$m="
+                + memoryKib
+                + ",t="
+                + iterations
+                + ",p="
+                + parallelism
+                + "$"
+                + B64.encodeToString(salt)
+                + "$"
+                + B64.encodeToString(hash);
     }
 
     boolean verify(String password, String encoded) {
@@ -57,16 +78,24 @@ final class Argon2id {
     /** Whether a stored hash was made with other parameters than the configured ones. */
     boolean outdated(String encoded) {
         Encoded stored = Encoded.parse(encoded);
-        return stored.memoryKib != memoryKib || stored.iterations != iterations
-                || stored.parallelism != parallelism || stored.hash.length != HASH_BYTES;
+        return stored.memoryKib != memoryKib
+                || stored.iterations != iterations
+                || stored.parallelism != parallelism
+                || stored.hash.length != HASH_BYTES;
     }
 
     private byte[] derive(String password, Encoded params) {
-        return engine.derive(password.getBytes(StandardCharsets.UTF_8), params.salt, params.memoryKib,
-                params.iterations, params.parallelism, params.hash.length);
+        return engine.derive(
+                password.getBytes(StandardCharsets.UTF_8),
+                params.salt,
+                params.memoryKib,
+                params.iterations,
+                params.parallelism,
+                params.hash.length);
     }
 
-    private record Encoded(int memoryKib, int iterations, int parallelism, byte[] salt, byte[] hash) {
+    private record Encoded(
+            int memoryKib, int iterations, int parallelism, byte[] salt, byte[] hash) {
 
         static Encoded parse(String encoded) {
             String[] parts = encoded.split("\\$");
@@ -81,7 +110,9 @@ final class Argon2id {
                     case "m" -> m = value;
                     case "t" -> t = value;
                     case "p" -> p = value;
-                    default -> throw new IllegalArgumentException("unknown Argon2id parameter " + kv[0]);
+                    default ->
+                            throw new IllegalArgumentException(
+                                    "unknown Argon2id parameter " + kv[0]);
                 }
             }
             if (m < 8 || m > MAX_MEMORY_KIB || t < 1 || t > 100 || p < 1 || p > 64) {

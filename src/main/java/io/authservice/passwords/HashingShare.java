@@ -1,9 +1,9 @@
 package io.authservice.passwords;
 
+import io.authservice.api.http.ClientAddress;
 import io.authservice.config.AuthConfig;
 import io.authservice.passwords.PasswordHasher.Outcome;
-import io.authservice.web.ApiError;
-import io.authservice.web.ClientAddress;
+import io.authservice.platform.ApiError;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -17,11 +17,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
 /**
- * Fair shares of the hashing pool between sources ({@link ClientAddress#source}: an IPv6 /64 is one):
- * a source has at most half the pool's threads' worth of jobs in the pool at once, so one source
- * can never take the whole pool, and at most {@code auth.passwords.hashing-per-address} jobs admitted
- * (waiting here or in the pool); beyond that it gets 429. A source's waiting jobs enter the pool in
- * order, as its own jobs finish.
+ * Fair shares of the hashing pool between sources ({@link ClientAddress#source}: an IPv6 /64 is
+ * one): a source has at most half the pool's threads' worth of jobs in the pool at once, so one
+ * source can never take the whole pool, and at most {@code auth.passwords.hashing-per-address} jobs
+ * admitted (waiting here or in the pool); beyond that it gets 429. A source's waiting jobs enter
+ * the pool in order, as its own jobs finish.
  */
 @Singleton
 public class HashingShare {
@@ -52,21 +52,28 @@ public class HashingShare {
 
     private <T> Uni<T> shared(String address, Supplier<Uni<T>> work) {
         String source = ClientAddress.source(address);
-        return Uni.createFrom().deferred(() -> {
-            Turn turn = new Turn(source, Vertx.currentContext());
-            if (!admit(turn)) {
-                return Uni.createFrom().failure(ApiError.tooManyRequests(
-                        "too many password checks from this address at once; retry shortly", 1));
-            }
-            return Uni.createFrom().completionStage(turn.started)
-                    .chain(ignored -> begin(turn, work))
-                    .onCancellation().invoke(() -> abandon(turn));
-        });
+        return Uni.createFrom()
+                .deferred(
+                        () -> {
+                            Turn turn = new Turn(source, Vertx.currentContext());
+                            if (!admit(turn)) {
+                                return Uni.createFrom()
+                                        .failure(
+                                                ApiError.tooManyRequests(
+                                                        "too many password checks from this address at once; retry shortly",
+                                                        1));
+                            }
+                            return Uni.createFrom()
+                                    .completionStage(turn.started)
+                                    .chain(ignored -> begin(turn, work))
+                                    .onCancellation()
+                                    .invoke(() -> abandon(turn));
+                        });
     }
 
     /**
-     * Runs the work; its thread is given back when the work ends, not when the request does: a client
-     * that hangs up cannot make room for its next job while its last one still hashes.
+     * Runs the work; its thread is given back when the work ends, not when the request does: a
+     * client that hangs up cannot make room for its next job while its last one still hashes.
      */
     private <T> Uni<T> begin(Turn turn, Supplier<Uni<T>> work) {
         synchronized (this) {
@@ -76,13 +83,17 @@ public class HashingShare {
             turn.working = true;
         }
         CompletableFuture<T> answer = new CompletableFuture<>();
-        work.get().subscribe().with(result -> {
-            finish(turn);
-            answer.complete(result);
-        }, failure -> {
-            finish(turn);
-            answer.completeExceptionally(failure);
-        });
+        work.get()
+                .subscribe()
+                .with(
+                        result -> {
+                            finish(turn);
+                            answer.complete(result);
+                        },
+                        failure -> {
+                            finish(turn);
+                            answer.completeExceptionally(failure);
+                        });
         // Cancelling the request cancels this future only, not the work.
         return Uni.createFrom().completionStage(answer);
     }
@@ -103,7 +114,9 @@ public class HashingShare {
         return true;
     }
 
-    /** The request was cancelled: a waiting turn leaves its line, a started one without work ends. */
+    /**
+     * The request was cancelled: a waiting turn leaves its line, a started one without work ends.
+     */
     private void abandon(Turn turn) {
         synchronized (this) {
             if (turn.state == State.WAITING) {
@@ -119,7 +132,9 @@ public class HashingShare {
         finish(turn);
     }
 
-    /** The turn's thread is free (once per turn): the source's next waiting turn may enter the pool. */
+    /**
+     * The turn's thread is free (once per turn): the source's next waiting turn may enter the pool.
+     */
     private void finish(Turn turn) {
         Turn next = null;
         synchronized (this) {

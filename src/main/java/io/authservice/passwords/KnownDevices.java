@@ -47,14 +47,19 @@ public class KnownDevices {
     public String issue(String username) {
         byte[] id = new byte[ID_BYTES];
         random.nextBytes(id);
-        byte[] payload = ByteBuffer.allocate(ID_BYTES + Long.BYTES).put(id)
-                .putLong(Instant.now().getEpochSecond()).array();
-        return B64.encodeToString(payload) + "." + B64.encodeToString(mac(keys.get(0), username, payload));
+        byte[] payload =
+                ByteBuffer.allocate(ID_BYTES + Long.BYTES)
+                        .put(id)
+                        .putLong(Instant.now().getEpochSecond())
+                        .array();
+        return B64.encodeToString(payload)
+                + "."
+                + B64.encodeToString(mac(keys.get(0), username, payload));
     }
 
     /**
-     * The device's id when {@code token} was issued for {@code username} and has not expired;
-     * empty for anything else, malformed input included.
+     * The device's id when {@code token} was issued for {@code username} and has not expired; empty
+     * for anything else, malformed input included.
      */
     public Optional<String> verify(String token, String username) {
         if (token == null || token.length() > 128) {

@@ -1,9 +1,9 @@
 package io.authservice.passwords;
 
+import io.authservice.api.http.ClientAddress;
 import io.authservice.config.AuthConfig;
-import io.authservice.db.Database;
-import io.authservice.web.ApiError;
-import io.authservice.web.ClientAddress;
+import io.authservice.platform.ApiError;
+import io.authservice.platform.db.Database;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
@@ -18,18 +18,21 @@ import java.util.Optional;
  * Throttles password guessing, whether or not the username exists, so the throttle itself does not
  * reveal accounts. Each attempt is reserved before its password is hashed, in one statement per
  * counter, so parallel guesses cannot all pass a check that reads zero; a success resets.
+ *
  * <ul>
- * <li>Per username and source (a device token's device, or else the address, IPv6 by its /64): after
- * {@code max-failures} consecutive failures the source is locked for {@code throttle-base}, doubling
- * with each further attempt up to {@code throttle-max} (429 with {@code Retry-After}); a quiet
- * period as long as {@code throttle-max} forgets them.</li>
- * <li>Per username, for strangers only: a known device (one presenting a device token of the
- * account, or an address that logged in to it within {@code known-device-lifetime}) is never
- * counted here nor refused by it. Beyond {@code max-failures} consecutive failures each stranger's
- * attempt waits, doubling up to {@code account-delay-max}; at {@code max-account-failures} (NIST SP
- * 800-63B-4: at most 100) strangers get 429 for {@code account-limit-window}, after which the count
- * starts afresh. A success or an administrator lifts it at once.</li>
+ *   <li>Per username and source (a device token's device, or else the address, IPv6 by its /64):
+ *       after {@code max-failures} consecutive failures the source is locked for {@code
+ *       throttle-base}, doubling with each further attempt up to {@code throttle-max} (429 with
+ *       {@code Retry-After}); a quiet period as long as {@code throttle-max} forgets them.
+ *   <li>Per username, for strangers only: a known device (one presenting a device token of the
+ *       account, or an address that logged in to it within {@code known-device-lifetime}) is never
+ *       counted here nor refused by it. Beyond {@code max-failures} consecutive failures each
+ *       stranger's attempt waits, doubling up to {@code account-delay-max}; at {@code
+ *       max-account-failures} (NIST SP 800-63B-4: at most 100) strangers get 429 for {@code
+ *       account-limit-window}, after which the count starts afresh. A success or an administrator
+ *       lifts it at once.
  * </ul>
+ *
  * Kept in PostgreSQL so every replica counts together.
  */
 @Singleton
@@ -46,31 +49,33 @@ public class LoginThrottle {
     private static final String PASSWORD_CHANGE = "password-change";
 
     /** Counts one attempt of a pair unless it is locked; returns no row while it is locked. */
-    private static final String RESERVE_PAIR = "insert into login_failures as lf (username, source, failures, locked_until)"
-            + " values ($1, $2, 1, case when 1 >= $3 then now() + make_interval(secs => $4) end)"
-            + " on conflict (username, source) do update set"
-            + " failures = case when lf.updated_at < now() - make_interval(secs => $5) then 1 else lf.failures + 1 end,"
-            + " locked_until = case when lf.updated_at >= now() - make_interval(secs => $5) and lf.failures + 1 >= $3"
-            + "   then now() + make_interval(secs => least($4 * power(2, lf.failures + 1 - $3), $5)) end,"
-            + " updated_at = now()"
-            + " where lf.locked_until is null or lf.locked_until <= now()"
-            + " returning coalesce(succeeded_at > now() - make_interval(secs => $6), false) as known";
+    private static final String RESERVE_PAIR =
+            "insert into login_failures as lf (username, source, failures, locked_until)"
+                    + " values ($1, $2, 1, case when 1 >= $3 then now() + make_interval(secs => $4) end)"
+                    + " on conflict (username, source) do update set"
+                    + " failures = case when lf.updated_at < now() - make_interval(secs => $5) then 1 else lf.failures + 1 end,"
+                    + " locked_until = case when lf.updated_at >= now() - make_interval(secs => $5) and lf.failures + 1 >= $3"
+                    + "   then now() + make_interval(secs => least($4 * power(2, lf.failures + 1 - $3), $5)) end,"
+                    + " updated_at = now()"
+                    + " where lf.locked_until is null or lf.locked_until <= now()"
+                    + " returning coalesce(succeeded_at > now() - make_interval(secs => $6), false) as known";
 
     /**
-     * Counts a stranger's attempt on the account unless the account limit holds; returns no row while
-     * it does. A count that ended its window, or lay quiet for one, starts afresh.
+     * Counts a stranger's attempt on the account unless the account limit holds; returns no row
+     * while it does. A count that ended its window, or lay quiet for one, starts afresh.
      */
-    private static final String RESERVE_ACCOUNT = "insert into login_failures as lf (username, source, failures, locked_until)"
-            + " values ($1, '', 1, case when 1 >= $2 then now() + make_interval(secs => $3) end)"
-            + " on conflict (username, source) do update set"
-            + " failures = case when lf.updated_at < now() - make_interval(secs => $3) or lf.locked_until <= now()"
-            + "   then 1 else lf.failures + 1 end,"
-            + " locked_until = case when lf.updated_at < now() - make_interval(secs => $3) or lf.locked_until <= now()"
-            + "   then case when 1 >= $2 then now() + make_interval(secs => $3) end"
-            + "   when lf.failures + 1 >= $2 then now() + make_interval(secs => $3) end,"
-            + " updated_at = now()"
-            + " where lf.locked_until is null or lf.locked_until <= now()"
-            + " returning failures";
+    private static final String RESERVE_ACCOUNT =
+            "insert into login_failures as lf (username, source, failures, locked_until)"
+                    + " values ($1, '', 1, case when 1 >= $2 then now() + make_interval(secs => $3) end)"
+                    + " on conflict (username, source) do update set"
+                    + " failures = case when lf.updated_at < now() - make_interval(secs => $3) or lf.locked_until <= now()"
+                    + "   then 1 else lf.failures + 1 end,"
+                    + " locked_until = case when lf.updated_at < now() - make_interval(secs => $3) or lf.locked_until <= now()"
+                    + "   then case when 1 >= $2 then now() + make_interval(secs => $3) end"
+                    + "   when lf.failures + 1 >= $2 then now() + make_interval(secs => $3) end,"
+                    + " updated_at = now()"
+                    + " where lf.locked_until is null or lf.locked_until <= now()"
+                    + " returning failures";
 
     private final Database database;
     private final KnownDevices devices;
@@ -96,10 +101,10 @@ public class LoginThrottle {
 
     /**
      * Reserves a login attempt of {@code username} from {@code address}, counted as a failure until
-     * {@link #succeeded} says otherwise. A valid {@code deviceToken} of the account makes the device
-     * the source, known; otherwise the address is. Fails with 429 while the source is locked, or while
-     * the account limit holds and the source is a stranger; waits first while strangers have failed
-     * more than {@code max-failures} times in a row.
+     * {@link #succeeded} says otherwise. A valid {@code deviceToken} of the account makes the
+     * device the source, known; otherwise the address is. Fails with 429 while the source is
+     * locked, or while the account limit holds and the source is a stranger; waits first while
+     * strangers have failed more than {@code max-failures} times in a row.
      */
     public Uni<Attempt> reserve(String username, String address, String deviceToken) {
         Optional<String> device = devices.verify(deviceToken, username);
@@ -108,24 +113,36 @@ public class LoginThrottle {
             return reservePair(username, source).map(known -> new Attempt(username, source));
         }
         String source = ClientAddress.source(address);
-        return reservePair(username, source).chain(known -> known
-                ? Uni.createFrom().item(new Attempt(username, source))
-                : reserveAsStranger(new Attempt(username, source)));
+        return reservePair(username, source)
+                .chain(
+                        known ->
+                                known
+                                        ? Uni.createFrom().item(new Attempt(username, source))
+                                        : reserveAsStranger(new Attempt(username, source)));
     }
 
     private Uni<Attempt> reserveAsStranger(Attempt attempt) {
-        return database.execute(RESERVE_ACCOUNT, Tuple.of(attempt.username(), maxAccountFailures, windowSeconds))
-                .chain(rows -> {
-                    if (!rows.iterator().hasNext()) {
-                        return lockedFor(attempt.username(), ACCOUNT).map(wait -> {
-                            throw ApiError.tooManyRequests("too many failed attempts on this account: log in from a"
-                                    + " device that logged in before, retry later, or ask an administrator", wait);
+        return database.execute(
+                        RESERVE_ACCOUNT,
+                        Tuple.of(attempt.username(), maxAccountFailures, windowSeconds))
+                .chain(
+                        rows -> {
+                            if (!rows.iterator().hasNext()) {
+                                return lockedFor(attempt.username(), ACCOUNT)
+                                        .map(
+                                                wait -> {
+                                                    throw ApiError.tooManyRequests(
+                                                            "too many failed attempts on this account: log in from a"
+                                                                    + " device that logged in before, retry later, or ask an administrator",
+                                                            wait);
+                                                });
+                            }
+                            Duration delay =
+                                    accountDelay(rows.iterator().next().getInteger("failures"));
+                            return delay.isZero()
+                                    ? Uni.createFrom().item(attempt)
+                                    : Uni.createFrom().item(attempt).onItem().delayIt().by(delay);
                         });
-                    }
-                    Duration delay = accountDelay(rows.iterator().next().getInteger("failures"));
-                    return delay.isZero() ? Uni.createFrom().item(attempt)
-                            : Uni.createFrom().item(attempt).onItem().delayIt().by(delay);
-                });
     }
 
     /**
@@ -133,20 +150,31 @@ public class LoginThrottle {
      * after the answer however long the hashing took.
      */
     public Uni<Void> failed(Attempt attempt) {
-        return database.execute("update login_failures set locked_until = greatest(locked_until,"
-                        + " now() + make_interval(secs => least($4 * power(2, failures - $3), $5)))"
-                        + " where username = $1 and source = $2 and locked_until is not null",
-                        Tuple.of(attempt.username(), attempt.source(), maxFailures, baseSeconds, maxSeconds))
+        return database.execute(
+                        "update login_failures set locked_until = greatest(locked_until,"
+                                + " now() + make_interval(secs => least($4 * power(2, failures - $3), $5)))"
+                                + " where username = $1 and source = $2 and locked_until is not null",
+                        Tuple.of(
+                                attempt.username(),
+                                attempt.source(),
+                                maxFailures,
+                                baseSeconds,
+                                maxSeconds))
                 .replaceWithVoid();
     }
 
-    /** The login succeeded: the account's count and the source's are reset, and the source is known. */
+    /**
+     * The login succeeded: the account's count and the source's are reset, and the source is known.
+     */
     public Uni<Void> succeeded(Attempt attempt) {
-        return database.inTransaction(conn -> conn.preparedQuery("update login_failures set failures = 0,"
-                                + " locked_until = null, succeeded_at = now(), updated_at = now()"
-                                + " where username = $1 and source = $2")
-                        .execute(Tuple.of(attempt.username(), attempt.source()))
-                        .chain(() -> lift(conn, attempt.username())));
+        return database.inTransaction(
+                conn ->
+                        conn.preparedQuery(
+                                        "update login_failures set failures = 0,"
+                                                + " locked_until = null, succeeded_at = now(), updated_at = now()"
+                                                + " where username = $1 and source = $2")
+                                .execute(Tuple.of(attempt.username(), attempt.source()))
+                                .chain(() -> lift(conn, attempt.username())));
     }
 
     /** A device token for the device that just logged in to {@code username}. */
@@ -160,34 +188,46 @@ public class LoginThrottle {
      * buys no more guesses from many addresses than from one.
      */
     public Uni<Attempt> reserveCheck(String username) {
-        return reservePair(username, PASSWORD_CHANGE).map(known -> new Attempt(username, PASSWORD_CHANGE));
+        return reservePair(username, PASSWORD_CHANGE)
+                .map(known -> new Attempt(username, PASSWORD_CHANGE));
     }
 
     /** The checked password was right: the account's count of such checks is forgotten. */
     public Uni<Void> checkSucceeded(Attempt attempt) {
-        return database.execute("delete from login_failures where username = $1 and source = $2",
-                Tuple.of(attempt.username(), attempt.source())).replaceWithVoid();
+        return database.execute(
+                        "delete from login_failures where username = $1 and source = $2",
+                        Tuple.of(attempt.username(), attempt.source()))
+                .replaceWithVoid();
     }
 
-    /** Strangers' consecutive failures on {@code username} and the end of its limit, if it holds. */
+    /**
+     * Strangers' consecutive failures on {@code username} and the end of its limit, if it holds.
+     */
     public Uni<AccountLimit> accountLimit(String username) {
-        return database.execute("select failures, locked_until from login_failures where username = $1 and source = ''"
-                        + " and updated_at >= now() - make_interval(secs => $2) and (locked_until is null or locked_until > now())",
+        return database.execute(
+                        "select failures, locked_until from login_failures where username = $1 and source = ''"
+                                + " and updated_at >= now() - make_interval(secs => $2) and (locked_until is null or locked_until > now())",
                         Tuple.of(username, windowSeconds))
-                .map(rows -> {
-                    if (!rows.iterator().hasNext()) {
-                        return new AccountLimit(0, Optional.empty());
-                    }
-                    Row row = rows.iterator().next();
-                    return new AccountLimit(row.getInteger("failures"),
-                            Optional.ofNullable(row.getOffsetDateTime("locked_until")));
-                });
+                .map(
+                        rows -> {
+                            if (!rows.iterator().hasNext()) {
+                                return new AccountLimit(0, Optional.empty());
+                            }
+                            Row row = rows.iterator().next();
+                            return new AccountLimit(
+                                    row.getInteger("failures"),
+                                    Optional.ofNullable(row.getOffsetDateTime("locked_until")));
+                        });
     }
 
-    /** An administrator (or the owner's success) vouches for the account: strangers' failures are forgotten. */
+    /**
+     * An administrator (or the owner's success) vouches for the account: strangers' failures are
+     * forgotten.
+     */
     public Uni<Void> lift(SqlConnection conn, String username) {
         return conn.preparedQuery("delete from login_failures where username = $1 and source = $2")
-                .execute(Tuple.of(username, ACCOUNT)).replaceWithVoid();
+                .execute(Tuple.of(username, ACCOUNT))
+                .replaceWithVoid();
     }
 
     /**
@@ -195,29 +235,53 @@ public class LoginThrottle {
      * counts that outlived their window (those of usernames nobody has too).
      */
     public Uni<Void> purge(SqlConnection conn) {
-        return conn.preparedQuery("delete from login_failures where updated_at < now() - make_interval(secs => $1)"
-                        + " and (locked_until is null or locked_until < now())"
-                        + " and (succeeded_at is null or succeeded_at < now() - make_interval(secs => $2))")
-                .execute(Tuple.of(Math.max(maxSeconds, windowSeconds), knownSeconds)).replaceWithVoid();
+        return conn.preparedQuery(
+                        "delete from login_failures where updated_at < now() - make_interval(secs => $1)"
+                                + " and (locked_until is null or locked_until < now())"
+                                + " and (succeeded_at is null or succeeded_at < now() - make_interval(secs => $2))")
+                .execute(Tuple.of(Math.max(maxSeconds, windowSeconds), knownSeconds))
+                .replaceWithVoid();
     }
 
-    /** Whether the source logged in to the account before; fails with 429 while the pair is locked. */
+    /**
+     * Whether the source logged in to the account before; fails with 429 while the pair is locked.
+     */
     private Uni<Boolean> reservePair(String username, String source) {
-        return database.execute(RESERVE_PAIR, Tuple.of(username, source, maxFailures, baseSeconds, maxSeconds, knownSeconds))
-                .chain(rows -> rows.iterator().hasNext()
-                        ? Uni.createFrom().item(rows.iterator().next().getBoolean("known"))
-                        : lockedFor(username, source).map(wait -> {
-                            throw ApiError.tooManyRequests("too many failed attempts; retry later", wait);
-                        }));
+        return database.execute(
+                        RESERVE_PAIR,
+                        Tuple.of(
+                                username,
+                                source,
+                                maxFailures,
+                                baseSeconds,
+                                maxSeconds,
+                                knownSeconds))
+                .chain(
+                        rows ->
+                                rows.iterator().hasNext()
+                                        ? Uni.createFrom()
+                                                .item(rows.iterator().next().getBoolean("known"))
+                                        : lockedFor(username, source)
+                                                .map(
+                                                        wait -> {
+                                                            throw ApiError.tooManyRequests(
+                                                                    "too many failed attempts; retry later",
+                                                                    wait);
+                                                        }));
     }
 
     private Uni<Long> lockedFor(String username, String source) {
-        return database.execute("select ceil(extract(epoch from locked_until - now()))::bigint from login_failures"
-                        + " where username = $1 and source = $2", Tuple.of(username, source))
+        return database.execute(
+                        "select ceil(extract(epoch from locked_until - now()))::bigint from login_failures"
+                                + " where username = $1 and source = $2",
+                        Tuple.of(username, source))
                 .map(LoginThrottle::firstLong);
     }
 
-    /** The wait before a stranger's attempt on an account with this many failures, this one included. */
+    /**
+     * The wait before a stranger's attempt on an account with this many failures, this one
+     * included.
+     */
     private Duration accountDelay(int failures) {
         int beyond = failures - maxFailures;
         if (beyond <= 0) {

@@ -31,9 +31,10 @@ public class AccessTokenVerifier extends JWTCallerPrincipalFactory {
     private final JwtConsumer consumer;
 
     AccessTokenVerifier(AuthConfig config, KeyRing keys) {
-        this.consumer = builder(config, keys)
-                .setExpectedAudience(config.tokens().audience().toArray(String[]::new))
-                .build();
+        this.consumer =
+                builder(config, keys)
+                        .setExpectedAudience(config.tokens().audience().toArray(String[]::new))
+                        .build();
     }
 
     /**
@@ -43,8 +44,10 @@ public class AccessTokenVerifier extends JWTCallerPrincipalFactory {
     public static JwtConsumerBuilder builder(AuthConfig config, KeyRing keys) {
         return new JwtConsumerBuilder()
                 .setJwsAlgorithmConstraints(ConstraintType.PERMIT, ALGORITHMS)
-                .setVerificationKeyResolver((jws, nesting) ->
-                        keys.verificationKey(jws.getKeyIdHeaderValue(), jws.getAlgorithmHeaderValue()))
+                .setVerificationKeyResolver(
+                        (jws, nesting) ->
+                                keys.verificationKey(
+                                        jws.getKeyIdHeaderValue(), jws.getAlgorithmHeaderValue()))
                 .setExpectedType(true, config.tokens().accessTokenTyp())
                 .setExpectedIssuer(config.issuer())
                 .setRequireExpirationTime()
@@ -55,9 +58,11 @@ public class AccessTokenVerifier extends JWTCallerPrincipalFactory {
     }
 
     @Override
-    public JWTCallerPrincipal parse(String token, JWTAuthContextInfo ignored) throws ParseException {
+    public JWTCallerPrincipal parse(String token, JWTAuthContextInfo ignored)
+            throws ParseException {
         try {
-            return new DefaultJWTCallerPrincipal(token, "JWT", consumer.process(token).getJwtClaims());
+            return new DefaultJWTCallerPrincipal(
+                    token, "JWT", consumer.process(token).getJwtClaims());
         } catch (InvalidJwtException e) {
             throw new ParseException("the access token is not valid", e);
         }

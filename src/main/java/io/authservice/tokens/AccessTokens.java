@@ -3,7 +3,7 @@ package io.authservice.tokens;
 import io.authservice.config.AuthConfig;
 import io.authservice.keys.KeyRing;
 import io.authservice.keys.SigningKey;
-import io.authservice.web.BoundedWorker;
+import io.authservice.platform.BoundedWorker;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.smallrye.mutiny.Uni;
@@ -18,7 +18,10 @@ import org.jose4j.jwt.JwtClaims;
 import org.jose4j.jwt.NumericDate;
 import org.jose4j.lang.JoseException;
 
-/** Signs access tokens (RFC 9068 claims, MicroProfile JWT {@code groups}/{@code upn}) with the active key. */
+/**
+ * Signs access tokens (RFC 9068 claims, MicroProfile JWT {@code groups}/{@code upn}) with the
+ * active key.
+ */
 @Singleton
 public class AccessTokens {
 
@@ -31,7 +34,10 @@ public class AccessTokens {
     private final String typ;
 
     AccessTokens(KeyRing keys, AuthConfig config, MeterRegistry metrics) {
-        this.timer = Timer.builder("auth.token.issuance").description("Signing one access token").register(metrics);
+        this.timer =
+                Timer.builder("auth.token.issuance")
+                        .description("Signing one access token")
+                        .register(metrics);
         this.keys = keys;
         this.config = config;
         this.issuer = config.issuer();
@@ -41,20 +47,40 @@ public class AccessTokens {
     }
 
     /**
-     * What an access token says. A user's token names the user, its roles and its session (the refresh
-     * family, {@code sid}); a client's own token (client_credentials) has {@code sub} = the client_id
-     * and none of those.
+     * What an access token says. A user's token names the user, its roles and its session (the
+     * refresh family, {@code sid}); a client's own token (client_credentials) has {@code sub} = the
+     * client_id and none of those.
      */
-    public record Content(String subject, String username, List<String> roles, UUID sessionId, String clientId,
-            String scope, List<String> audience, Duration lifespan) {
+    public record Content(
+            String subject,
+            String username,
+            List<String> roles,
+            UUID sessionId,
+            String clientId,
+            String scope,
+            List<String> audience,
+            Duration lifespan) {
 
-        public static Content user(Subject user, UUID sessionId, String clientId, String scope, List<String> audience,
+        public static Content user(
+                Subject user,
+                UUID sessionId,
+                String clientId,
+                String scope,
+                List<String> audience,
                 Duration lifespan) {
-            return new Content(user.id().toString(), user.username(), user.roles(), sessionId, clientId, scope,
-                    audience, lifespan);
+            return new Content(
+                    user.id().toString(),
+                    user.username(),
+                    user.roles(),
+                    sessionId,
+                    clientId,
+                    scope,
+                    audience,
+                    lifespan);
         }
 
-        public static Content client(String clientId, String scope, List<String> audience, Duration lifespan) {
+        public static Content client(
+                String clientId, String scope, List<String> audience, Duration lifespan) {
             return new Content(clientId, null, null, null, clientId, scope, audience, lifespan);
         }
     }
@@ -72,21 +98,33 @@ public class AccessTokens {
         return issueSigned(content).map(Signed::token);
     }
 
-    /** {@link #issue}, naming the key, for a session that must not outlive that key's withdrawal. */
+    /**
+     * {@link #issue}, naming the key, for a session that must not outlive that key's withdrawal.
+     */
     public Uni<Signed> issueSigned(Content content) {
-        return signer.submit(() -> timer.record(() -> {
-            SigningKey key = keys.activeKey();
-            return new Signed(sign(content, issuer, typ, key, System.currentTimeMillis() / 1000),
-                    keys.managedByFiles() ? null : key.kid());
-        }));
+        return signer.submit(
+                () ->
+                        timer.record(
+                                () -> {
+                                    SigningKey key = keys.activeKey();
+                                    return new Signed(
+                                            sign(
+                                                    content,
+                                                    issuer,
+                                                    typ,
+                                                    key,
+                                                    System.currentTimeMillis() / 1000),
+                                            keys.managedByFiles() ? null : key.kid());
+                                }));
     }
 
     /**
-     * jose4j directly rather than smallrye-jwt's builder, which reads its configuration properties at
-     * every signature (a tenth of a client_credentials request in a profile). Public for
+     * jose4j directly rather than smallrye-jwt's builder, which reads its configuration properties
+     * at every signature (a tenth of a client_credentials request in a profile). Public for
      * bench/signing.sh, which measures this very code.
      */
-    public static String sign(Content content, String issuer, String typ, SigningKey key, long now) {
+    public static String sign(
+            Content content, String issuer, String typ, SigningKey key, long now) {
         JwtClaims claims = new JwtClaims();
         claims.setIssuer(issuer);
         claims.setSubject(content.subject());

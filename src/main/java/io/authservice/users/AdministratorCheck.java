@@ -14,9 +14,9 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The role {@code admin} counts only while the database says so: a token's {@code groups} are
- * what the user was when it was signed, up to its lifetime ago. For a token that claims the role,
- * the user is loaded by {@code sub} (kept for {@code auth.admin-recheck-interval} at most, and
+ * The role {@code admin} counts only while the database says so: a token's {@code groups} are what
+ * the user was when it was signed, up to its lifetime ago. For a token that claims the role, the
+ * user is loaded by {@code sub} (kept for {@code auth.admin-recheck-interval} at most, and
  * forgotten at once when this replica changes the user); a user who is gone, disabled or no longer
  * an administrator loses the role, so every {@code @RolesAllowed("admin")} path answers 403.
  */
@@ -38,7 +38,8 @@ public class AdministratorCheck implements SecurityIdentityAugmentor {
     }
 
     @Override
-    public Uni<SecurityIdentity> augment(SecurityIdentity identity, AuthenticationRequestContext context) {
+    public Uni<SecurityIdentity> augment(
+            SecurityIdentity identity, AuthenticationRequestContext context) {
         if (identity.isAnonymous() || !identity.hasRole(BootstrapAdmin.ADMIN)) {
             return Uni.createFrom().item(identity);
         }
@@ -62,14 +63,18 @@ public class AdministratorCheck implements SecurityIdentityAugmentor {
         }
         return users.findById(id)
                 .map(user -> user != null && user.enabled && user.isAdmin())
-                .invoke(admin -> {
-                    if (verdicts.size() >= MAX_CACHED) {
-                        verdicts.clear();
-                    }
-                    // A read that began before a change made here must not overwrite its mark.
-                    verdicts.merge(id, new Verdict(admin, now, false),
-                            (old, read) -> old.checkedAt - read.checkedAt > 0 ? old : read);
-                });
+                .invoke(
+                        admin -> {
+                            if (verdicts.size() >= MAX_CACHED) {
+                                verdicts.clear();
+                            }
+                            // A read that began before a change made here must not overwrite its
+                            // mark.
+                            verdicts.merge(
+                                    id,
+                                    new Verdict(admin, now, false),
+                                    (old, read) -> old.checkedAt - read.checkedAt > 0 ? old : read);
+                        });
     }
 
     private static SecurityIdentity withoutAdmin(SecurityIdentity identity) {

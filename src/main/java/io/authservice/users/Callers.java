@@ -11,7 +11,10 @@ public final class Callers {
 
     private Callers() {}
 
-    /** The caller's user id; a validly signed token whose {@code sub} is not one is no user's token (401). */
+    /**
+     * The caller's user id; a validly signed token whose {@code sub} is not one is no user's token
+     * (401).
+     */
     public static UUID id(SecurityContext security) {
         UUID id = userId(security.getUserPrincipal());
         if (id == null) {
@@ -20,9 +23,15 @@ public final class Callers {
         return id;
     }
 
-    /** The session ({@code sid}) a user's token was issued in; a token without one is no session's (401). */
+    /**
+     * The session ({@code sid}) a user's token was issued in; a token without one is no session's
+     * (401).
+     */
     public static UUID session(SecurityContext security) {
-        UUID sid = security.getUserPrincipal() instanceof JsonWebToken token ? userId(claim(token, "sid")) : null;
+        UUID sid =
+                security.getUserPrincipal() instanceof JsonWebToken token
+                        ? userId(claim(token, "sid"))
+                        : null;
         if (sid == null) {
             throw new AuthenticationFailedException("the token names no session");
         }
@@ -31,7 +40,8 @@ public final class Callers {
 
     /** The user id of a token's subject, or null when it names no user (e.g. a client). */
     static UUID userId(Principal principal) {
-        if (!(principal instanceof JsonWebToken token) || token.getSubject() == null
+        if (!(principal instanceof JsonWebToken token)
+                || token.getSubject() == null
                 || token.getSubject().equals(claim(token, "client_id"))) {
             return null; // no token, or a client's own token (client_credentials): no user
         }
@@ -45,7 +55,8 @@ public final class Callers {
         }
         try {
             UUID id = UUID.fromString(subject);
-            // UUID.fromString accepts short forms such as 1-1-1-1-1: only the canonical form names a user.
+            // UUID.fromString accepts short forms such as 1-1-1-1-1: only the canonical form names
+            // a user.
             return id.toString().equalsIgnoreCase(subject) ? id : null;
         } catch (IllegalArgumentException e) {
             return null;
@@ -55,6 +66,8 @@ public final class Callers {
     /** A string claim of a token, or null (smallrye-jwt may hold it as a JSON string). */
     public static String claim(JsonWebToken token, String name) {
         Object value = token.getClaim(name);
-        return value instanceof jakarta.json.JsonString json ? json.getString() : value == null ? null : value.toString();
+        return value instanceof jakarta.json.JsonString json
+                ? json.getString()
+                : value == null ? null : value.toString();
     }
 }

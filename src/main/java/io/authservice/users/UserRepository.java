@@ -1,6 +1,6 @@
 package io.authservice.users;
 
-import io.authservice.db.Database;
+import io.authservice.platform.db.Database;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
@@ -20,14 +20,25 @@ import java.util.UUID;
 @Singleton
 public class UserRepository {
 
-    private static final String COLUMNS = "id, username, email, password_hash, roles, enabled, created_at";
+    private static final String COLUMNS =
+            "id, username, email, password_hash, roles, enabled, created_at";
     private static final String MATCHING = " where username like $1 or lower(email) like $1";
-    private static final String ENABLED_ADMIN = "select exists (select 1 from users"
-            + " where 'admin' = any(roles) and enabled and id is distinct from $1)";
-    /** Compare-and-set: the new hash is stored only over the one that was verified, never for a disabled user. */
-    private static final String REPLACE_HASH = "update users set password_hash = $3, updated_at = now()"
-            + " where id = $1 and password_hash = $2 and enabled";
-    /** The advisory lock that serializes changes which could leave no enabled administrator ("authadmn"). */
+    private static final String ENABLED_ADMIN =
+            "select exists (select 1 from users"
+                    + " where 'admin' = any(roles) and enabled and id is distinct from $1)";
+
+    /**
+     * Compare-and-set: the new hash is stored only over the one that was verified, never for a
+     * disabled user.
+     */
+    private static final String REPLACE_HASH =
+            "update users set password_hash = $3, updated_at = now()"
+                    + " where id = $1 and password_hash = $2 and enabled";
+
+    /**
+     * The advisory lock that serializes changes which could leave no enabled administrator
+     * ("authadmn").
+     */
     private static final long ADMINISTRATION_LOCK = 0x6175746861646d6eL;
 
     private final Database db;
@@ -37,16 +48,21 @@ public class UserRepository {
     }
 
     public Uni<User> findByUsername(String normalizedUsername) {
-        return db.execute("select " + COLUMNS + " from users where username = $1", Tuple.of(normalizedUsername))
+        return db.execute(
+                        "select " + COLUMNS + " from users where username = $1",
+                        Tuple.of(normalizedUsername))
                 .map(UserRepository::first);
     }
 
     public Uni<User> findById(UUID id) {
-        return db.execute("select " + COLUMNS + " from users where id = $1", Tuple.of(id)).map(UserRepository::first);
+        return db.execute("select " + COLUMNS + " from users where id = $1", Tuple.of(id))
+                .map(UserRepository::first);
     }
 
     Uni<Boolean> usernameTaken(String normalizedUsername) {
-        return db.execute("select exists (select 1 from users where username = $1)", Tuple.of(normalizedUsername))
+        return db.execute(
+                        "select exists (select 1 from users where username = $1)",
+                        Tuple.of(normalizedUsername))
                 .map(UserRepository::bool);
     }
 
@@ -56,13 +72,19 @@ public class UserRepository {
 
     /** A page of users whose username or email contains {@code term} (any case), by username. */
     Uni<List<User>> search(String term, int page, int size) {
-        return db.execute("select " + COLUMNS + " from users" + MATCHING + " order by username limit $2 offset $3",
+        return db.execute(
+                        "select "
+                                + COLUMNS
+                                + " from users"
+                                + MATCHING
+                                + " order by username limit $2 offset $3",
                         Tuple.of(pattern(term), size, (long) page * size))
-                .map(rows -> {
-                    List<User> found = new ArrayList<>();
-                    rows.forEach(row -> found.add(User.of(row)));
-                    return found;
-                });
+                .map(
+                        rows -> {
+                            List<User> found = new ArrayList<>();
+                            rows.forEach(row -> found.add(User.of(row)));
+                            return found;
+                        });
     }
 
     Uni<Long> countMatching(String term) {
@@ -72,63 +94,93 @@ public class UserRepository {
 
     /** Stores a re-hash of the same password, unless the hash changed meanwhile. */
     public Uni<Boolean> upgradePasswordHash(UUID id, String verifiedHash, String newHash) {
-        return db.execute(REPLACE_HASH, Tuple.of(id, verifiedHash, newHash)).map(rows -> rows.rowCount() == 1);
+        return db.execute(REPLACE_HASH, Tuple.of(id, verifiedHash, newHash))
+                .map(rows -> rows.rowCount() == 1);
     }
 
     // ---- steps of a transaction ----
 
-    /** Waits for other changes that could remove an enabled administrator, until the transaction ends. */
+    /**
+     * Waits for other changes that could remove an enabled administrator, until the transaction
+     * ends.
+     */
     Uni<Void> lockAdministration(SqlConnection conn) {
-        return conn.preparedQuery("select pg_advisory_xact_lock($1)").execute(Tuple.of(ADMINISTRATION_LOCK))
+        return conn.preparedQuery("select pg_advisory_xact_lock($1)")
+                .execute(Tuple.of(ADMINISTRATION_LOCK))
                 .replaceWithVoid();
     }
 
     /** Enabled administrators other than {@code except} (null: any) exist. */
     Uni<Boolean> enabledAdminExists(SqlConnection conn, UUID except) {
-        return conn.preparedQuery(ENABLED_ADMIN).execute(Tuple.of(except)).map(UserRepository::bool);
+        return conn.preparedQuery(ENABLED_ADMIN)
+                .execute(Tuple.of(except))
+                .map(UserRepository::bool);
     }
 
     /** The user, locked against other changes until the transaction ends; null if there is none. */
     Uni<User> lock(SqlConnection conn, UUID id) {
-        return conn.preparedQuery("select " + COLUMNS + " from users where id = $1 for update").execute(Tuple.of(id))
+        return conn.preparedQuery("select " + COLUMNS + " from users where id = $1 for update")
+                .execute(Tuple.of(id))
                 .map(UserRepository::first);
     }
 
     Uni<User> insert(SqlConnection conn, User user) {
-        return conn.preparedQuery("insert into users (id, username, email, password_hash, roles, enabled,"
-                        + " created_at, updated_at) values ($1, $2, $3, $4, $5, $6, $7, $7)")
-                .execute(Tuple.from(new Object[] {user.id, user.username, user.email, user.passwordHash,
-                        user.roleList().toArray(String[]::new), user.enabled, user.createdAt.atOffset(ZoneOffset.UTC)}))
+        return conn.preparedQuery(
+                        "insert into users (id, username, email, password_hash, roles, enabled,"
+                                + " created_at, updated_at) values ($1, $2, $3, $4, $5, $6, $7, $7)")
+                .execute(
+                        Tuple.from(
+                                new Object[] {
+                                    user.id,
+                                    user.username,
+                                    user.email,
+                                    user.passwordHash,
+                                    user.roleList().toArray(String[]::new),
+                                    user.enabled,
+                                    user.createdAt.atOffset(ZoneOffset.UTC)
+                                }))
                 .replaceWith(user);
     }
 
-    Uni<Boolean> replacePasswordHash(SqlConnection conn, UUID id, String verifiedHash, String newHash) {
-        return conn.preparedQuery(REPLACE_HASH).execute(Tuple.of(id, verifiedHash, newHash))
+    Uni<Boolean> replacePasswordHash(
+            SqlConnection conn, UUID id, String verifiedHash, String newHash) {
+        return conn.preparedQuery(REPLACE_HASH)
+                .execute(Tuple.of(id, verifiedHash, newHash))
                 .map(rows -> rows.rowCount() == 1);
     }
 
     Uni<User> setEnabled(SqlConnection conn, UUID id, boolean enabled) {
-        return conn.preparedQuery("update users set enabled = $2, updated_at = now() where id = $1 returning " + COLUMNS)
-                .execute(Tuple.of(id, enabled)).map(UserRepository::first);
+        return conn.preparedQuery(
+                        "update users set enabled = $2, updated_at = now() where id = $1 returning "
+                                + COLUMNS)
+                .execute(Tuple.of(id, enabled))
+                .map(UserRepository::first);
     }
 
     Uni<User> setRoles(SqlConnection conn, UUID id, List<String> roles) {
-        return conn.preparedQuery("update users set roles = $2, updated_at = now() where id = $1 returning " + COLUMNS)
-                .execute(Tuple.of(id, roles.toArray(String[]::new))).map(UserRepository::first);
+        return conn.preparedQuery(
+                        "update users set roles = $2, updated_at = now() where id = $1 returning "
+                                + COLUMNS)
+                .execute(Tuple.of(id, roles.toArray(String[]::new)))
+                .map(UserRepository::first);
     }
 
     Uni<Void> delete(SqlConnection conn, UUID id) {
-        return conn.preparedQuery("delete from users where id = $1").execute(Tuple.of(id)).replaceWithVoid();
+        return conn.preparedQuery("delete from users where id = $1")
+                .execute(Tuple.of(id))
+                .replaceWithVoid();
     }
 
     /**
-     * Refreshes refuse families created before now. The wall clock, not the transaction's start:
-     * a login whose family insert waited for this transaction began before it and must not count
-     * as later. Returns whether the user exists.
+     * Refreshes refuse families created before now. The wall clock, not the transaction's start: a
+     * login whose family insert waited for this transaction began before it and must not count as
+     * later. Returns whether the user exists.
      */
     Uni<Boolean> endSessionsNow(SqlConnection conn, UUID id) {
-        return conn.preparedQuery("update users set sessions_not_before = clock_timestamp() where id = $1")
-                .execute(Tuple.of(id)).map(rows -> rows.rowCount() == 1);
+        return conn.preparedQuery(
+                        "update users set sessions_not_before = clock_timestamp() where id = $1")
+                .execute(Tuple.of(id))
+                .map(rows -> rows.rowCount() == 1);
     }
 
     private static User first(RowSet<Row> rows) {
@@ -140,7 +192,11 @@ public class UserRepository {
     }
 
     private static String pattern(String term) {
-        String escaped = term.toLowerCase(Locale.ROOT).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
+        String escaped =
+                term.toLowerCase(Locale.ROOT)
+                        .replace("\\", "\\\\")
+                        .replace("%", "\\%")
+                        .replace("_", "\\_");
         return "%" + escaped + "%";
     }
 }

@@ -1,14 +1,14 @@
 package io.authservice.users;
 
-import io.authservice.audit.Audit;
 import io.authservice.config.AuthConfig;
-import io.authservice.db.Database;
 import io.authservice.passwords.HashingShare;
 import io.authservice.passwords.LoginThrottle;
 import io.authservice.passwords.PasswordHasher;
-import io.authservice.tokens.RefreshTokens;
+import io.authservice.platform.ApiError;
+import io.authservice.platform.Audit;
+import io.authservice.platform.db.Database;
+import io.authservice.sessions.RefreshTokens;
 import io.quarkus.security.AuthenticationFailedException;
-import io.authservice.web.ApiError;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.pgclient.PgException;
@@ -33,8 +33,14 @@ public class UserService {
     private final Audit audit;
     private final AuthConfig config;
 
-    UserService(Database db, UserRepository users, HashingShare hashing, LoginThrottle throttle,
-            RefreshTokens sessions, Audit audit, AuthConfig config) {
+    UserService(
+            Database db,
+            UserRepository users,
+            HashingShare hashing,
+            LoginThrottle throttle,
+            RefreshTokens sessions,
+            Audit audit,
+            AuthConfig config) {
         this.db = db;
         this.audit = audit;
         this.users = users;
@@ -44,27 +50,51 @@ public class UserService {
         this.config = config;
     }
 
-    /** @param source the caller's address: its share of the hashing pool, and the audit log */
+    /**
+     * @param source the caller's address: its share of the hashing pool, and the audit log
+     */
     public Uni<User> register(NewUser request, String source) {
         if (!config.registration().enabled()) {
-            return Uni.createFrom().failure(
-                    new ApiError(Status.FORBIDDEN, "registration_disabled", "registration is not open"));
+            return Uni.createFrom()
+                    .failure(
+                            new ApiError(
+                                    Status.FORBIDDEN,
+                                    "registration_disabled",
+                                    "registration is not open"));
         }
-        return create(request.username(), request.password(), request.email(), DEFAULT_ROLES, source);
+        return create(
+                request.username(), request.password(), request.email(), DEFAULT_ROLES, source);
     }
 
-    Uni<User> create(String username, String password, String email, List<String> roles, String source) {
+    Uni<User> create(
+            String username, String password, String email, List<String> roles, String source) {
         String normalized = Usernames.normalize(username);
         return users.usernameTaken(normalized)
-                .chain(taken -> taken ? Uni.createFrom().failure(usernameTaken()) : hashing.hash(source, password))
-                .chain(hash -> db.inTransaction(conn -> insert(conn, User.create(normalized,
-                        email == null ? null : email.strip(), hash, roles))));
+                .chain(
+                        taken ->
+                                taken
+                                        ? Uni.createFrom().failure(usernameTaken())
+                                        : hashing.hash(source, password))
+                .chain(
+                        hash ->
+                                db.inTransaction(
+                                        conn ->
+                                                insert(
+                                                        conn,
+                                                        User.create(
+                                                                normalized,
+                                                                email == null
+                                                                        ? null
+                                                                        : email.strip(),
+                                                                hash,
+                                                                roles))));
     }
 
     /** Adds a user in the caller's transaction; a taken username fails with 409. */
     Uni<User> insert(SqlConnection conn, User user) {
         return users.insert(conn, user)
-                .onFailure(UserService::isUniqueViolation).transform(e -> usernameTaken())
+                .onFailure(UserService::isUniqueViolation)
+                .transform(e -> usernameTaken())
                 .invoke(() -> LOG.infof("user %s created", user.id));
     }
 
@@ -77,12 +107,17 @@ public class UserService {
      * was disabled, the token is refused (401) as at userinfo, though its signature still holds.
      */
     public Uni<User> me(UUID id, UUID session) {
-        return sessions.liveSession(session, id).chain(live -> {
-            if (live == null) {
-                return Uni.createFrom().failure(new AuthenticationFailedException("the session of this token has ended"));
-            }
-            return find(id);
-        });
+        return sessions.liveSession(session, id)
+                .chain(
+                        live -> {
+                            if (live == null) {
+                                return Uni.createFrom()
+                                        .failure(
+                                                new AuthenticationFailedException(
+                                                        "the session of this token has ended"));
+                            }
+                            return find(id);
+                        });
     }
 
     /**
@@ -90,28 +125,99 @@ public class UserService {
      * that was checked) and ends every session of the user. Hashing happens before, outside it.
      */
     public Uni<Void> changePassword(UUID id, PasswordChange change, String source) {
-        return find(id).chain(user -> {
-            if (!user.enabled) {
-                return Uni.createFrom().failure(new ApiError(Status.FORBIDDEN, "account_disabled", "the account is disabled"));
-            }
-            java.util.Optional<String> weak = Passwords.problem(change.newPassword(), user.username);
-            if (weak.isPresent()) {
-                return Uni.createFrom().failure(ApiError.invalidRequest("new_password " + weak.get()));
-            }
-            return throttle.reserveCheck(user.username)
-                .chain(attempt -> hashing.verify(source, change.currentPassword(), user.passwordHash)
-                        .chain(outcome -> outcome == PasswordHasher.Outcome.MISMATCH
-                                ? throttle.failed(attempt).chain(() -> Uni.createFrom().<String>failure(
-                                        new ApiError(Status.BAD_REQUEST, "invalid_grant", "the current password is not correct")))
-                                : throttle.checkSucceeded(attempt).chain(() -> hashing.hash(source, change.newPassword())))
-                        .chain(hash -> db.inTransaction(conn -> users.replacePasswordHash(conn, id, user.passwordHash, hash)
-                                .chain(replaced -> replaced ? endSessions(conn, id, "password_changed", source)
-                                        : Uni.createFrom().failure(new ApiError(Status.CONFLICT, "password_changed",
-                                                "the password was changed or the account disabled meanwhile; try again")))))
-                        .onFailure(ApiError.class).invoke(() -> audit.passwordChange("failure", user.id, source))
-                        .invoke(() -> audit.passwordChange("success", user.id, source))
-                        .replaceWithVoid());
-        });
+        return find(id).chain(
+                        user -> {
+                            if (!user.enabled) {
+                                return Uni.createFrom()
+                                        .failure(
+                                                new ApiError(
+                                                        Status.FORBIDDEN,
+                                                        "account_disabled",
+                                                        "the account is disabled"));
+                            }
+                            java.util.Optional<String> weak =
+                                    Passwords.problem(change.newPassword(), user.username);
+                            if (weak.isPresent()) {
+                                return Uni.createFrom()
+                                        .failure(
+                                                ApiError.invalidRequest(
+                                                        "new_password " + weak.get()));
+                            }
+                            return throttle.reserveCheck(user.username)
+                                    .chain(
+                                            attempt ->
+                                                    hashing.verify(
+                                                                    source,
+                                                                    change.currentPassword(),
+                                                                    user.passwordHash)
+                                                            .chain(
+                                                                    outcome ->
+                                                                            outcome
+                                                                                            == PasswordHasher
+                                                                                                    .Outcome
+                                                                                                    .MISMATCH
+                                                                                    ? throttle.failed(
+                                                                                                    attempt)
+                                                                                            .chain(
+                                                                                                    () ->
+                                                                                                            Uni
+                                                                                                                    .createFrom()
+                                                                                                                    .<String>
+                                                                                                                            failure(
+                                                                                                                                    new ApiError(
+                                                                                                                                            Status
+                                                                                                                                                    .BAD_REQUEST,
+                                                                                                                                            "invalid_grant",
+                                                                                                                                            "the current password is not correct")))
+                                                                                    : throttle.checkSucceeded(
+                                                                                                    attempt)
+                                                                                            .chain(
+                                                                                                    () ->
+                                                                                                            hashing
+                                                                                                                    .hash(
+                                                                                                                            source,
+                                                                                                                            change
+                                                                                                                                    .newPassword())))
+                                                            .chain(
+                                                                    hash ->
+                                                                            db.inTransaction(
+                                                                                    conn ->
+                                                                                            users.replacePasswordHash(
+                                                                                                            conn,
+                                                                                                            id,
+                                                                                                            user.passwordHash,
+                                                                                                            hash)
+                                                                                                    .chain(
+                                                                                                            replaced ->
+                                                                                                                    replaced
+                                                                                                                            ? endSessions(
+                                                                                                                                    conn,
+                                                                                                                                    id,
+                                                                                                                                    "password_changed",
+                                                                                                                                    source)
+                                                                                                                            : Uni
+                                                                                                                                    .createFrom()
+                                                                                                                                    .failure(
+                                                                                                                                            new ApiError(
+                                                                                                                                                    Status
+                                                                                                                                                            .CONFLICT,
+                                                                                                                                                    "password_changed",
+                                                                                                                                                    "the password was changed or the account disabled meanwhile; try again")))))
+                                                            .onFailure(ApiError.class)
+                                                            .invoke(
+                                                                    () ->
+                                                                            audit.passwordChange(
+                                                                                    "failure",
+                                                                                    user.id,
+                                                                                    source))
+                                                            .invoke(
+                                                                    () ->
+                                                                            audit.passwordChange(
+                                                                                    "success",
+                                                                                    user.id,
+                                                                                    source))
+                                                            .replaceWithVoid());
+                        });
     }
 
     /**
@@ -120,8 +226,11 @@ public class UserService {
      */
     Uni<Integer> endSessions(SqlConnection conn, UUID id, String reason, String source) {
         return users.endSessionsNow(conn, id)
-                .chain(exists -> exists ? sessions.revokeAllOf(conn, id, reason)
-                        : Uni.createFrom().failure(notFound()))
+                .chain(
+                        exists ->
+                                exists
+                                        ? sessions.revokeAllOf(conn, id, reason)
+                                        : Uni.createFrom().failure(notFound()))
                 .invoke(n -> audit.revocation(reason, id, n, source));
     }
 

@@ -1,11 +1,11 @@
 package io.authservice.users;
 
-import io.quarkus.runtime.annotations.RegisterForReflection;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.authservice.passwords.LoginThrottle;
-import java.time.OffsetDateTime;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.UUID;
 
@@ -18,22 +18,37 @@ public record UserView(
         List<String> roles,
         boolean enabled,
         @JsonProperty("created_at") Instant createdAt,
-        @JsonInclude(JsonInclude.Include.NON_NULL) @JsonProperty("login_limit") LoginLimit loginLimit) {
+        @JsonInclude(JsonInclude.Include.NON_NULL) @JsonProperty("login_limit")
+                LoginLimit loginLimit) {
 
     /**
-     * For administrators: strangers' consecutive failed logins ({@code failures}) and, while the account
-     * limit holds, when it ends ({@code limited_until}); known devices log in regardless.
+     * For administrators: strangers' consecutive failed logins ({@code failures}) and, while the
+     * account limit holds, when it ends ({@code limited_until}); known devices log in regardless.
      */
     @RegisterForReflection
-    public record LoginLimit(int failures, boolean limited, @JsonProperty("limited_until") Instant limitedUntil) {}
+    public record LoginLimit(
+            int failures, boolean limited, @JsonProperty("limited_until") Instant limitedUntil) {}
 
-    static UserView of(User user) {
-        return new UserView(user.id, user.username, user.email, user.roleList(), user.enabled, user.createdAt, null);
+    public static UserView of(User user) {
+        return new UserView(
+                user.id,
+                user.username,
+                user.email,
+                user.roleList(),
+                user.enabled,
+                user.createdAt,
+                null);
     }
 
     UserView with(LoginThrottle.AccountLimit limit) {
         Instant until = limit.limitedUntil().map(OffsetDateTime::toInstant).orElse(null);
-        return new UserView(id, username, email, roles, enabled, createdAt,
+        return new UserView(
+                id,
+                username,
+                email,
+                roles,
+                enabled,
+                createdAt,
                 new LoginLimit(limit.failures(), until != null, until));
     }
 }

@@ -18,7 +18,8 @@ import java.lang.annotation.Target;
 @Constraint(validatedBy = UsernameForm.Validator.class)
 public @interface UsernameForm {
 
-    String message() default "may mix no scripts (letters of one alphabet), and have at most 64 characters";
+    String message() default
+            "may mix no scripts (letters of one alphabet), and have at most 64 characters";
 
     Class<?>[] groups() default {};
 

@@ -20,9 +20,13 @@ public final class Usernames {
     public static String normalize(String username) {
         String name = username.strip();
         for (int round = 0; round < 4; round++) {
-            String next = Normalizer.normalize(
-                    Normalizer.normalize(name, Normalizer.Form.NFKC).toLowerCase(Locale.ROOT).replace('ς', 'σ'),
-                    Normalizer.Form.NFKC).strip();
+            String next =
+                    Normalizer.normalize(
+                                    Normalizer.normalize(name, Normalizer.Form.NFKC)
+                                            .toLowerCase(Locale.ROOT)
+                                            .replace('ς', 'σ'),
+                                    Normalizer.Form.NFKC)
+                            .strip();
             if (next.equals(name)) {
                 break;
             }
@@ -31,7 +35,10 @@ public final class Usernames {
         return name;
     }
 
-    /** Whether the letters of {@code name} all belong to one script (Han with kana or Hangul counts as one). */
+    /**
+     * Whether the letters of {@code name} all belong to one script (Han with kana or Hangul counts
+     * as one).
+     */
     public static boolean singleScript(String name) {
         UnicodeScript seen = null;
         for (int i = 0; i < name.length(); ) {

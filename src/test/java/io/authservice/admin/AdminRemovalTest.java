@@ -32,8 +32,12 @@ class AdminRemovalTest {
     @Test
     void aDemotedAdministratorsTokenIsRefusedEverywhere() {
         Admin removed = newAdmin();
-        as(Api.adminToken()).contentType(ContentType.JSON).body(Map.of("roles", List.of("user")))
-                .put("/admin/users/" + removed.id + "/roles").then().statusCode(200);
+        as(Api.adminToken())
+                .contentType(ContentType.JSON)
+                .body(Map.of("roles", List.of("user")))
+                .put("/admin/users/" + removed.id + "/roles")
+                .then()
+                .statusCode(200);
         refusedEverywhere(removed);
         delete(removed);
     }
@@ -49,18 +53,27 @@ class AdminRemovalTest {
     void nobodyChangesTheirOwnAccount() {
         Admin self = newAdmin();
         String me = "/admin/users/" + self.id;
-        for (Function<RequestSpecification, Response> change : List.<Function<RequestSpecification, Response>>of(
-                r -> r.post(me + "/disable"),
-                r -> r.post(me + "/enable"),
-                r -> r.contentType(ContentType.JSON).body(Map.of("roles", List.of("admin", "user", "auditor")))
-                        .put(me + "/roles"),
-                r -> r.contentType(ContentType.JSON).body(Map.of("roles", List.of("user"))).put(me + "/roles"),
-                r -> r.delete(me))) {
+        for (Function<RequestSpecification, Response> change :
+                List.<Function<RequestSpecification, Response>>of(
+                        r -> r.post(me + "/disable"),
+                        r -> r.post(me + "/enable"),
+                        r ->
+                                r.contentType(ContentType.JSON)
+                                        .body(Map.of("roles", List.of("admin", "user", "auditor")))
+                                        .put(me + "/roles"),
+                        r ->
+                                r.contentType(ContentType.JSON)
+                                        .body(Map.of("roles", List.of("user")))
+                                        .put(me + "/roles"),
+                        r -> r.delete(me))) {
             Response answer = change.apply(as(self.token));
             assertEquals(403, answer.statusCode(), answer.asString());
             assertEquals("own_account", answer.path("error"));
         }
-        as(self.token).get(me).then().statusCode(200)
+        as(self.token)
+                .get(me)
+                .then()
+                .statusCode(200)
                 .body("enabled", org.hamcrest.Matchers.equalTo(true))
                 .body("roles", org.hamcrest.Matchers.contains("admin", "user"));
         delete(self);
@@ -71,28 +84,40 @@ class AdminRemovalTest {
         as(Api.adminToken()).delete("/admin/users/" + admin.id).then().statusCode(204);
     }
 
-    /** The removed administrator's token, still signed with groups [admin], against every admin path. */
+    /**
+     * The removed administrator's token, still signed with groups [admin], against every admin
+     * path.
+     */
     private static void refusedEverywhere(Admin removed) {
         String victim = Api.me(Api.adminToken()).path("id");
         String puppet = Api.me(Api.tokens(Api.newUser("puppet")).accessToken()).path("id");
         String self = "/admin/users/" + removed.id;
-        List<Function<RequestSpecification, Response>> paths = List.of(
-                r -> r.get("/admin/users"),
-                r -> r.get("/admin/users/" + victim),
-                r -> r.post(self + "/enable"),
-                r -> r.contentType(ContentType.JSON).body(Map.of("roles", List.of("admin", "user"))).put(self + "/roles"),
-                r -> r.contentType(ContentType.JSON).body(Map.of("roles", List.of("admin", "user")))
-                        .put("/admin/users/" + puppet + "/roles"),
-                r -> r.post("/admin/users/" + victim + "/disable"),
-                r -> r.post("/admin/users/" + victim + "/revoke-sessions"),
-                r -> r.delete("/admin/users/" + puppet),
-                r -> r.get("/admin/keys"),
-                r -> r.post("/admin/keys/no-such-kid/withdraw"));
+        List<Function<RequestSpecification, Response>> paths =
+                List.of(
+                        r -> r.get("/admin/users"),
+                        r -> r.get("/admin/users/" + victim),
+                        r -> r.post(self + "/enable"),
+                        r ->
+                                r.contentType(ContentType.JSON)
+                                        .body(Map.of("roles", List.of("admin", "user")))
+                                        .put(self + "/roles"),
+                        r ->
+                                r.contentType(ContentType.JSON)
+                                        .body(Map.of("roles", List.of("admin", "user")))
+                                        .put("/admin/users/" + puppet + "/roles"),
+                        r -> r.post("/admin/users/" + victim + "/disable"),
+                        r -> r.post("/admin/users/" + victim + "/revoke-sessions"),
+                        r -> r.delete("/admin/users/" + puppet),
+                        r -> r.get("/admin/keys"),
+                        r -> r.post("/admin/keys/no-such-kid/withdraw"));
         for (Function<RequestSpecification, Response> path : paths) {
             Response answer = path.apply(as(removed.token));
             assertEquals(403, answer.statusCode(), answer.asString());
         }
-        as(Api.adminToken()).get("/admin/users/" + puppet).then().statusCode(200)
+        as(Api.adminToken())
+                .get("/admin/users/" + puppet)
+                .then()
+                .statusCode(200)
                 .body("roles", org.hamcrest.Matchers.contains("user"));
     }
 
@@ -102,8 +127,12 @@ class AdminRemovalTest {
     private static Admin newAdmin() {
         String username = Api.newUser("admin2");
         String id = Api.me(Api.tokens(username).accessToken()).path("id");
-        as(Api.adminToken()).contentType(ContentType.JSON).body(Map.of("roles", List.of("admin", "user")))
-                .put("/admin/users/" + id + "/roles").then().statusCode(200);
+        as(Api.adminToken())
+                .contentType(ContentType.JSON)
+                .body(Map.of("roles", List.of("admin", "user")))
+                .put("/admin/users/" + id + "/roles")
+                .then()
+                .statusCode(200);
         String token = Api.tokens(username).accessToken();
         as(token).get("/admin/users").then().statusCode(200);
         return new Admin(id, token);

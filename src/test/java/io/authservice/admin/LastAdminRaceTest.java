@@ -35,18 +35,35 @@ class LastAdminRaceTest {
             String idB = Api.me(tokenB).path("id");
             as(tokenA).post("/admin/users/" + bootstrap + "/disable").then().statusCode(200);
             try {
-                List<Response> answers = Race.run(List.<Callable<Response>>of(
-                        () -> as(tokenA).post("/admin/users/" + idB + "/disable"),
-                        () -> as(tokenB).post("/admin/users/" + idA + "/disable")));
-                List<Integer> statuses = answers.stream().map(Response::statusCode).sorted().toList();
+                List<Response> answers =
+                        Race.run(
+                                List.<Callable<Response>>of(
+                                        () -> as(tokenA).post("/admin/users/" + idB + "/disable"),
+                                        () -> as(tokenB).post("/admin/users/" + idA + "/disable")));
+                List<Integer> statuses =
+                        answers.stream().map(Response::statusCode).sorted().toList();
                 LOG.infof("run %d: %s", run, statuses);
-                // The loser is refused as no longer an administrator (read again under the lock), or,
+                // The loser is refused as no longer an administrator (read again under the lock),
+                // or,
                 // had it been read first, by the last-admin guard.
                 assertEquals(200, statuses.get(0));
-                Response loser = answers.stream().filter(r -> r.statusCode() != 200).findFirst().orElseThrow();
-                assertEquals(loser.statusCode() == 403 ? "forbidden" : "last_admin", loser.path("error"), loser.asString());
-                assertEquals(true, loser.statusCode() == 403 || loser.statusCode() == 409, loser.asString());
-                assertEquals(1L, Db.value("select count(*) from users where enabled and 'admin' = any(roles)"));
+                Response loser =
+                        answers.stream()
+                                .filter(r -> r.statusCode() != 200)
+                                .findFirst()
+                                .orElseThrow();
+                assertEquals(
+                        loser.statusCode() == 403 ? "forbidden" : "last_admin",
+                        loser.path("error"),
+                        loser.asString());
+                assertEquals(
+                        true,
+                        loser.statusCode() == 403 || loser.statusCode() == 409,
+                        loser.asString());
+                assertEquals(
+                        1L,
+                        Db.value(
+                                "select count(*) from users where enabled and 'admin' = any(roles)"));
             } finally {
                 Db.update("update users set enabled = true where id = ?::uuid", bootstrap);
                 for (String id : List.of(idA, idB)) {
@@ -60,8 +77,12 @@ class LastAdminRaceTest {
     private static String newAdmin() {
         String username = Api.newUser("racer");
         String id = Api.me(Api.tokens(username).accessToken()).path("id");
-        as(Api.adminToken()).contentType(ContentType.JSON).body(Map.of("roles", List.of("admin", "user")))
-                .put("/admin/users/" + id + "/roles").then().statusCode(200);
+        as(Api.adminToken())
+                .contentType(ContentType.JSON)
+                .body(Map.of("roles", List.of("admin", "user")))
+                .put("/admin/users/" + id + "/roles")
+                .then()
+                .statusCode(200);
         return Api.tokens(username).accessToken();
     }
 

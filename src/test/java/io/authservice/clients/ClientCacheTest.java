@@ -8,7 +8,10 @@ import io.quarkus.test.junit.TestProfile;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** A replica authenticates a client from its last reading for auth.clients.cache-ttl; its own changes count at once. */
+/**
+ * A replica authenticates a client from its last reading for auth.clients.cache-ttl; its own
+ * changes count at once.
+ */
 @QuarkusTest
 @TestProfile(ClientCacheTest.Cached.class)
 class ClientCacheTest {
@@ -35,10 +38,19 @@ class ClientCacheTest {
     void thisReplicasChangesCountAtOnce() {
         Registered client = ClientsApi.machine(Map.of());
         ClientsApi.clientCredentials(client, Map.of()).then().statusCode(200);
-        String next = ClientsApi.admin().post("/admin/clients/" + client.id() + "/secret").then().statusCode(200)
-                .extract().path("client_secret");
-        ClientsApi.clientCredentials(new Registered(client.id(), next), Map.of()).then().statusCode(200);
+        String next =
+                ClientsApi.admin()
+                        .post("/admin/clients/" + client.id() + "/secret")
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .path("client_secret");
+        ClientsApi.clientCredentials(new Registered(client.id(), next), Map.of())
+                .then()
+                .statusCode(200);
         ClientsApi.admin().delete("/admin/clients/" + client.id()).then().statusCode(204);
-        ClientsApi.clientCredentials(new Registered(client.id(), next), Map.of()).then().statusCode(401);
+        ClientsApi.clientCredentials(new Registered(client.id(), next), Map.of())
+                .then()
+                .statusCode(401);
     }
 }

@@ -37,9 +37,16 @@ class ClientCredentialsTest {
 
     @Test
     void theTokenIsTheClientsOwnWithItsAudienceAndScopeAndNoRefreshToken() throws Exception {
-        Registered client = ClientsApi.machine(Map.of("audience", List.of("orders", "billing"), "access_token_lifespan", 90));
+        Registered client =
+                ClientsApi.machine(
+                        Map.of(
+                                "audience",
+                                List.of("orders", "billing"),
+                                "access_token_lifespan",
+                                90));
         Response answer = ClientsApi.clientCredentials(client, Map.of("scope", "orders.read"));
-        answer.then().statusCode(200)
+        answer.then()
+                .statusCode(200)
                 .header("Cache-Control", "no-store")
                 .body("token_type", equalTo("Bearer"))
                 .body("expires_in", equalTo(90))
@@ -47,18 +54,25 @@ class ClientCredentialsTest {
                 .body("refresh_token", nullValue())
                 .body("refresh_expires_in", nullValue());
         // A standard verifier with only the JWKS, the issuer and the client's audience accepts it.
-        JWTClaimsSet claims = verifier("orders").process((String) answer.path("access_token"), null);
+        JWTClaimsSet claims =
+                verifier("orders").process((String) answer.path("access_token"), null);
         assertEquals(client.id(), claims.getSubject());
         assertEquals(client.id(), claims.getStringClaim("client_id"));
         assertEquals(List.of("orders", "billing"), claims.getAudience());
         assertEquals(issuer, claims.getIssuer());
         assertEquals("orders.read", claims.getStringClaim("scope"));
-        assertEquals(90, (claims.getExpirationTime().getTime() - claims.getIssueTime().getTime()) / 1000);
+        assertEquals(
+                90,
+                (claims.getExpirationTime().getTime() - claims.getIssueTime().getTime()) / 1000);
         for (String userClaim : List.of("sid", "groups", "upn", "preferred_username")) {
-            assertFalse(claims.getClaims().containsKey(userClaim), userClaim + " is for user tokens");
+            assertFalse(
+                    claims.getClaims().containsKey(userClaim), userClaim + " is for user tokens");
         }
         // Without scope: all of the client's.
-        ClientsApi.clientCredentials(client, Map.of()).then().statusCode(200).body("scope", equalTo("orders.read orders.write"));
+        ClientsApi.clientCredentials(client, Map.of())
+                .then()
+                .statusCode(200)
+                .body("scope", equalTo("orders.read orders.write"));
     }
 
     @Test
@@ -66,8 +80,14 @@ class ClientCredentialsTest {
         Registered client = ClientsApi.machine(Map.of());
         String token = ClientsApi.clientCredentials(client, Map.of()).path("access_token");
         Api.me(token).then().statusCode(401);
-        given().header("Authorization", "Bearer " + token).get("/oauth2/userinfo").then().statusCode(401);
-        given().header("Authorization", "Bearer " + token).get("/admin/clients").then().statusCode(403);
+        given().header("Authorization", "Bearer " + token)
+                .get("/oauth2/userinfo")
+                .then()
+                .statusCode(401);
+        given().header("Authorization", "Bearer " + token)
+                .get("/admin/clients")
+                .then()
+                .statusCode(403);
     }
 
     @Test
@@ -75,18 +95,39 @@ class ClientCredentialsTest {
         String user = Api.newUser("sid");
         Api.Tokens first = Api.tokens(user);
         String sid = (String) Api.claims(first.accessToken()).get("sid");
-        Api.Tokens refreshed = Api.Tokens.of(Api.refresh(first.refreshToken()).then().statusCode(200).extract().response());
-        assertEquals(sid, Api.claims(refreshed.accessToken()).get("sid"), "a refresh stays in its session");
-        assertFalse(sid.equals(Api.claims(Api.tokens(user).accessToken()).get("sid")), "another login, another session");
-        assertEquals(1L, ((Number) io.authservice.Db.value("select count(*) from refresh_families where id = ?::uuid", sid)).longValue());
+        Api.Tokens refreshed =
+                Api.Tokens.of(
+                        Api.refresh(first.refreshToken())
+                                .then()
+                                .statusCode(200)
+                                .extract()
+                                .response());
+        assertEquals(
+                sid,
+                Api.claims(refreshed.accessToken()).get("sid"),
+                "a refresh stays in its session");
+        assertFalse(
+                sid.equals(Api.claims(Api.tokens(user).accessToken()).get("sid")),
+                "another login, another session");
+        assertEquals(
+                1L,
+                ((Number)
+                                io.authservice.Db.value(
+                                        "select count(*) from refresh_families where id = ?::uuid",
+                                        sid))
+                        .longValue());
     }
 
     private DefaultJWTProcessor<SecurityContext> verifier(String audience) {
         DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
-        processor.setJWSKeySelector(new JWSVerificationKeySelector<>(JWSAlgorithm.RS256,
-                JWKSourceBuilder.create(jwks).retrying(false).build()));
-        processor.setJWTClaimsSetVerifier(new DefaultJWTClaimsVerifier<>(audience,
-                new JWTClaimsSet.Builder().issuer(issuer).build(), Set.of("sub", "exp", "iat", "jti")));
+        processor.setJWSKeySelector(
+                new JWSVerificationKeySelector<>(
+                        JWSAlgorithm.RS256, JWKSourceBuilder.create(jwks).retrying(false).build()));
+        processor.setJWTClaimsSetVerifier(
+                new DefaultJWTClaimsVerifier<>(
+                        audience,
+                        new JWTClaimsSet.Builder().issuer(issuer).build(),
+                        Set.of("sub", "exp", "iat", "jti")));
         return processor;
     }
 }

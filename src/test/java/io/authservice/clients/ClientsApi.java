@@ -21,7 +21,8 @@ public final class ClientsApi {
     public record Registered(String id, String secret) {}
 
     public static RequestSpecification admin() {
-        return given().header("Authorization", "Bearer " + Api.adminToken()).contentType(ContentType.JSON);
+        return given().header("Authorization", "Bearer " + Api.adminToken())
+                .contentType(ContentType.JSON);
     }
 
     public static Response register(Map<String, ?> metadata) {
@@ -35,10 +36,20 @@ public final class ClientsApi {
         return new Registered(answer.path("client_id"), answer.path("client_secret"));
     }
 
-    /** A confidential client_credentials client with client_secret_basic and the given extra metadata. */
+    /**
+     * A confidential client_credentials client with client_secret_basic and the given extra
+     * metadata.
+     */
     public static Registered machine(Map<String, ?> extra) {
-        Map<String, Object> metadata = new HashMap<>(Map.of("client_name", Api.uniqueName("machine"),
-                "grant_types", java.util.List.of("client_credentials"), "scope", "orders.read orders.write"));
+        Map<String, Object> metadata =
+                new HashMap<>(
+                        Map.of(
+                                "client_name",
+                                Api.uniqueName("machine"),
+                                "grant_types",
+                                java.util.List.of("client_credentials"),
+                                "scope",
+                                "orders.read orders.write"));
         metadata.putAll(extra);
         return registered(metadata);
     }
@@ -57,12 +68,16 @@ public final class ClientsApi {
     public static Response clientCredentials(Registered client, Map<String, String> form) {
         Map<String, String> params = new HashMap<>(form);
         params.put("grant_type", "client_credentials");
-        return given().header("Authorization", basic(client.id(), client.secret())).contentType(ContentType.URLENC)
-                .formParams(params).post("/oauth2/token");
+        return given().header("Authorization", basic(client.id(), client.secret()))
+                .contentType(ContentType.URLENC)
+                .formParams(params)
+                .post("/oauth2/token");
     }
 
     public static Response introspect(Registered client, String token) {
-        return given().header("Authorization", basic(client.id(), client.secret())).contentType(ContentType.URLENC)
-                .formParam("token", token).post("/oauth2/introspect");
+        return given().header("Authorization", basic(client.id(), client.secret()))
+                .contentType(ContentType.URLENC)
+                .formParam("token", token)
+                .post("/oauth2/introspect");
     }
 }

@@ -27,16 +27,21 @@ class IntrospectionMigrationTest {
             String url = "jdbc:postgresql://" + PG + "/" + database;
             flyway(url).target("6").load().migrate();
             try (Connection c = DriverManager.getConnection(url, "postgres", "")) {
-                c.createStatement().execute("insert into clients (client_id, client_name, grant_types,"
-                        + " token_endpoint_auth_method, scope, audience) values"
-                        + " ('basic', 'b', '{client_credentials}', 'client_secret_basic', '', '{api}'),"
-                        + " ('signed', 's', '{client_credentials}', 'private_key_jwt', '', '{api}'),"
-                        + " ('spa', 'p', '{password}', 'none', '', '{api}')");
+                c.createStatement()
+                        .execute(
+                                "insert into clients (client_id, client_name, grant_types,"
+                                        + " token_endpoint_auth_method, scope, audience) values"
+                                        + " ('basic', 'b', '{client_credentials}', 'client_secret_basic', '', '{api}'),"
+                                        + " ('signed', 's', '{client_credentials}', 'private_key_jwt', '', '{api}'),"
+                                        + " ('spa', 'p', '{password}', 'none', '', '{api}')");
             }
             flyway(url).load().migrate();
             Map<String, Boolean> allowed = new HashMap<>();
             try (Connection c = DriverManager.getConnection(url, "postgres", "");
-                    ResultSet rows = c.createStatement().executeQuery("select client_id, introspection_allowed from clients")) {
+                    ResultSet rows =
+                            c.createStatement()
+                                    .executeQuery(
+                                            "select client_id, introspection_allowed from clients")) {
                 while (rows.next()) {
                     allowed.put(rows.getString(1), rows.getBoolean(2));
                 }
@@ -48,11 +53,15 @@ class IntrospectionMigrationTest {
     }
 
     private static org.flywaydb.core.api.configuration.FluentConfiguration flyway(String url) {
-        return Flyway.configure().dataSource(url, "postgres", "").locations("classpath:db/migration");
+        return Flyway.configure()
+                .dataSource(url, "postgres", "")
+                .locations("classpath:db/migration");
     }
 
     private static void admin(String statement) throws Exception {
-        try (Connection c = DriverManager.getConnection("jdbc:postgresql://" + PG + "/postgres", "postgres", "")) {
+        try (Connection c =
+                DriverManager.getConnection(
+                        "jdbc:postgresql://" + PG + "/postgres", "postgres", "")) {
             c.createStatement().execute(statement);
         }
     }

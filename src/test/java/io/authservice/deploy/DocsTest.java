@@ -25,11 +25,17 @@ class DocsTest {
 
     private static final Path ROOT = Path.of("").toAbsolutePath();
     private static final Pattern LINK = Pattern.compile("\\[[^\\]]*\\]\\(([^)\\s]+)\\)");
-    private static final Pattern CODE_PATH = Pattern.compile(
-            "`((?:\\.\\./|\\./)?(?:src|deploy|bench|docs|\\.ci)/[A-Za-z0-9_./{}-]*|pom\\.xml|mvnw|README\\.md)`");
+    private static final Pattern CODE_PATH =
+            Pattern.compile(
+                    "`((?:\\.\\./|\\./)?(?:src|deploy|bench|docs|\\.ci)/[A-Za-z0-9_./{}-]*|pom\\.xml|mvnw|README\\.md)`");
     private static final Pattern SECTION_REFERENCE = Pattern.compile("README, \"([^\"]+)\"");
-    private static final Pattern FENCED_BLOCK = Pattern.compile("(?ms)^```([A-Za-z0-9_+-]*)[^\\n]*\\n(.*?)^```[ \\t]*$");
-    /** Fenced blocks with these tags show a command's output or a protocol exchange, not code or configuration. */
+    private static final Pattern FENCED_BLOCK =
+            Pattern.compile("(?ms)^```([A-Za-z0-9_+-]*)[^\\n]*\\n(.*?)^```[ \\t]*$");
+
+    /**
+     * Fenced blocks with these tags show a command's output or a protocol exchange, not code or
+     * configuration.
+     */
     private static final Set<String> OUTPUT_SAMPLES = Set.of("text", "http", "shell");
 
     @Test
@@ -38,7 +44,9 @@ class DocsTest {
         for (Path doc : documents()) {
             String text = Files.readString(doc);
             String where = ROOT.relativize(doc).toString();
-            assertTrue(!text.contains("../shared") && !text.contains("/work/"), where + " names a place outside the repository");
+            assertTrue(
+                    !text.contains("../shared") && !text.contains("/work/"),
+                    where + " names a place outside the repository");
             Matcher link = LINK.matcher(text);
             while (link.find()) {
                 String target = link.group(1);
@@ -46,21 +54,27 @@ class DocsTest {
                     errors.add(where + ": a link outside the repository: " + target);
                     continue;
                 }
-                String file = target.contains("#") ? target.substring(0, target.indexOf('#')) : target;
-                String anchor = target.contains("#") ? target.substring(target.indexOf('#') + 1) : null;
+                String file =
+                        target.contains("#") ? target.substring(0, target.indexOf('#')) : target;
+                String anchor =
+                        target.contains("#") ? target.substring(target.indexOf('#') + 1) : null;
                 Path resolved = file.isEmpty() ? doc : doc.getParent().resolve(file).normalize();
                 if (!resolved.startsWith(ROOT) || !Files.exists(resolved)) {
                     errors.add(where + ": " + target + " does not resolve inside the repository");
                 } else if (anchor != null && !anchors(resolved).contains(anchor)) {
-                    errors.add(where + ": no section #" + anchor + " in " + ROOT.relativize(resolved));
+                    errors.add(
+                            where + ": no section #" + anchor + " in " + ROOT.relativize(resolved));
                 }
             }
             Matcher path = CODE_PATH.matcher(text);
             while (path.find()) {
                 String named = path.group(1).replaceAll("[{].*$", "");
                 Path resolved = ROOT.resolve(named).normalize();
-                if (named.startsWith("../") || !resolved.startsWith(ROOT) || !Files.exists(resolved)) {
-                    errors.add(where + ": `" + path.group(1) + "` does not exist in the repository");
+                if (named.startsWith("../")
+                        || !resolved.startsWith(ROOT)
+                        || !Files.exists(resolved)) {
+                    errors.add(
+                            where + ": `" + path.group(1) + "` does not exist in the repository");
                 }
             }
         }
@@ -72,14 +86,27 @@ class DocsTest {
         Set<String> headings = headings(ROOT.resolve("README.md"));
         List<String> errors = new ArrayList<>();
         try (Stream<Path> files = Files.walk(ROOT)) {
-            for (Path file : files.filter(Files::isRegularFile)
-                    .filter(f -> !f.startsWith(ROOT.resolve("target")) && !f.startsWith(ROOT.resolve(".git")))
-                    .filter(f -> f.toString().matches(".*\\.(ya?ml|java|properties|sh|md)$") || f.startsWith(ROOT.resolve(".ci")))
-                    .toList()) {
+            for (Path file :
+                    files.filter(Files::isRegularFile)
+                            .filter(
+                                    f ->
+                                            !f.startsWith(ROOT.resolve("target"))
+                                                    && !f.startsWith(ROOT.resolve(".git")))
+                            .filter(
+                                    f ->
+                                            f.toString()
+                                                            .matches(
+                                                                    ".*\\.(ya?ml|java|properties|sh|md)$")
+                                                    || f.startsWith(ROOT.resolve(".ci")))
+                            .toList()) {
                 Matcher reference = SECTION_REFERENCE.matcher(Files.readString(file));
                 while (reference.find()) {
                     if (!headings.contains(reference.group(1))) {
-                        errors.add(ROOT.relativize(file) + ": README has no section \"" + reference.group(1) + "\"");
+                        errors.add(
+                                ROOT.relativize(file)
+                                        + ": README has no section \""
+                                        + reference.group(1)
+                                        + "\"");
                     }
                 }
             }
@@ -90,7 +117,9 @@ class DocsTest {
     @Test
     void theContractIsInTheRepositoryAndLinked() throws IOException {
         assertTrue(Files.isRegularFile(ROOT.resolve("docs/API.md")));
-        assertTrue(Files.readString(ROOT.resolve("README.md")).contains("](docs/API.md)"), "README links docs/API.md");
+        assertTrue(
+                Files.readString(ROOT.resolve("README.md")).contains("](docs/API.md)"),
+                "README links docs/API.md");
     }
 
     /**
@@ -104,9 +133,14 @@ class DocsTest {
         List<String> examples = new ArrayList<>();
         Path dir = ROOT.resolve("docs/examples");
         try (Stream<Path> files = Files.walk(dir)) {
-            for (Path file : files.filter(Files::isRegularFile)
-                    .filter(f -> !dir.relativize(f).toString().matches("(.*/)?(target|node_modules)/.*"))
-                    .toList()) {
+            for (Path file :
+                    files.filter(Files::isRegularFile)
+                            .filter(
+                                    f ->
+                                            !dir.relativize(f)
+                                                    .toString()
+                                                    .matches("(.*/)?(target|node_modules)/.*"))
+                            .toList()) {
                 examples.add("\n" + Files.readString(file));
             }
         }
@@ -121,11 +155,17 @@ class DocsTest {
                 checked++;
                 String code = "\n" + block.group(2);
                 if (examples.stream().noneMatch(example -> example.contains(code))) {
-                    errors.add(doc + ": a ```" + block.group(1) + " block is in no file under docs/examples/, it begins: "
-                            + block.group(2).lines().findFirst().orElse(""));
+                    errors.add(
+                            doc
+                                    + ": a ```"
+                                    + block.group(1)
+                                    + " block is in no file under docs/examples/, it begins: "
+                                    + block.group(2).lines().findFirst().orElse(""));
                 }
             }
-            assertTrue(checked >= 2, doc + " has only " + checked + " code blocks; the pattern is wrong");
+            assertTrue(
+                    checked >= 2,
+                    doc + " has only " + checked + " code blocks; the pattern is wrong");
         }
         assertTrue(errors.isEmpty(), String.join("\n", errors));
     }
@@ -140,7 +180,8 @@ class DocsTest {
 
     private static Set<String> headings(Path markdown) throws IOException {
         Set<String> headings = new TreeSet<>();
-        Matcher heading = Pattern.compile("(?m)^#{1,6} +(.+?) *$").matcher(Files.readString(markdown));
+        Matcher heading =
+                Pattern.compile("(?m)^#{1,6} +(.+?) *$").matcher(Files.readString(markdown));
         while (heading.find()) {
             headings.add(heading.group(1));
         }
@@ -151,7 +192,10 @@ class DocsTest {
     private static Set<String> anchors(Path markdown) throws IOException {
         Set<String> anchors = new TreeSet<>();
         for (String heading : headings(markdown)) {
-            anchors.add(heading.toLowerCase(Locale.ROOT).replaceAll("[^\\p{L}\\p{N} _-]", "").replace(' ', '-'));
+            anchors.add(
+                    heading.toLowerCase(Locale.ROOT)
+                            .replaceAll("[^\\p{L}\\p{N} _-]", "")
+                            .replace(' ', '-'));
         }
         return anchors;
     }

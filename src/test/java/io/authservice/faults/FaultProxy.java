@@ -13,25 +13,32 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * A TCP proxy in front of PostgreSQL that injects the faults a network or a database can show.
- * It listens on 127.0.0.1 on a port below 32768 (outside Linux' ephemeral range) and forwards to
+ * A TCP proxy in front of PostgreSQL that injects the faults a network or a database can show. It
+ * listens on 127.0.0.1 on a port below 32768 (outside Linux' ephemeral range) and forwards to
  * {@code upstream}. Modes:
+ *
  * <ul>
- * <li>{@link Mode#PASS}: forwards both ways.
- * <li>{@link Mode#REFUSE}: the listener is closed (new connections are refused) and every current
- * connection is reset.
- * <li>{@link Mode#RESET}: every current connection is reset; new connections are still accepted,
- * and reset as soon as they send anything (a database that accepts and drops).
- * <li>{@link Mode#BLACKHOLE}: new connections are accepted, but nothing is forwarded in either
- * direction, on new and existing connections alike; they stay open and silent. Back in
- * {@code PASS}, what was held is delivered (as after a network partition heals).
+ *   <li>{@link Mode#PASS}: forwards both ways.
+ *   <li>{@link Mode#REFUSE}: the listener is closed (new connections are refused) and every current
+ *       connection is reset.
+ *   <li>{@link Mode#RESET}: every current connection is reset; new connections are still accepted,
+ *       and reset as soon as they send anything (a database that accepts and drops).
+ *   <li>{@link Mode#BLACKHOLE}: new connections are accepted, but nothing is forwarded in either
+ *       direction, on new and existing connections alike; they stay open and silent. Back in {@code
+ *       PASS}, what was held is delivered (as after a network partition heals).
  * </ul>
+ *
  * {@link #cut()} resets the current connections once without changing the mode (a connection cut
  * mid-transaction).
  */
 public final class FaultProxy implements AutoCloseable {
 
-    public enum Mode { PASS, REFUSE, RESET, BLACKHOLE }
+    public enum Mode {
+        PASS,
+        REFUSE,
+        RESET,
+        BLACKHOLE
+    }
 
     private final int port;
     private final InetSocketAddress upstream;
@@ -50,8 +57,10 @@ public final class FaultProxy implements AutoCloseable {
     public static FaultProxy start(String host, int upstreamPort) throws IOException {
         IOException last = null;
         for (int attempt = 0; attempt < 50; attempt++) {
-            FaultProxy proxy = new FaultProxy(ThreadLocalRandom.current().nextInt(20000, 32000),
-                    new InetSocketAddress(host, upstreamPort));
+            FaultProxy proxy =
+                    new FaultProxy(
+                            ThreadLocalRandom.current().nextInt(20000, 32000),
+                            new InetSocketAddress(host, upstreamPort));
             try {
                 proxy.listen();
                 return proxy;
@@ -188,22 +197,25 @@ public final class FaultProxy implements AutoCloseable {
         }
 
         private void pump(InputStream in, OutputStream out, String direction) {
-            Thread thread = new Thread(() -> {
-                byte[] buffer = new byte[16384];
-                try {
-                    int n;
-                    while ((n = in.read(buffer)) >= 0) {
-                        if (!await()) {
-                            return;
-                        }
-                        out.write(buffer, 0, n);
-                        out.flush();
-                    }
-                    close();
-                } catch (IOException e) {
-                    reset();
-                }
-            }, "fault-proxy-" + port + "-" + direction);
+            Thread thread =
+                    new Thread(
+                            () -> {
+                                byte[] buffer = new byte[16384];
+                                try {
+                                    int n;
+                                    while ((n = in.read(buffer)) >= 0) {
+                                        if (!await()) {
+                                            return;
+                                        }
+                                        out.write(buffer, 0, n);
+                                        out.flush();
+                                    }
+                                    close();
+                                } catch (IOException e) {
+                                    reset();
+                                }
+                            },
+                            "fault-proxy-" + port + "-" + direction);
             thread.setDaemon(true);
             thread.start();
         }

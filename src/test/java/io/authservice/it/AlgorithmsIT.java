@@ -10,7 +10,9 @@ import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** Each signing algorithm: tokens verify with Nimbus from the JWKS alone, and on protected paths. */
+/**
+ * Each signing algorithm: tokens verify with Nimbus from the JWKS alone, and on protected paths.
+ */
 class AlgorithmsIT {
 
     @ParameterizedTest
@@ -19,18 +21,32 @@ class AlgorithmsIT {
         String database = Service.createDatabase();
         try (Service service = Service.start(database, Map.of("AUTH_KEYS_ALGORITHM", algorithm))) {
             service.awaitReady();
-            HttpResponse<String> answer = service.post("/oauth2/token", "application/x-www-form-urlencoded",
-                    "grant_type=password&username=" + Service.ADMIN + "&password=" + Service.ADMIN_PASSWORD, null);
+            HttpResponse<String> answer =
+                    service.post(
+                            "/oauth2/token",
+                            "application/x-www-form-urlencoded",
+                            "grant_type=password&username="
+                                    + Service.ADMIN
+                                    + "&password="
+                                    + Service.ADMIN_PASSWORD,
+                            null);
             assertEquals(200, answer.statusCode(), answer.body());
             String token = Jose.field(answer.body(), "access_token");
 
             assertEquals(algorithm, SignedJWT.parse(token).getHeader().getAlgorithm().getName());
             JWKSet jwks = JWKSet.parse(service.get("/.well-known/jwks.json", null).body());
             assertEquals(algorithm, jwks.getKeys().get(0).getAlgorithm().getName());
-            assertEquals(Service.ADMIN, Jose.verify(token, jwks, algorithm).getStringClaim("preferred_username"));
+            assertEquals(
+                    Service.ADMIN,
+                    Jose.verify(token, jwks, algorithm).getStringClaim("preferred_username"));
             assertEquals(200, service.get("/users/me", token).statusCode());
-            assertTrue(service.get("/.well-known/openid-configuration", null).body()
-                    .contains("\"id_token_signing_alg_values_supported\":[\"" + algorithm + "\"]"));
+            assertTrue(
+                    service.get("/.well-known/openid-configuration", null)
+                            .body()
+                            .contains(
+                                    "\"id_token_signing_alg_values_supported\":[\""
+                                            + algorithm
+                                            + "\"]"));
         } finally {
             Service.dropDatabase(database);
         }

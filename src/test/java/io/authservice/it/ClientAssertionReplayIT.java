@@ -44,6 +44,7 @@ class ClientAssertionReplayIT {
     private static final String ISSUER = "https://auth.example.com";
     private static final String FORM = "application/x-www-form-urlencoded";
     private static final int ROUNDS = 10;
+
     /**
      * Each replica throttles failed client authentications per (client, address) in memory: after 5
      * in a row (auth.login.max-failures) it answers 429 before it looks at the jti. Every replay in
@@ -53,8 +54,8 @@ class ClientAssertionReplayIT {
      * loaded test machine a slow statement would answer 503 (or stop a replica at start, when the
      * bootstrap administrator is made), which says nothing about replays.
      */
-    private static final Map<String, String> ENV = Map.of("AUTH_LOGIN_MAX_FAILURES", "1000",
-            "AUTH_DATABASE_TIMEOUT", "PT5S");
+    private static final Map<String, String> ENV =
+            Map.of("AUTH_LOGIN_MAX_FAILURES", "1000", "AUTH_DATABASE_TIMEOUT", "PT5S");
 
     private String database;
     private Service a;
@@ -74,12 +75,19 @@ class ClientAssertionReplayIT {
 
         key = RsaJwkGenerator.generateJwk(2048);
         key.setKeyId("replay-" + UUID.randomUUID().toString().substring(0, 8));
-        HttpResponse<String> created = a.registerClient("{\"client_name\":\"replay-it\","
-                + "\"grant_types\":[\"client_credentials\"],\"token_endpoint_auth_method\":\"private_key_jwt\","
-                + "\"scope\":\"a b\",\"jwks\":{\"keys\":[" + key.toJson(OutputControlLevel.PUBLIC_ONLY) + "]}}");
+        HttpResponse<String> created =
+                a.registerClient(
+                        "{\"client_name\":\"replay-it\","
+                                + "\"grant_types\":[\"client_credentials\"],\"token_endpoint_auth_method\":\"private_key_jwt\","
+                                + "\"scope\":\"a b\",\"jwks\":{\"keys\":["
+                                + key.toJson(OutputControlLevel.PUBLIC_ONLY)
+                                + "]}}");
         clientId = Jose.field(created.body(), "client_id");
         assertNotNull(clientId, created.body());
-        assertEquals(null, Jose.field(created.body(), "client_secret"), "a private_key_jwt client has no secret");
+        assertEquals(
+                null,
+                Jose.field(created.body(), "client_secret"),
+                "a private_key_jwt client has no secret");
     }
 
     @AfterEach
@@ -123,18 +131,23 @@ class ClientAssertionReplayIT {
             // Warm both connections up, so that the rounds race on the jti, not on connecting.
             assertEquals(200, token(a, assertion(ISSUER)).statusCode());
             assertEquals(200, token(b, assertion(ISSUER)).statusCode());
-            // A round with a 503 (the database did not answer in time: a busy machine) shows nothing
+            // A round with a 503 (the database did not answer in time: a busy machine) shows
+            // nothing
             // about replays, so another round is run in its place (up to ROUNDS extra rounds).
             for (int round = 1; conclusive < ROUNDS && round <= 2 * ROUNDS; round++) {
                 String assertion = assertion(ISSUER);
-                Future<HttpResponse<String>> onA = pool.submit(() -> {
-                    together.await(10, TimeUnit.SECONDS);
-                    return token(a, assertion);
-                });
-                Future<HttpResponse<String>> onB = pool.submit(() -> {
-                    together.await(10, TimeUnit.SECONDS);
-                    return token(b, assertion);
-                });
+                Future<HttpResponse<String>> onA =
+                        pool.submit(
+                                () -> {
+                                    together.await(10, TimeUnit.SECONDS);
+                                    return token(a, assertion);
+                                });
+                Future<HttpResponse<String>> onB =
+                        pool.submit(
+                                () -> {
+                                    together.await(10, TimeUnit.SECONDS);
+                                    return token(b, assertion);
+                                });
                 HttpResponse<String> answerA = onA.get(30, TimeUnit.SECONDS);
                 HttpResponse<String> answerB = onB.get(30, TimeUnit.SECONDS);
                 rounds.add(answerA.statusCode() + "/" + answerB.statusCode());
@@ -142,11 +155,21 @@ class ClientAssertionReplayIT {
                     continue;
                 }
                 conclusive++;
-                assertTrue(answerA.statusCode() == 200 && answerB.statusCode() == 401
+                assertTrue(
+                        answerA.statusCode() == 200 && answerB.statusCode() == 401
                                 || answerA.statusCode() == 401 && answerB.statusCode() == 200,
-                        "round " + round + ": A answered " + answerA.statusCode() + " " + answerA.body()
-                                + ", B answered " + answerB.statusCode() + " " + answerB.body()
-                                + a.unavailability() + b.unavailability());
+                        "round "
+                                + round
+                                + ": A answered "
+                                + answerA.statusCode()
+                                + " "
+                                + answerA.body()
+                                + ", B answered "
+                                + answerB.statusCode()
+                                + " "
+                                + answerB.body()
+                                + a.unavailability()
+                                + b.unavailability());
                 HttpResponse<String> loser = answerA.statusCode() == 401 ? answerA : answerB;
                 assertReplayRefused("round " + round + ", the replica that lost", loser);
                 wonByA += answerA.statusCode() == 200 ? 1 : 0;
@@ -154,7 +177,8 @@ class ClientAssertionReplayIT {
             assertEquals(ROUNDS, conclusive, "rounds without a 503: " + rounds);
         } finally {
             pool.shutdownNow();
-            System.out.printf("ClientAssertionReplayIT | concurrent rounds (A/B): %s; A won %d of %d conclusive%n",
+            System.out.printf(
+                    "ClientAssertionReplayIT | concurrent rounds (A/B): %s; A won %d of %d conclusive%n",
                     rounds, wonByA, conclusive);
         }
     }
@@ -177,20 +201,31 @@ class ClientAssertionReplayIT {
     }
 
     private static HttpResponse<String> token(Service service, String assertion) throws Exception {
-        return service.post("/oauth2/token", FORM, "grant_type=client_credentials"
-                + "&client_assertion_type=" + URLEncoder.encode("urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
-                        StandardCharsets.UTF_8)
-                + "&client_assertion=" + assertion, null);
+        return service.post(
+                "/oauth2/token",
+                FORM,
+                "grant_type=client_credentials"
+                        + "&client_assertion_type="
+                        + URLEncoder.encode(
+                                "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+                                StandardCharsets.UTF_8)
+                        + "&client_assertion="
+                        + assertion,
+                null);
     }
 
     /**
-     * A 401 invalid_client; that it is for the spent jti shows in the fresh assertion (same key, same
-     * claims, a new jti) being accepted. The description names no reason (issue 16).
+     * A 401 invalid_client; that it is for the spent jti shows in the fresh assertion (same key,
+     * same claims, a new jti) being accepted. The description names no reason (issue 16).
      */
     private static void assertReplayRefused(String what, HttpResponse<String> answer) {
         assertEquals(401, answer.statusCode(), what + ": " + answer.body());
-        assertEquals("invalid_client", Jose.field(answer.body(), "error"), what + ": " + answer.body());
-        assertEquals("client authentication failed", Jose.field(answer.body(), "error_description"), what + ": " + answer.body());
+        assertEquals(
+                "invalid_client", Jose.field(answer.body(), "error"), what + ": " + answer.body());
+        assertEquals(
+                "client authentication failed",
+                Jose.field(answer.body(), "error_description"),
+                what + ": " + answer.body());
         assertEquals(null, Jose.field(answer.body(), "access_token"), what + ": " + answer.body());
     }
 }

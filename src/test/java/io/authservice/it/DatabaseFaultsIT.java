@@ -53,14 +53,16 @@ class DatabaseFaultsIT {
     private static final String DATABASE_GROUP = "/q/health/group/database";
     private static final String PASSWORD = "correct-horse-battery";
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final List<String> figures = new ArrayList<>();
     private String database;
     private FaultProxy proxy;
     private Service service;
+
     /**
-     * A confidential client (client_secret_basic) registered before any fault, for introspection: the
-     * resource server of the users' tokens (client_id = their audience, api).
+     * A confidential client (client_secret_basic) registered before any fault, for introspection:
+     * the resource server of the users' tokens (client_id = their audience, api).
      */
     private String introspector;
 
@@ -69,14 +71,24 @@ class DatabaseFaultsIT {
         database = Service.createDatabase();
         String[] pg = Service.PG.split(":");
         proxy = FaultProxy.start(pg[0], Integer.parseInt(pg[1]));
-        service = Service.start(database, Map.of(
-                "QUARKUS_DATASOURCE_REACTIVE_URL", "postgresql://127.0.0.1:" + proxy.port() + "/" + database,
-                "QUARKUS_HTTP_PORT", String.valueOf(FaultProxy.freeLowPort()),
-                "QUARKUS_MANAGEMENT_PORT", String.valueOf(FaultProxy.freeLowPort())));
+        service =
+                Service.start(
+                        database,
+                        Map.of(
+                                "QUARKUS_DATASOURCE_REACTIVE_URL",
+                                        "postgresql://127.0.0.1:" + proxy.port() + "/" + database,
+                                "QUARKUS_HTTP_PORT", String.valueOf(FaultProxy.freeLowPort()),
+                                "QUARKUS_MANAGEMENT_PORT",
+                                        String.valueOf(FaultProxy.freeLowPort())));
         service.awaitReady();
-        HttpResponse<String> created = service.registerClient("{\"client_id\":\"api\",\"client_name\":\"fault-introspector\",\"introspection_allowed\":true,"
-                + "\"grant_types\":[\"client_credentials\"],\"token_endpoint_auth_method\":\"client_secret_basic\"}");
-        introspector = ClientsApi.basic(Jose.field(created.body(), "client_id"), Jose.field(created.body(), "client_secret"));
+        HttpResponse<String> created =
+                service.registerClient(
+                        "{\"client_id\":\"api\",\"client_name\":\"fault-introspector\",\"introspection_allowed\":true,"
+                                + "\"grant_types\":[\"client_credentials\"],\"token_endpoint_auth_method\":\"client_secret_basic\"}");
+        introspector =
+                ClientsApi.basic(
+                        Jose.field(created.body(), "client_id"),
+                        Jose.field(created.body(), "client_secret"));
     }
 
     @AfterEach
@@ -89,8 +101,15 @@ class DatabaseFaultsIT {
         figures.forEach(f -> System.out.println("DatabaseFaultsIT | " + f));
         try {
             if (service != null) {
-                service.log().lines().filter(l -> l.contains("database unavailable") || l.contains("ERROR")
-                        || l.contains("WARN")).limit(40).forEach(l -> System.out.println("service | " + l));
+                service.log()
+                        .lines()
+                        .filter(
+                                l ->
+                                        l.contains("database unavailable")
+                                                || l.contains("ERROR")
+                                                || l.contains("WARN"))
+                        .limit(40)
+                        .forEach(l -> System.out.println("service | " + l));
                 service.close();
             }
         } finally {
@@ -102,8 +121,11 @@ class DatabaseFaultsIT {
     }
 
     @ParameterizedTest
-    @EnumSource(value = Mode.class, names = {"REFUSE", "RESET", "BLACKHOLE"})
-    void everyRequestThatNeedsTheDatabaseAnswers503QuicklyAndTheServiceRecovers(Mode fault) throws Exception {
+    @EnumSource(
+            value = Mode.class,
+            names = {"REFUSE", "RESET", "BLACKHOLE"})
+    void everyRequestThatNeedsTheDatabaseAnswers503QuicklyAndTheServiceRecovers(Mode fault)
+            throws Exception {
         String user = newUser();
         Tokens first = login(user);
         Tokens second = login(user);
@@ -121,28 +143,65 @@ class DatabaseFaultsIT {
                 Timed me = timed(() -> me(first.access));
                 Timed register = timed(() -> register(newName()));
                 Timed introspection = timed(() -> introspect(first.access));
-                figures.add(String.format("%s round %d (%d ms into the fault): refresh %d ms, login %d ms,"
-                        + " /users/me %d ms, registration %d ms, introspection %d ms", fault, round,
-                        millisSince(faultStart), refresh.millis, login.millis, me.millis, register.millis,
-                        introspection.millis)
-                        + String.format(" (statuses %d, %d, %d, %d, %d)", refresh.response.statusCode(),
-                        login.response.statusCode(), me.response.statusCode(), register.response.statusCode(),
-                        introspection.response.statusCode()));
-                assertNotInactive(fault + " round " + round + ": introspection", introspection.response);
-                for (Map.Entry<String, Timed> answer : Map.of("refresh", refresh, "login", login, "/users/me", me,
-                        "registration", register, "introspection", introspection).entrySet()) {
-                    assertUnavailable(fault + " round " + round + ": " + answer.getKey(), answer.getValue());
+                figures.add(
+                        String.format(
+                                        "%s round %d (%d ms into the fault): refresh %d ms, login %d ms,"
+                                                + " /users/me %d ms, registration %d ms, introspection %d ms",
+                                        fault,
+                                        round,
+                                        millisSince(faultStart),
+                                        refresh.millis,
+                                        login.millis,
+                                        me.millis,
+                                        register.millis,
+                                        introspection.millis)
+                                + String.format(
+                                        " (statuses %d, %d, %d, %d, %d)",
+                                        refresh.response.statusCode(),
+                                        login.response.statusCode(),
+                                        me.response.statusCode(),
+                                        register.response.statusCode(),
+                                        introspection.response.statusCode()));
+                assertNotInactive(
+                        fault + " round " + round + ": introspection", introspection.response);
+                for (Map.Entry<String, Timed> answer :
+                        Map.of(
+                                        "refresh",
+                                        refresh,
+                                        "login",
+                                        login,
+                                        "/users/me",
+                                        me,
+                                        "registration",
+                                        register,
+                                        "introspection",
+                                        introspection)
+                                .entrySet()) {
+                    assertUnavailable(
+                            fault + " round " + round + ": " + answer.getKey(), answer.getValue());
                 }
 
                 Timed jwks = timed(() -> get(service.base, "/.well-known/jwks.json", null));
-                Timed metadata = timed(() -> get(service.base, "/.well-known/openid-configuration", null));
+                Timed metadata =
+                        timed(() -> get(service.base, "/.well-known/openid-configuration", null));
                 Timed live = timed(() -> get(service.management, "/q/health/live", null));
                 assertEquals(200, jwks.response.statusCode(), "JWKS during " + fault);
                 assertTrue(jwks.response.body().contains("\"keys\""), jwks.response.body());
                 assertEquals(200, metadata.response.statusCode(), "metadata during " + fault);
-                assertEquals(200, live.response.statusCode(), "liveness during " + fault + ": " + live.response.body());
-                assertTrue(jwks.millis < ANSWER_MS && metadata.millis < ANSWER_MS && live.millis < ANSWER_MS,
-                        "JWKS " + jwks.millis + " ms, metadata " + metadata.millis + " ms, liveness " + live.millis);
+                assertEquals(
+                        200,
+                        live.response.statusCode(),
+                        "liveness during " + fault + ": " + live.response.body());
+                assertTrue(
+                        jwks.millis < ANSWER_MS
+                                && metadata.millis < ANSWER_MS
+                                && live.millis < ANSWER_MS,
+                        "JWKS "
+                                + jwks.millis
+                                + " ms, metadata "
+                                + metadata.millis
+                                + " ms, liveness "
+                                + live.millis);
                 if (round == 1) {
                     while (millisSince(faultStart) < 6000) {
                         Thread.sleep(100);
@@ -150,13 +209,25 @@ class DatabaseFaultsIT {
                 }
             }
             long downMs = probes.awaitDatabaseDown(DATABASE_DOWN_MS);
-            figures.add(String.format("%s: database group DOWN %d ms after the fault began; readiness probes"
-                    + " during the fault: %d, not UP: %d; slowest answer of either %d ms", fault, downMs,
-                    probes.readinessProbes.get(), probes.readinessNotUp.size(), probes.slowest.get()));
+            figures.add(
+                    String.format(
+                            "%s: database group DOWN %d ms after the fault began; readiness probes"
+                                    + " during the fault: %d, not UP: %d; slowest answer of either %d ms",
+                            fault,
+                            downMs,
+                            probes.readinessProbes.get(),
+                            probes.readinessNotUp.size(),
+                            probes.slowest.get()));
             assertTrue(probes.readinessProbes.get() > 0, "readiness was not probed");
-            assertTrue(probes.readinessNotUp.isEmpty(), "readiness during " + fault + ": " + probes.readinessNotUp.peek());
-            assertTrue(downMs >= 0, "database group not DOWN within " + DATABASE_DOWN_MS + " ms of " + fault);
-            assertTrue(probes.slowest.get() < ANSWER_MS + 500, "a health probe took " + probes.slowest.get() + " ms");
+            assertTrue(
+                    probes.readinessNotUp.isEmpty(),
+                    "readiness during " + fault + ": " + probes.readinessNotUp.peek());
+            assertTrue(
+                    downMs >= 0,
+                    "database group not DOWN within " + DATABASE_DOWN_MS + " ms of " + fault);
+            assertTrue(
+                    probes.slowest.get() < ANSWER_MS + 500,
+                    "a health probe took " + probes.slowest.get() + " ms");
         } finally {
             probes.stop();
         }
@@ -168,8 +239,10 @@ class DatabaseFaultsIT {
         long loginMs = -1;
         long introspectionMs = -1;
         Tokens renewed = null;
-        while (millisSince(back) < 15_000 && (databaseUpMs < 0 || refreshMs < 0 || loginMs < 0 || introspectionMs < 0)) {
-            if (databaseUpMs < 0 && get(service.management, DATABASE_GROUP, null).statusCode() == 200) {
+        while (millisSince(back) < 15_000
+                && (databaseUpMs < 0 || refreshMs < 0 || loginMs < 0 || introspectionMs < 0)) {
+            if (databaseUpMs < 0
+                    && get(service.management, DATABASE_GROUP, null).statusCode() == 200) {
                 databaseUpMs = millisSince(back);
             }
             if (refreshMs < 0) {
@@ -178,7 +251,10 @@ class DatabaseFaultsIT {
                     refreshMs = millisSince(back);
                     renewed = Tokens.of(answer.body());
                 } else {
-                    assertEquals(503, answer.statusCode(), "a refresh after " + fault + ": " + answer.body());
+                    assertEquals(
+                            503,
+                            answer.statusCode(),
+                            "a refresh after " + fault + ": " + answer.body());
                 }
             }
             if (loginMs < 0) {
@@ -186,7 +262,10 @@ class DatabaseFaultsIT {
                 if (answer.statusCode() == 200) {
                     loginMs = millisSince(back);
                 } else {
-                    assertEquals(503, answer.statusCode(), "a login after " + fault + ": " + answer.body());
+                    assertEquals(
+                            503,
+                            answer.statusCode(),
+                            "a login after " + fault + ": " + answer.body());
                 }
             }
             if (introspectionMs < 0) {
@@ -196,26 +275,41 @@ class DatabaseFaultsIT {
                     assertActive("an introspection after " + fault, answer);
                     introspectionMs = millisSince(back);
                 } else {
-                    assertEquals(503, answer.statusCode(), "an introspection after " + fault + ": " + answer.body());
+                    assertEquals(
+                            503,
+                            answer.statusCode(),
+                            "an introspection after " + fault + ": " + answer.body());
                 }
             }
             Thread.sleep(50);
         }
-        figures.add(String.format("%s: after the database came back: database group UP in %d ms, first refresh 200"
-                + " in %d ms, first login 200 in %d ms, first introspection active in %d ms", fault, databaseUpMs,
-                refreshMs, loginMs, introspectionMs));
-        assertTrue(databaseUpMs >= 0 && databaseUpMs < RECOVERY_MS, "database group UP after " + databaseUpMs + " ms");
-        assertTrue(refreshMs >= 0 && refreshMs < RECOVERY_MS, "refresh 200 after " + refreshMs + " ms");
+        figures.add(
+                String.format(
+                        "%s: after the database came back: database group UP in %d ms, first refresh 200"
+                                + " in %d ms, first login 200 in %d ms, first introspection active in %d ms",
+                        fault, databaseUpMs, refreshMs, loginMs, introspectionMs));
+        assertTrue(
+                databaseUpMs >= 0 && databaseUpMs < RECOVERY_MS,
+                "database group UP after " + databaseUpMs + " ms");
+        assertTrue(
+                refreshMs >= 0 && refreshMs < RECOVERY_MS,
+                "refresh 200 after " + refreshMs + " ms");
         assertTrue(loginMs >= 0 && loginMs < RECOVERY_MS, "login 200 after " + loginMs + " ms");
-        assertTrue(introspectionMs >= 0 && introspectionMs < RECOVERY_MS,
+        assertTrue(
+                introspectionMs >= 0 && introspectionMs < RECOVERY_MS,
                 "introspection active after " + introspectionMs + " ms");
         assertEquals(200, me(renewed.access).statusCode());
 
         // A 503 never spent a token: the refresh token that got 503 twice still works.
         HttpResponse<String> again = refresh(first.refresh);
-        figures.add(String.format("%s: the refresh token that got 503 during the fault, presented again: %d",
-                fault, again.statusCode()));
-        assertEquals(200, again.statusCode(), "a refresh that answered 503 spent its token: " + again.body());
+        figures.add(
+                String.format(
+                        "%s: the refresh token that got 503 during the fault, presented again: %d",
+                        fault, again.statusCode()));
+        assertEquals(
+                200,
+                again.statusCode(),
+                "a refresh that answered 503 spent its token: " + again.body());
     }
 
     /**
@@ -241,55 +335,93 @@ class DatabaseFaultsIT {
         try {
             List<Future<?>> running = new ArrayList<>();
             for (Tokens session : sessions) {
-                running.add(pool.submit(() -> {
-                    Tokens current = session;
-                    boolean retrying = false;
-                    while (System.nanoTime() < end) {
-                        Tokens now = current;
-                        Timed refresh = timed(() -> refresh(now.refresh));
-                        Timed me = timed(() -> me(now.access));
-                        // Two statements (the client, then the session): a cut may fall between them.
-                        Timed introspection = timed(() -> introspect(now.access));
-                        slowest.accumulateAndGet(Math.max(Math.max(refresh.millis, me.millis), introspection.millis),
-                                Math::max);
-                        String active = active(introspection.response);
-                        outcomes.computeIfAbsent("introspection " + introspection.response.statusCode()
-                                + (active == null ? "" : " active " + active), k -> new AtomicLong()).incrementAndGet();
-                        if (!(introspection.response.statusCode() == 200 && "true".equals(active)
-                                || introspection.response.statusCode() == 503)) {
-                            problems.add("introspection of a valid token answered " + introspection.response.statusCode()
-                                    + ": " + introspection.response.body());
-                        }
-                        int status = refresh.response.statusCode();
-                        String kind = "refresh " + status + (retrying ? " (retry after a 503)" : "");
-                        outcomes.computeIfAbsent(kind, k -> new AtomicLong()).incrementAndGet();
-                        outcomes.computeIfAbsent("/users/me " + me.response.statusCode(), k -> new AtomicLong())
-                                .incrementAndGet();
-                        if (status == 200) {
-                            current = Tokens.of(refresh.response.body());
-                            retrying = false;
-                        } else if (status == 503) {
-                            assertUnavailable("refresh under cuts", refresh);
-                            retrying = true;
-                        } else {
-                            problems.add("refresh answered " + status + (retrying ? " to the retry after a 503" : "")
-                                    + ": " + refresh.response.body());
-                            current = null;
-                            while (current == null && System.nanoTime() < end) {
-                                HttpResponse<String> again = loginResponse(user, PASSWORD);
-                                current = again.statusCode() == 200 ? Tokens.of(again.body()) : null;
-                            }
-                            if (current == null) {
-                                break;
-                            }
-                            retrying = false;
-                        }
-                        if (me.response.statusCode() != 200 && me.response.statusCode() != 503) {
-                            problems.add("/users/me answered " + me.response.statusCode() + ": " + me.response.body());
-                        }
-                    }
-                    return null;
-                }));
+                running.add(
+                        pool.submit(
+                                () -> {
+                                    Tokens current = session;
+                                    boolean retrying = false;
+                                    while (System.nanoTime() < end) {
+                                        Tokens now = current;
+                                        Timed refresh = timed(() -> refresh(now.refresh));
+                                        Timed me = timed(() -> me(now.access));
+                                        // Two statements (the client, then the session): a cut may
+                                        // fall between them.
+                                        Timed introspection = timed(() -> introspect(now.access));
+                                        slowest.accumulateAndGet(
+                                                Math.max(
+                                                        Math.max(refresh.millis, me.millis),
+                                                        introspection.millis),
+                                                Math::max);
+                                        String active = active(introspection.response);
+                                        outcomes.computeIfAbsent(
+                                                        "introspection "
+                                                                + introspection.response
+                                                                        .statusCode()
+                                                                + (active == null
+                                                                        ? ""
+                                                                        : " active " + active),
+                                                        k -> new AtomicLong())
+                                                .incrementAndGet();
+                                        if (!(introspection.response.statusCode() == 200
+                                                        && "true".equals(active)
+                                                || introspection.response.statusCode() == 503)) {
+                                            problems.add(
+                                                    "introspection of a valid token answered "
+                                                            + introspection.response.statusCode()
+                                                            + ": "
+                                                            + introspection.response.body());
+                                        }
+                                        int status = refresh.response.statusCode();
+                                        String kind =
+                                                "refresh "
+                                                        + status
+                                                        + (retrying ? " (retry after a 503)" : "");
+                                        outcomes.computeIfAbsent(kind, k -> new AtomicLong())
+                                                .incrementAndGet();
+                                        outcomes.computeIfAbsent(
+                                                        "/users/me " + me.response.statusCode(),
+                                                        k -> new AtomicLong())
+                                                .incrementAndGet();
+                                        if (status == 200) {
+                                            current = Tokens.of(refresh.response.body());
+                                            retrying = false;
+                                        } else if (status == 503) {
+                                            assertUnavailable("refresh under cuts", refresh);
+                                            retrying = true;
+                                        } else {
+                                            problems.add(
+                                                    "refresh answered "
+                                                            + status
+                                                            + (retrying
+                                                                    ? " to the retry after a 503"
+                                                                    : "")
+                                                            + ": "
+                                                            + refresh.response.body());
+                                            current = null;
+                                            while (current == null && System.nanoTime() < end) {
+                                                HttpResponse<String> again =
+                                                        loginResponse(user, PASSWORD);
+                                                current =
+                                                        again.statusCode() == 200
+                                                                ? Tokens.of(again.body())
+                                                                : null;
+                                            }
+                                            if (current == null) {
+                                                break;
+                                            }
+                                            retrying = false;
+                                        }
+                                        if (me.response.statusCode() != 200
+                                                && me.response.statusCode() != 503) {
+                                            problems.add(
+                                                    "/users/me answered "
+                                                            + me.response.statusCode()
+                                                            + ": "
+                                                            + me.response.body());
+                                        }
+                                    }
+                                    return null;
+                                }));
             }
             while (System.nanoTime() < end) {
                 Thread.sleep(120);
@@ -302,27 +434,41 @@ class DatabaseFaultsIT {
         } finally {
             pool.shutdownNow();
         }
-        figures.add(String.format("cuts mid-transaction: %d cuts in 8 s, %d workers; outcomes %s; slowest answer %d ms",
-                cuts.get(), workers, new java.util.TreeMap<>(outcomes), slowest.get()));
+        figures.add(
+                String.format(
+                        "cuts mid-transaction: %d cuts in 8 s, %d workers; outcomes %s; slowest answer %d ms",
+                        cuts.get(), workers, new java.util.TreeMap<>(outcomes), slowest.get()));
         problems.stream().limit(10).forEach(p -> figures.add("cuts mid-transaction: " + p));
-        assertTrue(problems.isEmpty(), problems.size() + " answers were neither 200 nor 503, or said active:false"
-                + " for a valid token: " + problems.peek());
+        assertTrue(
+                problems.isEmpty(),
+                problems.size()
+                        + " answers were neither 200 nor 503, or said active:false"
+                        + " for a valid token: "
+                        + problems.peek());
         assertTrue(slowest.get() < ANSWER_MS, "an answer took " + slowest.get() + " ms");
-        assertTrue(outcomes.keySet().stream().anyMatch(k -> k.startsWith("refresh 503")), "no cut hit a refresh");
+        assertTrue(
+                outcomes.keySet().stream().anyMatch(k -> k.startsWith("refresh 503")),
+                "no cut hit a refresh");
     }
 
     // ---- helpers ----
 
     private static void assertUnavailable(String what, Timed answer) {
         HttpResponse<String> response = answer.response;
-        assertEquals(503, response.statusCode(), what + " answered " + response.statusCode() + ": " + response.body());
-        assertTrue(response.body().contains("\"temporarily_unavailable\""), what + ": " + response.body());
+        assertEquals(
+                503,
+                response.statusCode(),
+                what + " answered " + response.statusCode() + ": " + response.body());
+        assertTrue(
+                response.body().contains("\"temporarily_unavailable\""),
+                what + ": " + response.body());
         Optional<String> retryAfter = response.headers().firstValue("Retry-After");
         assertTrue(retryAfter.isPresent(), what + ": no Retry-After");
         assertTrue(answer.millis < ANSWER_MS, what + " took " + answer.millis + " ms");
     }
 
-    private static final java.util.regex.Pattern ACTIVE = java.util.regex.Pattern.compile("\"active\"\\s*:\\s*(true|false)");
+    private static final java.util.regex.Pattern ACTIVE =
+            java.util.regex.Pattern.compile("\"active\"\\s*:\\s*(true|false)");
 
     /** What an introspection answer says of {@code active}, or null if it does not say. */
     private static String active(HttpResponse<String> answer) {
@@ -332,8 +478,14 @@ class DatabaseFaultsIT {
 
     /** Never {@code active: false} for a token that is valid: the service could not check it. */
     private static void assertNotInactive(String what, HttpResponse<String> answer) {
-        assertTrue(!"false".equals(active(answer)), what + " answered " + answer.statusCode() + " " + answer.body()
-                + " for a valid token");
+        assertTrue(
+                !"false".equals(active(answer)),
+                what
+                        + " answered "
+                        + answer.statusCode()
+                        + " "
+                        + answer.body()
+                        + " for a valid token");
     }
 
     private static void assertActive(String what, HttpResponse<String> answer) {
@@ -343,11 +495,13 @@ class DatabaseFaultsIT {
 
     /** RFC 7662 introspection by the registered confidential client. */
     private HttpResponse<String> introspect(String token) throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(service.base.resolve("/oauth2/introspect"))
-                .timeout(Duration.ofSeconds(15))
-                .header("Content-Type", FORM)
-                .header("Authorization", introspector)
-                .POST(HttpRequest.BodyPublishers.ofString("token=" + token)).build();
+        HttpRequest request =
+                HttpRequest.newBuilder(service.base.resolve("/oauth2/introspect"))
+                        .timeout(Duration.ofSeconds(15))
+                        .header("Content-Type", FORM)
+                        .header("Authorization", introspector)
+                        .POST(HttpRequest.BodyPublishers.ofString("token=" + token))
+                        .build();
         return http.send(request, HttpResponse.BodyHandlers.ofString());
     }
 
@@ -363,8 +517,11 @@ class DatabaseFaultsIT {
     }
 
     private HttpResponse<String> register(String name) throws Exception {
-        return post("/users", "application/json",
-                "{\"username\":\"" + name + "\",\"password\":\"" + PASSWORD + "\"}", null);
+        return post(
+                "/users",
+                "application/json",
+                "{\"username\":\"" + name + "\",\"password\":\"" + PASSWORD + "\"}",
+                null);
     }
 
     private Tokens login(String user) throws Exception {
@@ -374,7 +531,11 @@ class DatabaseFaultsIT {
     }
 
     private HttpResponse<String> loginResponse(String user, String password) throws Exception {
-        return post("/oauth2/token", FORM, "grant_type=password&username=" + user + "&password=" + password, null);
+        return post(
+                "/oauth2/token",
+                FORM,
+                "grant_type=password&username=" + user + "&password=" + password,
+                null);
     }
 
     private HttpResponse<String> refresh(String token) throws Exception {
@@ -386,18 +547,21 @@ class DatabaseFaultsIT {
     }
 
     private HttpResponse<String> get(URI base, String path, String bearer) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(15));
+        HttpRequest.Builder request =
+                HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(15));
         if (bearer != null) {
             request.header("Authorization", "Bearer " + bearer);
         }
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    private HttpResponse<String> post(String path, String type, String body, String bearer) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(service.base.resolve(path))
-                .timeout(Duration.ofSeconds(15))
-                .header("Content-Type", type)
-                .POST(HttpRequest.BodyPublishers.ofString(body));
+    private HttpResponse<String> post(String path, String type, String body, String bearer)
+            throws Exception {
+        HttpRequest.Builder request =
+                HttpRequest.newBuilder(service.base.resolve(path))
+                        .timeout(Duration.ofSeconds(15))
+                        .header("Content-Type", type)
+                        .POST(HttpRequest.BodyPublishers.ofString(body));
         if (bearer != null) {
             request.header("Authorization", "Bearer " + bearer);
         }
@@ -427,8 +591,8 @@ class DatabaseFaultsIT {
     }
 
     /**
-     * Probes readiness and the database group in turn, every 100 ms from the start of a fault: when the
-     * group first said DOWN, readiness answers other than 200 UP, the slowest answer of either.
+     * Probes readiness and the database group in turn, every 100 ms from the start of a fault: when
+     * the group first said DOWN, readiness answers other than 200 UP, the slowest answer of either.
      */
     private static final class Probes {
         final AtomicLong databaseDownAfter = new AtomicLong(-1);
@@ -441,28 +605,49 @@ class DatabaseFaultsIT {
 
         static Probes poll(DatabaseFaultsIT test, long faultStart) {
             Probes probes = new Probes();
-            probes.thread = new Thread(() -> {
-                while (!probes.stopped) {
-                    try {
-                        HttpResponse<String> ready = probes.timed(() -> test.get(test.service.management, READINESS, null));
-                        probes.readinessProbes.incrementAndGet();
-                        if (ready.statusCode() != 200 || !ready.body().contains("\"UP\"")) {
-                            probes.readinessNotUp.add(millisSince(faultStart) + " ms into the fault: "
-                                    + ready.statusCode() + " " + ready.body());
-                        }
-                        HttpResponse<String> database = probes.timed(
-                                () -> test.get(test.service.management, DATABASE_GROUP, null));
-                        if (database.statusCode() == 503 && database.body().contains("\"DOWN\"")) {
-                            probes.databaseDownAfter.compareAndSet(-1, millisSince(faultStart));
-                        }
-                        Thread.sleep(100);
-                    } catch (InterruptedException e) {
-                        return;
-                    } catch (Exception e) {
-                        probes.failures.add(e.toString());
-                    }
-                }
-            }, "health-probes");
+            probes.thread =
+                    new Thread(
+                            () -> {
+                                while (!probes.stopped) {
+                                    try {
+                                        HttpResponse<String> ready =
+                                                probes.timed(
+                                                        () ->
+                                                                test.get(
+                                                                        test.service.management,
+                                                                        READINESS,
+                                                                        null));
+                                        probes.readinessProbes.incrementAndGet();
+                                        if (ready.statusCode() != 200
+                                                || !ready.body().contains("\"UP\"")) {
+                                            probes.readinessNotUp.add(
+                                                    millisSince(faultStart)
+                                                            + " ms into the fault: "
+                                                            + ready.statusCode()
+                                                            + " "
+                                                            + ready.body());
+                                        }
+                                        HttpResponse<String> database =
+                                                probes.timed(
+                                                        () ->
+                                                                test.get(
+                                                                        test.service.management,
+                                                                        DATABASE_GROUP,
+                                                                        null));
+                                        if (database.statusCode() == 503
+                                                && database.body().contains("\"DOWN\"")) {
+                                            probes.databaseDownAfter.compareAndSet(
+                                                    -1, millisSince(faultStart));
+                                        }
+                                        Thread.sleep(100);
+                                    } catch (InterruptedException e) {
+                                        return;
+                                    } catch (Exception e) {
+                                        probes.failures.add(e.toString());
+                                    }
+                                }
+                            },
+                            "health-probes");
             probes.thread.setDaemon(true);
             probes.thread.start();
             return probes;
@@ -482,8 +667,10 @@ class DatabaseFaultsIT {
             while (databaseDownAfter.get() < 0 && millisSince(start) < withinMs) {
                 Thread.sleep(50);
             }
-            assertTrue(failures.isEmpty(), "a health probe did not answer: " + failures.stream().limit(3)
-                    .collect(Collectors.joining("; ")));
+            assertTrue(
+                    failures.isEmpty(),
+                    "a health probe did not answer: "
+                            + failures.stream().limit(3).collect(Collectors.joining("; ")));
             return databaseDownAfter.get();
         }
 

@@ -67,22 +67,26 @@ class GroupCommitIT {
         ExecutorService threads = Executors.newFixedThreadPool(sessions * 4);
         try {
             for (int round = 0; round < rounds; round++) {
-                // Each token four times at one instant, twice to each replica: one spend, three retries.
+                // Each token four times at one instant, twice to each replica: one spend, three
+                // retries.
                 CountDownLatch start = new CountDownLatch(1);
                 List<Future<HttpResponse<String>>> answers = new ArrayList<>();
                 for (String token : current) {
                     for (Service replica : List.of(a, b, a, b)) {
-                        answers.add(threads.submit(() -> {
-                            start.await();
-                            return refresh(replica, token);
-                        }));
+                        answers.add(
+                                threads.submit(
+                                        () -> {
+                                            start.await();
+                                            return refresh(replica, token);
+                                        }));
                     }
                 }
                 start.countDown();
                 for (int s = 0; s < sessions; s++) {
                     Set<String> successors = new HashSet<>();
                     for (int i = 0; i < 4; i++) {
-                        HttpResponse<String> answer = answers.get(s * 4 + i).get(30, TimeUnit.SECONDS);
+                        HttpResponse<String> answer =
+                                answers.get(s * 4 + i).get(30, TimeUnit.SECONDS);
                         assertEquals(200, answer.statusCode(), answer.body());
                         successors.add(Jose.field(answer.body(), "refresh_token"));
                     }
@@ -93,9 +97,19 @@ class GroupCommitIT {
         } finally {
             threads.shutdownNow();
         }
-        assertEquals(0L, number("select count(*) from refresh_families where revoked_at is not null"), "families revoked");
-        assertEquals(0L, number("select count(*) from (select family_id from refresh_tokens group by family_id"
-                + " having count(*) <> " + (rounds + 1) + " or count(spent_at) <> " + rounds + ") wrong"),
+        assertEquals(
+                0L,
+                number("select count(*) from refresh_families where revoked_at is not null"),
+                "families revoked");
+        assertEquals(
+                0L,
+                number(
+                        "select count(*) from (select family_id from refresh_tokens group by family_id"
+                                + " having count(*) <> "
+                                + (rounds + 1)
+                                + " or count(spent_at) <> "
+                                + rounds
+                                + ") wrong"),
                 "a family whose tokens were not spent exactly once each");
         assertEquals((long) sessions * (rounds + 1), number("select count(*) from refresh_tokens"));
         assertTrue(grouped(a) + grouped(b) > 0, "no two refreshes shared a statement");
@@ -119,39 +133,49 @@ class GroupCommitIT {
         List<Future<?>> loops = new ArrayList<>();
         for (int s = 0; s < sessions; s++) {
             int session = s;
-            // A client: refreshes on A; a connection error or 503 is retried with the same token on B.
-            loops.add(clients.submit(() -> {
-                Service target = a;
-                while (running.get()) {
-                    String token = latest.get(session);
-                    HttpResponse<String> answer;
-                    try {
-                        answer = refresh(target, token);
-                    } catch (Exception lost) {
-                        answer = null;
-                    }
-                    if (answer == null || answer.statusCode() == 503) {
-                        failovers.incrementAndGet();
-                        target = b;
-                        continue;
-                    }
-                    if (answer.statusCode() != 200) {
-                        failures.add("session " + session + ": " + answer.statusCode() + " " + answer.body());
-                        return;
-                    }
-                    String next = Jose.field(answer.body(), "refresh_token");
-                    if (target == a) {
-                        answeredByA.add(next);
-                    } else if (killed.get()) {
-                        afterKill.incrementAndGet();
-                    }
-                    latest.put(session, next);
-                }
-            }));
+            // A client: refreshes on A; a connection error or 503 is retried with the same token on
+            // B.
+            loops.add(
+                    clients.submit(
+                            () -> {
+                                Service target = a;
+                                while (running.get()) {
+                                    String token = latest.get(session);
+                                    HttpResponse<String> answer;
+                                    try {
+                                        answer = refresh(target, token);
+                                    } catch (Exception lost) {
+                                        answer = null;
+                                    }
+                                    if (answer == null || answer.statusCode() == 503) {
+                                        failovers.incrementAndGet();
+                                        target = b;
+                                        continue;
+                                    }
+                                    if (answer.statusCode() != 200) {
+                                        failures.add(
+                                                "session "
+                                                        + session
+                                                        + ": "
+                                                        + answer.statusCode()
+                                                        + " "
+                                                        + answer.body());
+                                        return;
+                                    }
+                                    String next = Jose.field(answer.body(), "refresh_token");
+                                    if (target == a) {
+                                        answeredByA.add(next);
+                                    } else if (killed.get()) {
+                                        afterKill.incrementAndGet();
+                                    }
+                                    latest.put(session, next);
+                                }
+                            }));
         }
         try {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while ((answeredByA.size() < sessions * 5 || grouped(a) == 0) && failures.isEmpty()
+            while ((answeredByA.size() < sessions * 5 || grouped(a) == 0)
+                    && failures.isEmpty()
                     && System.nanoTime() < deadline) {
                 Thread.sleep(20);
             }
@@ -159,7 +183,9 @@ class GroupCommitIT {
             a.process.destroyForcibly(); // SIGKILL, its clients' requests and batches in flight
             killed.set(true);
             assertTrue(a.process.waitFor(10, TimeUnit.SECONDS));
-            while (afterKill.get() < sessions * 3 && failures.isEmpty() && System.nanoTime() < deadline) {
+            while (afterKill.get() < sessions * 3
+                    && failures.isEmpty()
+                    && System.nanoTime() < deadline) {
                 Thread.sleep(20);
             }
         } finally {
@@ -170,19 +196,29 @@ class GroupCommitIT {
             clients.shutdown();
         }
         assertEquals(List.of(), failures, "refreshes refused");
-        System.out.printf("group commit crash: %d refreshes answered by A, %d requests failed over, %d answered by B after"
-                + " the kill%n", answeredByA.size(), failovers.get(), afterKill.get());
+        System.out.printf(
+                "group commit crash: %d refreshes answered by A, %d requests failed over, %d answered by B after"
+                        + " the kill%n",
+                answeredByA.size(), failovers.get(), afterKill.get());
         assertTrue(failovers.get() > 0, "the kill hit no request in flight");
         // Every successor A answered with 200 was committed, and every session lives on.
         for (String successor : answeredByA) {
-            assertEquals(1L, number("select count(*) from refresh_tokens where token_hash = '\\x" + sha256Hex(successor) + "'"),
+            assertEquals(
+                    1L,
+                    number(
+                            "select count(*) from refresh_tokens where token_hash = '\\x"
+                                    + sha256Hex(successor)
+                                    + "'"),
                     "a successor answered with 200 is missing");
         }
         for (String token : latest.values()) {
             HttpResponse<String> answer = refresh(b, token);
             assertEquals(200, answer.statusCode(), answer.body());
         }
-        assertEquals(0L, number("select count(*) from refresh_families where revoked_at is not null"), "families revoked");
+        assertEquals(
+                0L,
+                number("select count(*) from refresh_families where revoked_at is not null"),
+                "families revoked");
     }
 
     /** Registers {@code count} users on A and logs each in once: their first refresh tokens. */
@@ -190,11 +226,19 @@ class GroupCommitIT {
         List<String> tokens = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             String user = "group" + i;
-            HttpResponse<String> created = a.post("/users", "application/json",
-                    "{\"username\":\"" + user + "\",\"password\":\"" + PASSWORD + "\"}", null);
+            HttpResponse<String> created =
+                    a.post(
+                            "/users",
+                            "application/json",
+                            "{\"username\":\"" + user + "\",\"password\":\"" + PASSWORD + "\"}",
+                            null);
             assertEquals(201, created.statusCode(), created.body());
-            HttpResponse<String> login = a.post("/oauth2/token", FORM,
-                    "grant_type=password&username=" + user + "&password=" + PASSWORD, null);
+            HttpResponse<String> login =
+                    a.post(
+                            "/oauth2/token",
+                            FORM,
+                            "grant_type=password&username=" + user + "&password=" + PASSWORD,
+                            null);
             assertEquals(200, login.statusCode(), login.body());
             tokens.add(Jose.field(login.body(), "refresh_token"));
         }
@@ -202,10 +246,13 @@ class GroupCommitIT {
     }
 
     private static HttpResponse<String> refresh(Service replica, String token) throws Exception {
-        return replica.post("/oauth2/token", FORM, "grant_type=refresh_token&refresh_token=" + token, null);
+        return replica.post(
+                "/oauth2/token", FORM, "grant_type=refresh_token&refresh_token=" + token, null);
     }
 
-    /** Spends a replica wrote together with another one: batched spends beyond one per statement. */
+    /**
+     * Spends a replica wrote together with another one: batched spends beyond one per statement.
+     */
     private static double grouped(Service replica) throws Exception {
         double sum = 0;
         double count = 0;
@@ -220,7 +267,11 @@ class GroupCommitIT {
     }
 
     private long number(String sql) throws Exception {
-        try (Connection c = DriverManager.getConnection("jdbc:postgresql://" + Service.PG + "/" + database, "postgres", "");
+        try (Connection c =
+                        DriverManager.getConnection(
+                                "jdbc:postgresql://" + Service.PG + "/" + database,
+                                "postgres",
+                                "");
                 PreparedStatement statement = c.prepareStatement(sql);
                 ResultSet rows = statement.executeQuery()) {
             rows.next();
@@ -230,7 +281,9 @@ class GroupCommitIT {
 
     private static String sha256Hex(String token) throws Exception {
         StringBuilder hex = new StringBuilder();
-        for (byte b : MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8))) {
+        for (byte b :
+                MessageDigest.getInstance("SHA-256")
+                        .digest(token.getBytes(StandardCharsets.UTF_8))) {
             hex.append(String.format("%02x", b));
         }
         return hex.toString();

@@ -13,7 +13,10 @@ import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import java.util.Set;
 
-/** An independent verifier (Nimbus, default settings) holding one fetched JWKS and never refetching it. */
+/**
+ * An independent verifier (Nimbus, default settings) holding one fetched JWKS and never refetching
+ * it.
+ */
 final class Jose {
 
     private Jose() {}
@@ -23,8 +26,9 @@ final class Jose {
             return verifyEd25519(token, jwks);
         }
         DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
-        processor.setJWSKeySelector(new JWSVerificationKeySelector<>(JWSAlgorithm.parse(algorithm),
-                new ImmutableJWKSet<>(jwks)));
+        processor.setJWSKeySelector(
+                new JWSVerificationKeySelector<>(
+                        JWSAlgorithm.parse(algorithm), new ImmutableJWKSet<>(jwks)));
         processor.setJWTClaimsSetVerifier(claimsVerifier());
         return processor.process(token, null);
     }
@@ -48,8 +52,10 @@ final class Jose {
     }
 
     private static DefaultJWTClaimsVerifier<SecurityContext> claimsVerifier() {
-        return new DefaultJWTClaimsVerifier<>("api",
-                new JWTClaimsSet.Builder().issuer("https://auth.example.com").build(), Set.of("sub", "exp", "iat", "jti"));
+        return new DefaultJWTClaimsVerifier<>(
+                "api",
+                new JWTClaimsSet.Builder().issuer("https://auth.example.com").build(),
+                Set.of("sub", "exp", "iat", "jti"));
     }
 
     /** When a token expires, in epoch milliseconds. */
@@ -62,7 +68,9 @@ final class Jose {
     }
 
     static String field(String json, String name) {
-        var matcher = java.util.regex.Pattern.compile("\"" + name + "\"\\s*:\\s*\"([^\"]*)\"").matcher(json);
+        var matcher =
+                java.util.regex.Pattern.compile("\"" + name + "\"\\s*:\\s*\"([^\"]*)\"")
+                        .matcher(json);
         return matcher.find() ? matcher.group(1) : null;
     }
 }

@@ -20,15 +20,29 @@ class KeySourcesIT {
         Path dir = Files.createTempDirectory("keys");
         var generator = KeyPairGenerator.getInstance("RSA");
         generator.initialize(2048);
-        Files.writeString(dir.resolve("from-secret-1.active.pem"), "-----BEGIN PRIVATE KEY-----\n"
-                + Base64.getMimeEncoder().encodeToString(generator.generateKeyPair().getPrivate().getEncoded())
-                + "\n-----END PRIVATE KEY-----\n");
-        Files.writeString(dir.resolve("from-secret-2.next.pem"), "-----BEGIN PRIVATE KEY-----\n"
-                + Base64.getMimeEncoder().encodeToString(generator.generateKeyPair().getPrivate().getEncoded())
-                + "\n-----END PRIVATE KEY-----\n");
+        Files.writeString(
+                dir.resolve("from-secret-1.active.pem"),
+                "-----BEGIN PRIVATE KEY-----\n"
+                        + Base64.getMimeEncoder()
+                                .encodeToString(
+                                        generator.generateKeyPair().getPrivate().getEncoded())
+                        + "\n-----END PRIVATE KEY-----\n");
+        Files.writeString(
+                dir.resolve("from-secret-2.next.pem"),
+                "-----BEGIN PRIVATE KEY-----\n"
+                        + Base64.getMimeEncoder()
+                                .encodeToString(
+                                        generator.generateKeyPair().getPrivate().getEncoded())
+                        + "\n-----END PRIVATE KEY-----\n");
         String database = Service.createDatabase();
-        try (Service service = Service.start(database, Map.of("AUTH_KEYS_SOURCE", "files",
-                "AUTH_KEYS_FILES_DIR", dir.toString()))) {
+        try (Service service =
+                Service.start(
+                        database,
+                        Map.of(
+                                "AUTH_KEYS_SOURCE",
+                                "files",
+                                "AUTH_KEYS_FILES_DIR",
+                                dir.toString()))) {
             service.awaitReady();
             JWKSet jwks = JWKSet.parse(service.get("/.well-known/jwks.json", null).body());
             assertEquals(2, jwks.getKeys().size());
@@ -51,18 +65,28 @@ class KeySourcesIT {
         String newKek = Service.Base64Kek.random();
         try {
             String kid;
-            try (Service first = Service.start(database, Map.of("AUTH_KEYS_ENCRYPTION_KEY", oldKek))) {
+            try (Service first =
+                    Service.start(database, Map.of("AUTH_KEYS_ENCRYPTION_KEY", oldKek))) {
                 first.awaitReady();
                 kid = Jose.kid(login(first));
             }
-            try (Service rotated = Service.start(database, Map.of("AUTH_KEYS_ENCRYPTION_KEY", newKek,
-                    "AUTH_KEYS_PREVIOUS_ENCRYPTION_KEYS", oldKek))) {
+            try (Service rotated =
+                    Service.start(
+                            database,
+                            Map.of(
+                                    "AUTH_KEYS_ENCRYPTION_KEY",
+                                    newKek,
+                                    "AUTH_KEYS_PREVIOUS_ENCRYPTION_KEYS",
+                                    oldKek))) {
                 rotated.awaitReady();
                 assertEquals(kid, Jose.kid(login(rotated)));
-                assertTrue(rotated.log().contains("sealed again under the current KEK"), rotated.log());
+                assertTrue(
+                        rotated.log().contains("sealed again under the current KEK"),
+                        rotated.log());
             }
             // The earlier KEK is no longer needed: the same key opens under the new one alone.
-            try (Service after = Service.start(database, Map.of("AUTH_KEYS_ENCRYPTION_KEY", newKek))) {
+            try (Service after =
+                    Service.start(database, Map.of("AUTH_KEYS_ENCRYPTION_KEY", newKek))) {
                 after.awaitReady();
                 assertEquals(kid, Jose.kid(login(after)));
             }
@@ -72,8 +96,15 @@ class KeySourcesIT {
     }
 
     private static String login(Service service) throws Exception {
-        HttpResponse<String> answer = service.post("/oauth2/token", "application/x-www-form-urlencoded",
-                "grant_type=password&username=" + Service.ADMIN + "&password=" + Service.ADMIN_PASSWORD, null);
+        HttpResponse<String> answer =
+                service.post(
+                        "/oauth2/token",
+                        "application/x-www-form-urlencoded",
+                        "grant_type=password&username="
+                                + Service.ADMIN
+                                + "&password="
+                                + Service.ADMIN_PASSWORD,
+                        null);
         assertEquals(200, answer.statusCode(), answer.body());
         return Jose.field(answer.body(), "access_token");
     }

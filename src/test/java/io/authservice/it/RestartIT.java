@@ -36,14 +36,18 @@ import org.junit.jupiter.api.Test;
  */
 class RestartIT {
 
-    private static final Pattern FIELD = Pattern.compile("\"(access_token|refresh_token)\"\\s*:\\s*\"([^\"]+)\"");
+    private static final Pattern FIELD =
+            Pattern.compile("\"(access_token|refresh_token)\"\\s*:\\s*\"([^\"]+)\"");
     private static final int SESSIONS = 12;
 
     private String database;
     private final Map<String, Service> replicas = new ConcurrentHashMap<>();
     private final Map<String, Map<String, String>> settings = new HashMap<>();
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(2)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder()
+                    .version(HttpClient.Version.HTTP_1_1)
+                    .connectTimeout(Duration.ofSeconds(2))
+                    .build();
 
     @BeforeEach
     void twoReplicas() throws Exception {
@@ -85,9 +89,13 @@ class RestartIT {
                 } while (status == 200 && System.nanoTime() - downAt < TimeUnit.SECONDS.toNanos(5));
                 long readinessDownMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - downAt);
                 assertEquals(503, status, "readiness after SIGTERM");
-                assertEquals(200, old.get("/.well-known/jwks.json", null).statusCode(), "still serving while DOWN");
+                assertEquals(
+                        200,
+                        old.get("/.well-known/jwks.json", null).statusCode(),
+                        "still serving while DOWN");
                 assertTrue(old.process.waitFor(30, TimeUnit.SECONDS), "stopped");
-                System.out.printf("rolling restart: %s readiness DOWN %d ms after SIGTERM, exit %d%n",
+                System.out.printf(
+                        "rolling restart: %s readiness DOWN %d ms after SIGTERM, exit %d%n",
                         name, readinessDownMs, old.process.exitValue());
                 replace(name);
                 load.awaitRefreshes(load.refreshes.get() + SESSIONS * 3);
@@ -97,7 +105,8 @@ class RestartIT {
     }
 
     @Test
-    void afterKillNineEveryTokenStillVerifiesAndRetriedRefreshesKeepTheirSessions() throws Exception {
+    void afterKillNineEveryTokenStillVerifiesAndRetriedRefreshesKeepTheirSessions()
+            throws Exception {
         try (Load load = new Load()) {
             load.awaitRefreshes(SESSIONS * 5);
             Service killed = replicas.get("a");
@@ -107,10 +116,14 @@ class RestartIT {
             replace("a");
             load.awaitRefreshes(load.refreshes.get() + SESSIONS * 3);
             load.finish();
-            // Every access token issued, by either replica, before or after the crash, verifies on both.
+            // Every access token issued, by either replica, before or after the crash, verifies on
+            // both.
             for (Service service : replicas.values()) {
                 for (String accessToken : load.accessTokens) {
-                    assertEquals(200, service.get("/users/me", accessToken).statusCode(), "token verifies");
+                    assertEquals(
+                            200,
+                            service.get("/users/me", accessToken).statusCode(),
+                            "token verifies");
                 }
             }
         }
@@ -120,15 +133,43 @@ class RestartIT {
     void aRetryOnTheOtherReplicaGetsTheSameSuccessor() throws Exception {
         Service a = replicas.get("a");
         Service b = replicas.get("b");
-        assertEquals(201, a.post("/users", "application/json",
-                "{\"username\":\"twice\",\"password\":\"restart-test-password\"}", null).statusCode());
-        String token = field(post(a, "/oauth2/token", form("grant_type", "password", "username", "twice",
-                "password", "restart-test-password")).body(), "refresh_token");
+        assertEquals(
+                201,
+                a.post(
+                                "/users",
+                                "application/json",
+                                "{\"username\":\"twice\",\"password\":\"restart-test-password\"}",
+                                null)
+                        .statusCode());
+        String token =
+                field(
+                        post(
+                                        a,
+                                        "/oauth2/token",
+                                        form(
+                                                "grant_type",
+                                                "password",
+                                                "username",
+                                                "twice",
+                                                "password",
+                                                "restart-test-password"))
+                                .body(),
+                        "refresh_token");
 
         // Sequential: answered by A, the answer lost, retried on B.
-        String successor = field(post(a, "/oauth2/token", form("grant_type", "refresh_token", "refresh_token", token)).body(),
-                "refresh_token");
-        Answer retried = post(b, "/oauth2/token", form("grant_type", "refresh_token", "refresh_token", token));
+        String successor =
+                field(
+                        post(
+                                        a,
+                                        "/oauth2/token",
+                                        form("grant_type", "refresh_token", "refresh_token", token))
+                                .body(),
+                        "refresh_token");
+        Answer retried =
+                post(
+                        b,
+                        "/oauth2/token",
+                        form("grant_type", "refresh_token", "refresh_token", token));
         assertEquals(200, retried.status(), retried.body());
         assertEquals(successor, field(retried.body(), "refresh_token"));
 
@@ -137,8 +178,17 @@ class RestartIT {
         List<Future<Answer>> answers = new ArrayList<>();
         for (int i = 0; i < 8; i++) {
             Service target = i % 2 == 0 ? a : b;
-            answers.add(pool.submit(() -> post(target, "/oauth2/token",
-                    form("grant_type", "refresh_token", "refresh_token", successor))));
+            answers.add(
+                    pool.submit(
+                            () ->
+                                    post(
+                                            target,
+                                            "/oauth2/token",
+                                            form(
+                                                    "grant_type",
+                                                    "refresh_token",
+                                                    "refresh_token",
+                                                    successor))));
         }
         java.util.Set<String> next = new java.util.HashSet<>();
         for (Future<Answer> answer : answers) {
@@ -160,10 +210,14 @@ class RestartIT {
 
     private Answer post(Service service, String path, String form) {
         try {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(service.base + path))
-                    .timeout(Duration.ofSeconds(10))
-                    .header("Content-Type", "application/x-www-form-urlencoded")
-                    .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response =
+                    http.send(
+                            HttpRequest.newBuilder(URI.create(service.base + path))
+                                    .timeout(Duration.ofSeconds(10))
+                                    .header("Content-Type", "application/x-www-form-urlencoded")
+                                    .POST(HttpRequest.BodyPublishers.ofString(form))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
             return new Answer(response.statusCode(), response.body());
         } catch (IOException | InterruptedException e) {
             return new Answer(-1, e.toString());
@@ -183,7 +237,9 @@ class RestartIT {
     private static String form(String... pairs) {
         StringBuilder out = new StringBuilder();
         for (int i = 0; i < pairs.length; i += 2) {
-            out.append(i == 0 ? "" : "&").append(pairs[i]).append('=')
+            out.append(i == 0 ? "" : "&")
+                    .append(pairs[i])
+                    .append('=')
                     .append(URLEncoder.encode(pairs[i + 1], StandardCharsets.UTF_8));
         }
         return out.toString();
@@ -207,11 +263,26 @@ class RestartIT {
             Service first = replicas.get("a");
             for (int i = 0; i < SESSIONS; i++) {
                 String user = "load" + i;
-                HttpResponse<String> created = first.post("/users", "application/json",
-                        "{\"username\":\"" + user + "\",\"password\":\"restart-test-password\"}", null);
+                HttpResponse<String> created =
+                        first.post(
+                                "/users",
+                                "application/json",
+                                "{\"username\":\""
+                                        + user
+                                        + "\",\"password\":\"restart-test-password\"}",
+                                null);
                 assertEquals(201, created.statusCode(), created.body());
-                Answer login = post(first, "/oauth2/token",
-                        form("grant_type", "password", "username", user, "password", "restart-test-password"));
+                Answer login =
+                        post(
+                                first,
+                                "/oauth2/token",
+                                form(
+                                        "grant_type",
+                                        "password",
+                                        "username",
+                                        user,
+                                        "password",
+                                        "restart-test-password"));
                 assertEquals(200, login.status(), login.body());
                 latest.put(i, field(login.body(), "refresh_token"));
             }
@@ -229,14 +300,24 @@ class RestartIT {
                 // One logical refresh: the same token, replica after replica, until it is answered.
                 for (int attempt = 0; attempt < 200 && body == null; attempt++) {
                     Service target = replicas.get(turn++ % 2 == 0 ? "a" : "b");
-                    Answer answer = post(target, "/oauth2/token", form("grant_type", "refresh_token", "refresh_token", token));
+                    Answer answer =
+                            post(
+                                    target,
+                                    "/oauth2/token",
+                                    form("grant_type", "refresh_token", "refresh_token", token));
                     if (answer.status() == 200) {
                         body = answer.body();
                     } else if (answer.status() == -1 || answer.status() == 503) {
                         failovers.incrementAndGet();
                         sleep(50);
                     } else {
-                        failures.add("session " + session + ": " + answer.status() + " " + answer.body());
+                        failures.add(
+                                "session "
+                                        + session
+                                        + ": "
+                                        + answer.status()
+                                        + " "
+                                        + answer.body());
                         return;
                     }
                 }
@@ -269,17 +350,35 @@ class RestartIT {
             assertEquals(List.of(), failures, "requests lost");
             int lost = 0;
             for (String token : latest.values()) {
-                Answer answer = post(replicas.get("b"), "/oauth2/token", form("grant_type", "refresh_token", "refresh_token", token));
+                Answer answer =
+                        post(
+                                replicas.get("b"),
+                                "/oauth2/token",
+                                form("grant_type", "refresh_token", "refresh_token", token));
                 lost += answer.status() == 200 ? 0 : 1;
             }
             long retries = 0;
             for (Service service : replicas.values()) {
-                retries += service.manage("/q/metrics").body().lines()
-                        .filter(l -> l.startsWith("auth_refreshes_total{") && l.contains("outcome=\"retry\""))
-                        .mapToLong(l -> (long) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+                retries +=
+                        service.manage("/q/metrics")
+                                .body()
+                                .lines()
+                                .filter(
+                                        l ->
+                                                l.startsWith("auth_refreshes_total{")
+                                                        && l.contains("outcome=\"retry\""))
+                                .mapToLong(
+                                        l ->
+                                                (long)
+                                                        Double.parseDouble(
+                                                                l.substring(
+                                                                        l.lastIndexOf(' ') + 1)))
+                                .sum();
             }
-            System.out.printf("restart: %d refreshes, %d failovers, %d answered as retries by the replicas"
-                    + " still running, %d of %d sessions lost%n", refreshes.get(), failovers.get(), retries, lost, SESSIONS);
+            System.out.printf(
+                    "restart: %d refreshes, %d failovers, %d answered as retries by the replicas"
+                            + " still running, %d of %d sessions lost%n",
+                    refreshes.get(), failovers.get(), retries, lost, SESSIONS);
             assertEquals(0, lost, "sessions lost");
         }
 

@@ -19,8 +19,8 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The packaged service (target/quarkus-app) run as a process in the prod profile, configured only by
- * environment variables, as a deployment runs it.
+ * The packaged service (target/quarkus-app) run as a process in the prod profile, configured only
+ * by environment variables, as a deployment runs it.
  */
 final class Service implements AutoCloseable {
 
@@ -45,11 +45,16 @@ final class Service implements AutoCloseable {
     }
 
     /** Starts an instance on {@code database}; {@code env} adds to or overrides the defaults. */
-    static Service start(String database, Map<String, String> env, String... args) throws IOException {
+    static Service start(String database, Map<String, String> env, String... args)
+            throws IOException {
         int port = freePort();
         Path log = Files.createTempFile("auth-it-" + port + "-", ".log");
-        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
-                "-jar", "target/quarkus-app/quarkus-run.jar"));
+        List<String> command =
+                new ArrayList<>(
+                        List.of(
+                                ProcessHandle.current().info().command().orElse("java"),
+                                "-jar",
+                                "target/quarkus-app/quarkus-run.jar"));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command);
         Map<String, String> variables = builder.environment();
@@ -64,29 +69,39 @@ final class Service implements AutoCloseable {
         settings.put("AUTH_BOOTSTRAP_ADMIN_PASSWORD", ADMIN_PASSWORD);
         settings.put("QUARKUS_HTTP_PORT", String.valueOf(port));
         int management = freePort();
-        while (management == port) { // two draws can meet: the service then serves both on one port, never ready
+        while (management
+                == port) { // two draws can meet: the service then serves both on one port, never
+            // ready
             management = freePort();
         }
         settings.put("QUARKUS_MANAGEMENT_PORT", String.valueOf(management));
         settings.put("QUARKUS_SHUTDOWN_DELAY", "PT0S");
-        // The ITs' load comes from one address (loopback): the per-address limits would throttle it.
+        // The ITs' load comes from one address (loopback): the per-address limits would throttle
+        // it.
         settings.put("AUTH_RATE_LIMIT_REQUESTS_PER_SECOND", "0");
         settings.put("AUTH_PASSWORDS_HASHING_PER_ADDRESS", "1000");
         settings.putAll(env);
-        settings.forEach((k, v) -> {
-            if (v != null) {
-                variables.put(k, v);
-            }
-        });
+        settings.forEach(
+                (k, v) -> {
+                    if (v != null) {
+                        variables.put(k, v);
+                    }
+                });
         Process process = builder.redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        return new Service(URI.create("http://127.0.0.1:" + settings.get("QUARKUS_HTTP_PORT")),
-                URI.create("http://127.0.0.1:" + settings.get("QUARKUS_MANAGEMENT_PORT")), log, process, System.nanoTime());
+        return new Service(
+                URI.create("http://127.0.0.1:" + settings.get("QUARKUS_HTTP_PORT")),
+                URI.create("http://127.0.0.1:" + settings.get("QUARKUS_MANAGEMENT_PORT")),
+                log,
+                process,
+                System.nanoTime());
     }
 
     /** Waits until the JWKS answers; returns the milliseconds since start. */
     long awaitReady() throws Exception {
-        HttpRequest jwks = HttpRequest.newBuilder(base.resolve("/.well-known/jwks.json"))
-                .timeout(Duration.ofSeconds(2)).build();
+        HttpRequest jwks =
+                HttpRequest.newBuilder(base.resolve("/.well-known/jwks.json"))
+                        .timeout(Duration.ofSeconds(2))
+                        .build();
         while (System.nanoTime() - startedNanos < TimeUnit.SECONDS.toNanos(90)) {
             if (!process.isAlive()) {
                 throw new AssertionError("the service stopped: " + log());
@@ -113,12 +128,16 @@ final class Service implements AutoCloseable {
 
     /** A GET on the management port. */
     HttpResponse<String> manage(String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(management.resolve(path)).build(), HttpResponse.BodyHandlers.ofString());
+        return http.send(
+                HttpRequest.newBuilder(management.resolve(path)).build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
-    HttpResponse<String> post(String path, String type, String body, String bearer) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path))
-                .POST(HttpRequest.BodyPublishers.ofString(body));
+    HttpResponse<String> post(String path, String type, String body, String bearer)
+            throws Exception {
+        HttpRequest.Builder request =
+                HttpRequest.newBuilder(base.resolve(path))
+                        .POST(HttpRequest.BodyPublishers.ofString(body));
         if (type != null) {
             request.header("Content-Type", type);
         }
@@ -136,19 +155,25 @@ final class Service implements AutoCloseable {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         HttpResponse<String> login;
         do {
-            login = post("/oauth2/token", "application/x-www-form-urlencoded",
-                    "grant_type=password&username=" + ADMIN + "&password=" + ADMIN_PASSWORD, null);
+            login =
+                    post(
+                            "/oauth2/token",
+                            "application/x-www-form-urlencoded",
+                            "grant_type=password&username=" + ADMIN + "&password=" + ADMIN_PASSWORD,
+                            null);
         } while (login.statusCode() == 503 && System.nanoTime() < deadline && retryAfter(login));
         String token = Jose.field(login.body(), "access_token");
         if (login.statusCode() != 200 || token == null) {
-            throw new AssertionError("admin login: " + login.statusCode() + " " + login.body() + unavailability());
+            throw new AssertionError(
+                    "admin login: " + login.statusCode() + " " + login.body() + unavailability());
         }
         return token;
     }
 
     /**
      * Registers a client ({@code POST /admin/clients}) with the metadata {@code json} (without a
-     * client_id: a 503 is retried, at worst leaving an unused client behind); 201 or the test fails.
+     * client_id: a 503 is retried, at worst leaving an unused client behind); 201 or the test
+     * fails.
      */
     HttpResponse<String> registerClient(String json) throws Exception {
         String admin = adminToken();
@@ -156,25 +181,40 @@ final class Service implements AutoCloseable {
         HttpResponse<String> created;
         do {
             created = post("/admin/clients", "application/json", json, admin);
-        } while (created.statusCode() == 503 && System.nanoTime() < deadline && retryAfter(created));
+        } while (created.statusCode() == 503
+                && System.nanoTime() < deadline
+                && retryAfter(created));
         if (created.statusCode() != 201) {
-            throw new AssertionError("client registration: " + created.statusCode() + " " + created.body()
-                    + unavailability());
+            throw new AssertionError(
+                    "client registration: "
+                            + created.statusCode()
+                            + " "
+                            + created.body()
+                            + unavailability());
         }
         return created;
     }
 
     /** Sleeps for the answer's Retry-After (1 s if it has none); true. */
     private static boolean retryAfter(HttpResponse<String> answer) throws InterruptedException {
-        Thread.sleep(1000 * answer.headers().firstValue("Retry-After").map(Long::parseLong).orElse(1L));
+        Thread.sleep(
+                1000 * answer.headers().firstValue("Retry-After").map(Long::parseLong).orElse(1L));
         return true;
     }
 
-    /** The service's last reasons for a 503 (its log says why the database could not be asked), if any. */
+    /**
+     * The service's last reasons for a 503 (its log says why the database could not be asked), if
+     * any.
+     */
     String unavailability() {
-        java.util.List<String> reasons = log().lines().filter(l -> l.contains("database unavailable")).toList();
-        return reasons.isEmpty() ? "" : "; the service logged: " + String.join("\n", reasons.subList(
-                Math.max(0, reasons.size() - 3), reasons.size()));
+        java.util.List<String> reasons =
+                log().lines().filter(l -> l.contains("database unavailable")).toList();
+        return reasons.isEmpty()
+                ? ""
+                : "; the service logged: "
+                        + String.join(
+                                "\n",
+                                reasons.subList(Math.max(0, reasons.size() - 3), reasons.size()));
     }
 
     String log() {
@@ -189,13 +229,15 @@ final class Service implements AutoCloseable {
         return Files.readAllLines(Path.of("/proc/" + process.pid() + "/status")).stream()
                 .filter(l -> l.startsWith("VmRSS:"))
                 .map(l -> Long.parseLong(l.replaceAll("\\D", "")))
-                .findFirst().orElse(-1L);
+                .findFirst()
+                .orElse(-1L);
     }
 
     @Override
     public void close() throws Exception {
         // What the key lifecycle did, for whoever reads a failed run.
-        log().lines().filter(l -> l.contains("io.authservice.keys") || l.contains("ERROR"))
+        log().lines()
+                .filter(l -> l.contains("io.authservice.keys") || l.contains("ERROR"))
                 .forEach(l -> System.out.println(base.getPort() + " | " + l));
         process.destroy();
         if (!process.waitFor(30, TimeUnit.SECONDS)) {
@@ -215,7 +257,9 @@ final class Service implements AutoCloseable {
     }
 
     private static void sql(String statement) throws Exception {
-        try (Connection c = DriverManager.getConnection("jdbc:postgresql://" + PG + "/postgres", "postgres", "")) {
+        try (Connection c =
+                DriverManager.getConnection(
+                        "jdbc:postgresql://" + PG + "/postgres", "postgres", "")) {
             c.createStatement().execute(statement);
         }
     }

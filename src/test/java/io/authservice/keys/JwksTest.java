@@ -22,7 +22,8 @@ class JwksTest {
     @Test
     void publishesPublicKeysOnly() {
         given().get("/.well-known/jwks.json")
-                .then().statusCode(200)
+                .then()
+                .statusCode(200)
                 .contentType("application/json")
                 .body("keys.size()", org.hamcrest.Matchers.greaterThanOrEqualTo(1))
                 .body("keys.kty", everyItem(equalTo("RSA")))
@@ -40,22 +41,38 @@ class JwksTest {
     @Test
     void isCacheableWithAStrongETag() {
         Response first = given().get("/.well-known/jwks.json");
-        first.then().statusCode(200)
+        first.then()
+                .statusCode(200)
                 .header("Cache-Control", "public, max-age=300")
                 .header("ETag", matchesPattern("\"[A-Za-z0-9_-]+\""));
         String etag = first.header("ETag");
-        given().header("If-None-Match", etag).get("/.well-known/jwks.json")
-                .then().statusCode(304).header("ETag", etag).header("Cache-Control", "public, max-age=300");
-        given().header("If-None-Match", "\"other\", " + etag).get("/.well-known/jwks.json").then().statusCode(304);
-        given().header("If-None-Match", "\"stale\"").get("/.well-known/jwks.json")
-                .then().statusCode(200).header("ETag", etag);
+        given().header("If-None-Match", etag)
+                .get("/.well-known/jwks.json")
+                .then()
+                .statusCode(304)
+                .header("ETag", etag)
+                .header("Cache-Control", "public, max-age=300");
+        given().header("If-None-Match", "\"other\", " + etag)
+                .get("/.well-known/jwks.json")
+                .then()
+                .statusCode(304);
+        given().header("If-None-Match", "\"stale\"")
+                .get("/.well-known/jwks.json")
+                .then()
+                .statusCode(200)
+                .header("ETag", etag);
     }
 
     @Test
     void theActiveKeyIsPublishedAndItsPrivatePartIsSealedAtRest() {
         TestKeys.Active active = TestKeys.active();
-        given().get("/.well-known/jwks.json").then().body("keys.kid", org.hamcrest.Matchers.hasItem(active.kid()));
-        assertThrows(Exception.class, () -> KeyFactory.getInstance("RSA")
-                .generatePrivate(new PKCS8EncodedKeySpec(active.sealed())));
+        given().get("/.well-known/jwks.json")
+                .then()
+                .body("keys.kid", org.hamcrest.Matchers.hasItem(active.kid()));
+        assertThrows(
+                Exception.class,
+                () ->
+                        KeyFactory.getInstance("RSA")
+                                .generatePrivate(new PKCS8EncodedKeySpec(active.sealed())));
     }
 }

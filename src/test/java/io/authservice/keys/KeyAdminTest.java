@@ -11,11 +11,11 @@ import static org.hamcrest.Matchers.notNullValue;
 
 import io.authservice.Api;
 import io.authservice.Race;
+import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
@@ -24,16 +24,27 @@ class KeyAdminTest {
     @Test
     void onlyAdministratorsSeeKeys() {
         given().get("/admin/keys").then().statusCode(401);
-        given().header("Authorization", "Bearer " + Api.tokens(Api.newUser("notadmin")).accessToken())
-                .get("/admin/keys").then().statusCode(403).body("error", equalTo("forbidden"));
-        given().header("Authorization", "Bearer " + Api.tokens(Api.newUser("notadmin2")).accessToken())
-                .post("/admin/keys/rotate").then().statusCode(403);
+        given().header(
+                        "Authorization",
+                        "Bearer " + Api.tokens(Api.newUser("notadmin")).accessToken())
+                .get("/admin/keys")
+                .then()
+                .statusCode(403)
+                .body("error", equalTo("forbidden"));
+        given().header(
+                        "Authorization",
+                        "Bearer " + Api.tokens(Api.newUser("notadmin2")).accessToken())
+                .post("/admin/keys/rotate")
+                .then()
+                .statusCode(403);
     }
 
     @Test
     void listsKeysWithStatesAndDatesButNoPrivateMaterial() {
-        given().header("Authorization", "Bearer " + Api.adminToken()).get("/admin/keys")
-                .then().statusCode(200)
+        given().header("Authorization", "Bearer " + Api.adminToken())
+                .get("/admin/keys")
+                .then()
+                .statusCode(200)
                 .body("state", hasItem("active"))
                 .body("kid", everyItem(notNullValue()))
                 .body("algorithm", everyItem(equalTo("RS256")))
@@ -45,23 +56,33 @@ class KeyAdminTest {
     @Test
     void aStagedRotationPublishesTheNextKeyAtOnceButDoesNotSignWithIt() {
         String token = Api.adminToken();
-        String kid = given().header("Authorization", "Bearer " + token).post("/admin/keys/rotate")
-                .then().statusCode(200)
-                .body("state", equalTo("next"))
-                .body("activate_at", notNullValue())
-                .extract().path("kid");
+        String kid =
+                given().header("Authorization", "Bearer " + token)
+                        .post("/admin/keys/rotate")
+                        .then()
+                        .statusCode(200)
+                        .body("state", equalTo("next"))
+                        .body("activate_at", notNullValue())
+                        .extract()
+                        .path("kid");
         given().get("/.well-known/jwks.json").then().body("keys.kid", hasItem(kid));
         // The active key still signs: tokens issued now carry another kid.
         org.junit.jupiter.api.Assertions.assertNotEquals(kid, kidOf(Api.adminToken()));
         // Asking again keeps the one next key.
-        given().header("Authorization", "Bearer " + token).post("/admin/keys/rotate")
-                .then().statusCode(200).body("kid", equalTo(kid));
+        given().header("Authorization", "Bearer " + token)
+                .post("/admin/keys/rotate")
+                .then()
+                .statusCode(200)
+                .body("kid", equalTo(kid));
     }
 
     @Test
     void withdrawingAnUnknownKeyIs404() {
-        given().header("Authorization", "Bearer " + Api.adminToken()).post("/admin/keys/no-such-kid/withdraw")
-                .then().statusCode(404).body("error", equalTo("not_found"));
+        given().header("Authorization", "Bearer " + Api.adminToken())
+                .post("/admin/keys/no-such-kid/withdraw")
+                .then()
+                .statusCode(404)
+                .body("error", equalTo("not_found"));
     }
 
     /**
@@ -78,15 +99,24 @@ class KeyAdminTest {
         for (int i = 0; i < 10; i++) {
             tasks.add(() -> Api.login(racer, Api.PASSWORD));
         }
-        tasks.add(5, () -> {
-            Thread.sleep(300); // amid the logins' hashing, not before it
-            return given().header("Authorization", "Bearer " + admin).post("/admin/keys/" + kid + "/withdraw");
-        });
+        tasks.add(
+                5,
+                () -> {
+                    Thread.sleep(300); // amid the logins' hashing, not before it
+                    return given().header("Authorization", "Bearer " + admin)
+                            .post("/admin/keys/" + kid + "/withdraw");
+                });
         List<Response> answers = new ArrayList<>(Race.run(tasks));
-        answers.remove(5).then().statusCode(200).body("kid", equalTo(kid))
+        answers.remove(5)
+                .then()
+                .statusCode(200)
+                .body("kid", equalTo(kid))
                 .body("revoked_sessions", greaterThanOrEqualTo(1));
 
-        Api.refresh(before.refreshToken()).then().statusCode(400).body("error", equalTo("invalid_grant"));
+        Api.refresh(before.refreshToken())
+                .then()
+                .statusCode(400)
+                .body("error", equalTo("invalid_grant"));
         Api.me(before.accessToken()).then().statusCode(401);
         int signedByWithdrawn = 0;
         for (Response login : answers) {
@@ -95,8 +125,10 @@ class KeyAdminTest {
                 Api.refresh(login.path("refresh_token")).then().statusCode(400);
             }
         }
-        org.jboss.logging.Logger.getLogger(KeyAdminTest.class).infof(
-                "logins racing the withdrawal: %d of %d signed by the withdrawn key", signedByWithdrawn, answers.size());
+        org.jboss.logging.Logger.getLogger(KeyAdminTest.class)
+                .infof(
+                        "logins racing the withdrawal: %d of %d signed by the withdrawn key",
+                        signedByWithdrawn, answers.size());
         Api.Tokens after = Api.tokens(Api.newUser("afterwithdrawal"));
         org.junit.jupiter.api.Assertions.assertNotEquals(kid, kidOf(after.accessToken()));
         Api.refresh(after.refreshToken()).then().statusCode(200);

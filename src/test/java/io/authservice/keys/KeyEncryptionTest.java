@@ -15,7 +15,10 @@ import org.junit.jupiter.api.Test;
 class KeyEncryptionTest {
 
     private static final String KEK = Base64.getEncoder().encodeToString(new byte[32]);
-    private static final String OTHER_KEK = Base64.getEncoder().encodeToString("0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.US_ASCII));
+    private static final String OTHER_KEK =
+            Base64.getEncoder()
+                    .encodeToString(
+                            "0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.US_ASCII));
     private final byte[] secret = "a private key".getBytes(StandardCharsets.UTF_8);
 
     @Test
@@ -55,10 +58,16 @@ class KeyEncryptionTest {
 
     @Test
     void refusesAKekThatIsNot32Bytes() {
-        IllegalStateException e = assertThrows(IllegalStateException.class,
-                () -> new KeyEncryption(Base64.getEncoder().encodeToString(new byte[16]), List.of()));
+        IllegalStateException e =
+                assertThrows(
+                        IllegalStateException.class,
+                        () ->
+                                new KeyEncryption(
+                                        Base64.getEncoder().encodeToString(new byte[16]),
+                                        List.of()));
         assertTrue(e.getMessage().contains("auth.keys.encryption-key"));
-        assertThrows(IllegalStateException.class, () -> new KeyEncryption("not base64 !", List.of()));
+        assertThrows(
+                IllegalStateException.class, () -> new KeyEncryption("not base64 !", List.of()));
     }
 
     private static boolean contains(byte[] haystack, byte[] needle) {

@@ -20,26 +20,34 @@ class KeyPlanTest {
 
     @Test
     void anEmptyDatabaseGetsAnActiveKey() {
-        assertEquals(List.of(new Create(KeyState.ACTIVE, "RS256", null)), KeyPlan.plan(List.of(), T0, RS256));
+        assertEquals(
+                List.of(new Create(KeyState.ACTIVE, "RS256", null)),
+                KeyPlan.plan(List.of(), T0, RS256));
     }
 
     @Test
     void nothingIsDueEarlyInAPeriod() {
-        assertEquals(List.of(), KeyPlan.plan(List.of(active("a", T0)), T0.plus(Duration.ofDays(10)), RS256));
+        assertEquals(
+                List.of(),
+                KeyPlan.plan(List.of(active("a", T0)), T0.plus(Duration.ofDays(10)), RS256));
     }
 
     @Test
     void theNextKeyIsPublishedOneLeadTimeBeforeThePeriodEnds() {
         Instant due = T0.plus(PERIOD);
-        assertEquals(List.of(), KeyPlan.plan(List.of(active("a", T0)), due.minus(LEAD).minusSeconds(1), RS256));
-        assertEquals(List.of(new Create(KeyState.NEXT, "RS256", due)),
+        assertEquals(
+                List.of(),
+                KeyPlan.plan(List.of(active("a", T0)), due.minus(LEAD).minusSeconds(1), RS256));
+        assertEquals(
+                List.of(new Create(KeyState.NEXT, "RS256", due)),
                 KeyPlan.plan(List.of(active("a", T0)), due.minus(LEAD), RS256));
     }
 
     @Test
     void aLateNextKeyStillGetsTheWholeLeadTime() {
         Instant late = T0.plus(PERIOD).plus(Duration.ofDays(2));
-        assertEquals(List.of(new Create(KeyState.NEXT, "RS256", late.plus(LEAD))),
+        assertEquals(
+                List.of(new Create(KeyState.NEXT, "RS256", late.plus(LEAD))),
                 KeyPlan.plan(List.of(active("a", T0)), late, RS256));
     }
 
@@ -63,11 +71,13 @@ class KeyPlanTest {
     void changingTheAlgorithmIsAStagedRotation() {
         KeyPlan.Settings es256 = new KeyPlan.Settings("ES256", PERIOD, LEAD);
         Instant now = T0.plusSeconds(60);
-        assertEquals(List.of(new Create(KeyState.NEXT, "ES256", now.plus(LEAD))),
+        assertEquals(
+                List.of(new Create(KeyState.NEXT, "ES256", now.plus(LEAD))),
                 KeyPlan.plan(List.of(active("a", T0)), now, es256));
         // A next key of the old algorithm is replaced by one of the new.
         List<SigningKey> keys = List.of(active("a", T0), next("b", "RS256", T0, T0.plus(PERIOD)));
-        assertEquals(List.of(new Delete("b"), new Create(KeyState.NEXT, "ES256", now.plus(LEAD))),
+        assertEquals(
+                List.of(new Delete("b"), new Create(KeyState.NEXT, "ES256", now.plus(LEAD))),
                 KeyPlan.plan(keys, now, es256));
     }
 
@@ -80,15 +90,24 @@ class KeyPlanTest {
     }
 
     private static SigningKey active(String kid, Instant activated) {
-        return key(kid, "RS256", KeyState.ACTIVE, new SigningKey.Dates(activated, activated, null, null, null));
+        return key(
+                kid,
+                "RS256",
+                KeyState.ACTIVE,
+                new SigningKey.Dates(activated, activated, null, null, null));
     }
 
     private static SigningKey next(String kid, String alg, Instant created, Instant activateAt) {
-        return key(kid, alg, KeyState.NEXT, new SigningKey.Dates(created, null, activateAt, null, null));
+        return key(
+                kid,
+                alg,
+                KeyState.NEXT,
+                new SigningKey.Dates(created, null, activateAt, null, null));
     }
 
     private static SigningKey retired(String kid, Instant removeAt) {
-        return key(kid, "RS256", KeyState.RETIRED, new SigningKey.Dates(T0, T0, null, T0, removeAt));
+        return key(
+                kid, "RS256", KeyState.RETIRED, new SigningKey.Dates(T0, T0, null, T0, removeAt));
     }
 
     private static SigningKey key(String kid, String alg, KeyState state, SigningKey.Dates dates) {

@@ -19,8 +19,13 @@ class MetadataTest {
 
     @Test
     void describesTheServer() {
-        for (String path : List.of("/.well-known/openid-configuration", "/.well-known/oauth-authorization-server")) {
-            given().get(path).then().statusCode(200)
+        for (String path :
+                List.of(
+                        "/.well-known/openid-configuration",
+                        "/.well-known/oauth-authorization-server")) {
+            given().get(path)
+                    .then()
+                    .statusCode(200)
                     .body("issuer", equalTo(issuer))
                     .body("jwks_uri", equalTo(issuer + "/.well-known/jwks.json"))
                     .body("token_endpoint", equalTo(issuer + "/oauth2/token"))
@@ -31,9 +36,12 @@ class MetadataTest {
                     .body("subject_types_supported", hasItems("public"))
                     .body("id_token_signing_alg_values_supported", hasItems("RS256"))
                     .body("scopes_supported", hasItems("openid", "profile", "email"))
-                    .body("claims_supported", hasItems("sub", "groups", "preferred_username", "client_id"));
+                    .body(
+                            "claims_supported",
+                            hasItems("sub", "groups", "preferred_username", "client_id"));
         }
-        assertEquals(given().get("/.well-known/openid-configuration").asString(),
+        assertEquals(
+                given().get("/.well-known/openid-configuration").asString(),
                 given().get("/.well-known/oauth-authorization-server").asString());
     }
 }

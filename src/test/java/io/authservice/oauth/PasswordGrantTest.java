@@ -25,7 +25,8 @@ class PasswordGrantTest {
     void issuesAccessAndRefreshTokensFromAForm() {
         String username = Api.newUser("pg");
         Api.login(username.toUpperCase(), Api.PASSWORD)
-                .then().statusCode(200)
+                .then()
+                .statusCode(200)
                 .header("Cache-Control", "no-store")
                 .body("token_type", equalTo("Bearer"))
                 .body("expires_in", equalTo(300))
@@ -39,10 +40,22 @@ class PasswordGrantTest {
     void acceptsJsonWithTheSameFieldNames() {
         String username = Api.newUser("pgjson");
         given().contentType(ContentType.JSON)
-                .body(Map.of("grant_type", "password", "username", username, "password", Api.PASSWORD,
-                        "client_id", "web", "scope", "openid"))
+                .body(
+                        Map.of(
+                                "grant_type",
+                                "password",
+                                "username",
+                                username,
+                                "password",
+                                Api.PASSWORD,
+                                "client_id",
+                                "web",
+                                "scope",
+                                "openid"))
                 .post("/oauth2/token")
-                .then().statusCode(200).body("scope", equalTo("openid"));
+                .then()
+                .statusCode(200)
+                .body("scope", equalTo("openid"));
     }
 
     @Test
@@ -55,7 +68,9 @@ class PasswordGrantTest {
         assertEquals(wrong.asString(), unknown.asString());
     }
 
-    /** Both must cost one password hash; without the decoy hash an unknown user answers far faster. */
+    /**
+     * Both must cost one password hash; without the decoy hash an unknown user answers far faster.
+     */
     @Test
     void unknownUserAndWrongPasswordTakeTheSameTime() {
         List<String> users = List.of(Api.newUser("t1"), Api.newUser("t2"), Api.newUser("t3"));
@@ -68,15 +83,25 @@ class PasswordGrantTest {
             }
         }
         double ratio = (double) median(unknown) / median(wrong);
-        assertTrue(ratio > 0.6 && ratio < 1.67, "unknown/wrong median time ratio " + ratio
-                + " (unknown " + unknown + ", wrong " + wrong + ")");
+        assertTrue(
+                ratio > 0.6 && ratio < 1.67,
+                "unknown/wrong median time ratio "
+                        + ratio
+                        + " (unknown "
+                        + unknown
+                        + ", wrong "
+                        + wrong
+                        + ")");
     }
 
     @Test
     void throttlesAUsernameAfterRepeatedFailures() throws InterruptedException {
         String username = Api.newUser("throttle");
         for (int i = 0; i < 5; i++) {
-            Api.login(username, "wrong-" + i).then().statusCode(400).body("error", equalTo("invalid_grant"));
+            Api.login(username, "wrong-" + i)
+                    .then()
+                    .statusCode(400)
+                    .body("error", equalTo("invalid_grant"));
         }
         Response locked = Api.login(username, Api.PASSWORD);
         locked.then().statusCode(429).header("Retry-After", notNullValue());
@@ -102,10 +127,16 @@ class PasswordGrantTest {
     void aDisabledAccountCannotLogIn() {
         String username = Api.newUser("disabled");
         Db.update("update users set enabled = false where username = ?", username);
-        Api.login(username, Api.PASSWORD).then().statusCode(400).body("error", equalTo("invalid_grant"));
+        Api.login(username, Api.PASSWORD)
+                .then()
+                .statusCode(400)
+                .body("error", equalTo("invalid_grant"));
     }
 
-    /** The right password of a disabled account tells nothing: the answer of a wrong one, and no password change. */
+    /**
+     * The right password of a disabled account tells nothing: the answer of a wrong one, and no
+     * password change.
+     */
     @Test
     void aDisabledAccountAnswersLikeAWrongPassword() {
         String username = Api.newUser("disabled-same");
@@ -115,9 +146,17 @@ class PasswordGrantTest {
         Response wrong = Api.login(Api.newUser("wrong-same"), "not-the-password");
         assertEquals(wrong.statusCode(), disabled.statusCode());
         assertEquals(wrong.asString(), disabled.asString());
-        given().header("Authorization", "Bearer " + token).contentType(ContentType.JSON)
-                .body(Map.of("current_password", Api.PASSWORD, "new_password", "another-long-password"))
-                .post("/users/me/password").then().statusCode(403);
+        given().header("Authorization", "Bearer " + token)
+                .contentType(ContentType.JSON)
+                .body(
+                        Map.of(
+                                "current_password",
+                                Api.PASSWORD,
+                                "new_password",
+                                "another-long-password"))
+                .post("/users/me/password")
+                .then()
+                .statusCode(403);
         Db.update("update users set enabled = true where username = ?", username);
         Api.login(username, "another-long-password").then().statusCode(400);
     }
@@ -126,35 +165,63 @@ class PasswordGrantTest {
     void refusesUnknownScopesAndClients() {
         String username = Api.newUser("scope");
         given().contentType(ContentType.URLENC)
-                .formParams(Map.of("grant_type", "password", "username", username, "password", Api.PASSWORD,
-                        "scope", "openid admin:all"))
+                .formParams(
+                        Map.of(
+                                "grant_type",
+                                "password",
+                                "username",
+                                username,
+                                "password",
+                                Api.PASSWORD,
+                                "scope",
+                                "openid admin:all"))
                 .post("/oauth2/token")
-                .then().statusCode(400).body("error", equalTo("invalid_scope"));
+                .then()
+                .statusCode(400)
+                .body("error", equalTo("invalid_scope"));
         given().contentType(ContentType.URLENC)
-                .formParams(Map.of("grant_type", "password", "username", username, "password", Api.PASSWORD,
-                        "client_id", "someone-else"))
+                .formParams(
+                        Map.of(
+                                "grant_type",
+                                "password",
+                                "username",
+                                username,
+                                "password",
+                                Api.PASSWORD,
+                                "client_id",
+                                "someone-else"))
                 .post("/oauth2/token")
-                .then().statusCode(401).body("error", equalTo("invalid_client"))
+                .then()
+                .statusCode(401)
+                .body("error", equalTo("invalid_client"))
                 .header("WWW-Authenticate", notNullValue());
     }
 
     @Test
     void refusesUnsupportedGrantTypes() {
-        given().contentType(ContentType.URLENC).formParam("grant_type", "authorization_code")
+        given().contentType(ContentType.URLENC)
+                .formParam("grant_type", "authorization_code")
                 .post("/oauth2/token")
-                .then().statusCode(400).body("error", equalTo("unsupported_grant_type"));
+                .then()
+                .statusCode(400)
+                .body("error", equalTo("unsupported_grant_type"));
     }
 
     @Test
     void missingFieldsAreInvalidRequests() {
-        for (Map<String, String> form : List.of(
-                Map.of("username", "x", "password", "y"),
-                Map.of("grant_type", "password", "password", "y"),
-                Map.of("grant_type", "password", "username", "x"),
-                Map.of("grant_type", "password", "username", "", "password", "y"),
-                Map.of("grant_type", "refresh_token"))) {
-            given().contentType(ContentType.URLENC).formParams(form).post("/oauth2/token")
-                    .then().statusCode(400).body("error", equalTo("invalid_request"))
+        for (Map<String, String> form :
+                List.of(
+                        Map.of("username", "x", "password", "y"),
+                        Map.of("grant_type", "password", "password", "y"),
+                        Map.of("grant_type", "password", "username", "x"),
+                        Map.of("grant_type", "password", "username", "", "password", "y"),
+                        Map.of("grant_type", "refresh_token"))) {
+            given().contentType(ContentType.URLENC)
+                    .formParams(form)
+                    .post("/oauth2/token")
+                    .then()
+                    .statusCode(400)
+                    .body("error", equalTo("invalid_request"))
                     .body("error_description", notNullValue());
         }
     }
@@ -164,18 +231,29 @@ class PasswordGrantTest {
         given().contentType(ContentType.URLENC)
                 .body("grant_type=password&username=a&username=b&password=x")
                 .post("/oauth2/token")
-                .then().statusCode(400).body("error", equalTo("invalid_request"));
+                .then()
+                .statusCode(400)
+                .body("error", equalTo("invalid_request"));
     }
 
     @Test
     void overlongCredentialsAreInvalidRequests() {
-        Api.login("u".repeat(1000), "x").then().statusCode(400).body("error", equalTo("invalid_request"));
-        Api.login("someone", "p".repeat(5000)).then().statusCode(400).body("error", equalTo("invalid_request"));
+        Api.login("u".repeat(1000), "x")
+                .then()
+                .statusCode(400)
+                .body("error", equalTo("invalid_request"));
+        Api.login("someone", "p".repeat(5000))
+                .then()
+                .statusCode(400)
+                .body("error", equalTo("invalid_request"));
     }
 
     @Test
     void answersCarryNoStoreAlsoOnErrors() {
-        Api.login("someone", "x").then().header("Cache-Control", "no-store").statusCode(greaterThanOrEqualTo(400));
+        Api.login("someone", "x")
+                .then()
+                .header("Cache-Control", "no-store")
+                .statusCode(greaterThanOrEqualTo(400));
     }
 
     private static long time(String username) {

@@ -21,15 +21,33 @@ class RefreshRetryTest {
     @Test
     void aRetryGetsTheSameSuccessorAndTheSessionLivesOn() {
         Tokens first = Api.tokens(Api.newUser("retry"));
-        Tokens second = Tokens.of(Api.refresh(first.refreshToken()).then().statusCode(200).extract().response());
+        Tokens second =
+                Tokens.of(
+                        Api.refresh(first.refreshToken())
+                                .then()
+                                .statusCode(200)
+                                .extract()
+                                .response());
 
-        Tokens again = Tokens.of(Api.refresh(first.refreshToken()).then().statusCode(200)
-                .header("Cache-Control", "no-store").extract().response());
+        Tokens again =
+                Tokens.of(
+                        Api.refresh(first.refreshToken())
+                                .then()
+                                .statusCode(200)
+                                .header("Cache-Control", "no-store")
+                                .extract()
+                                .response());
 
         assertEquals(second.refreshToken(), again.refreshToken());
         assertNotEquals(second.accessToken(), again.accessToken());
         Api.me(again.accessToken()).then().statusCode(200);
-        Tokens third = Tokens.of(Api.refresh(again.refreshToken()).then().statusCode(200).extract().response());
+        Tokens third =
+                Tokens.of(
+                        Api.refresh(again.refreshToken())
+                                .then()
+                                .statusCode(200)
+                                .extract()
+                                .response());
         Api.refresh(third.refreshToken()).then().statusCode(200);
         assertEquals(null, revokedReason(first));
     }
@@ -37,10 +55,25 @@ class RefreshRetryTest {
     @Test
     void aRetryAfterTheSuccessorWasUsedIsReuse() {
         Tokens first = Api.tokens(Api.newUser("retryused"));
-        Tokens second = Tokens.of(Api.refresh(first.refreshToken()).then().statusCode(200).extract().response());
-        Tokens third = Tokens.of(Api.refresh(second.refreshToken()).then().statusCode(200).extract().response());
+        Tokens second =
+                Tokens.of(
+                        Api.refresh(first.refreshToken())
+                                .then()
+                                .statusCode(200)
+                                .extract()
+                                .response());
+        Tokens third =
+                Tokens.of(
+                        Api.refresh(second.refreshToken())
+                                .then()
+                                .statusCode(200)
+                                .extract()
+                                .response());
 
-        Api.refresh(first.refreshToken()).then().statusCode(400).body("error", equalTo("invalid_grant"));
+        Api.refresh(first.refreshToken())
+                .then()
+                .statusCode(400)
+                .body("error", equalTo("invalid_grant"));
 
         Api.refresh(third.refreshToken()).then().statusCode(400);
         assertEquals("reuse", revokedReason(first));
@@ -49,11 +82,21 @@ class RefreshRetryTest {
     @Test
     void aRetryAfterTheWindowIsReuse() {
         Tokens first = Api.tokens(Api.newUser("retrylate"));
-        Tokens second = Tokens.of(Api.refresh(first.refreshToken()).then().statusCode(200).extract().response());
-        Db.update("update refresh_tokens set spent_at = now() - interval '11 seconds' where token_hash = ?",
+        Tokens second =
+                Tokens.of(
+                        Api.refresh(first.refreshToken())
+                                .then()
+                                .statusCode(200)
+                                .extract()
+                                .response());
+        Db.update(
+                "update refresh_tokens set spent_at = now() - interval '11 seconds' where token_hash = ?",
                 (Object) Db.sha256(first.refreshToken()));
 
-        Api.refresh(first.refreshToken()).then().statusCode(400).body("error", equalTo("invalid_grant"));
+        Api.refresh(first.refreshToken())
+                .then()
+                .statusCode(400)
+                .body("error", equalTo("invalid_grant"));
 
         Api.refresh(second.refreshToken()).then().statusCode(400);
         assertEquals("reuse", revokedReason(first));
@@ -62,15 +105,28 @@ class RefreshRetryTest {
     @Test
     void aRetryByAnotherClientIsReuse() {
         Tokens first = Api.tokens(Api.newUser("retryclient"));
-        Tokens second = Tokens.of(Api.refresh(first.refreshToken()).then().statusCode(200).extract().response());
+        Tokens second =
+                Tokens.of(
+                        Api.refresh(first.refreshToken())
+                                .then()
+                                .statusCode(200)
+                                .extract()
+                                .response());
         // The family belongs to another client than the one presenting the token (web).
-        Db.update("update refresh_families set client_id = 'other' where id ="
-                + " (select family_id from refresh_tokens where token_hash = ?)", (Object) Db.sha256(first.refreshToken()));
+        Db.update(
+                "update refresh_families set client_id = 'other' where id ="
+                        + " (select family_id from refresh_tokens where token_hash = ?)",
+                (Object) Db.sha256(first.refreshToken()));
 
-        Api.refresh(first.refreshToken()).then().statusCode(400).body("error", equalTo("invalid_grant"));
+        Api.refresh(first.refreshToken())
+                .then()
+                .statusCode(400)
+                .body("error", equalTo("invalid_grant"));
 
-        Db.update("update refresh_families set client_id = 'web' where id ="
-                + " (select family_id from refresh_tokens where token_hash = ?)", (Object) Db.sha256(first.refreshToken()));
+        Db.update(
+                "update refresh_families set client_id = 'web' where id ="
+                        + " (select family_id from refresh_tokens where token_hash = ?)",
+                (Object) Db.sha256(first.refreshToken()));
         Api.refresh(second.refreshToken()).then().statusCode(400);
         assertEquals("reuse", revokedReason(first));
     }
@@ -78,13 +134,21 @@ class RefreshRetryTest {
     @Test
     void anUnspentTokenOfAnotherClientIsRefusedWithoutBeingSpent() {
         Tokens first = Api.tokens(Api.newUser("otherclient"));
-        Db.update("update refresh_families set client_id = 'other' where id ="
-                + " (select family_id from refresh_tokens where token_hash = ?)", (Object) Db.sha256(first.refreshToken()));
+        Db.update(
+                "update refresh_families set client_id = 'other' where id ="
+                        + " (select family_id from refresh_tokens where token_hash = ?)",
+                (Object) Db.sha256(first.refreshToken()));
 
-        Api.refresh(first.refreshToken()).then().statusCode(400).body("error", equalTo("invalid_grant"));
+        Api.refresh(first.refreshToken())
+                .then()
+                .statusCode(400)
+                .body("error", equalTo("invalid_grant"));
 
-        assertEquals(null, Db.value("select spent_at from refresh_tokens where token_hash = ?",
-                (Object) Db.sha256(first.refreshToken())));
+        assertEquals(
+                null,
+                Db.value(
+                        "select spent_at from refresh_tokens where token_hash = ?",
+                        (Object) Db.sha256(first.refreshToken())));
         assertEquals(null, revokedReason(first));
     }
 
@@ -92,15 +156,24 @@ class RefreshRetryTest {
     void aRetryOfARevokedSessionFails() {
         Tokens first = Api.tokens(Api.newUser("retryrevoked"));
         Api.refresh(first.refreshToken()).then().statusCode(200);
-        io.restassured.RestAssured.given().contentType(io.restassured.http.ContentType.URLENC)
-                .formParam("token", first.refreshToken()).post("/oauth2/revoke").then().statusCode(200);
+        io.restassured.RestAssured.given()
+                .contentType(io.restassured.http.ContentType.URLENC)
+                .formParam("token", first.refreshToken())
+                .post("/oauth2/revoke")
+                .then()
+                .statusCode(200);
 
-        Api.refresh(first.refreshToken()).then().statusCode(400).body("error", equalTo("invalid_grant"));
+        Api.refresh(first.refreshToken())
+                .then()
+                .statusCode(400)
+                .body("error", equalTo("invalid_grant"));
         assertEquals("revoked", revokedReason(first));
     }
 
     private static Object revokedReason(Tokens tokens) {
-        return Db.value("select f.revoked_reason from refresh_families f join refresh_tokens t"
-                + " on t.family_id = f.id where t.token_hash = ?", (Object) Db.sha256(tokens.refreshToken()));
+        return Db.value(
+                "select f.revoked_reason from refresh_families f join refresh_tokens t"
+                        + " on t.family_id = f.id where t.token_hash = ?",
+                (Object) Db.sha256(tokens.refreshToken()));
     }
 }

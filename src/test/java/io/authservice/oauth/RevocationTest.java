@@ -15,9 +15,18 @@ class RevocationTest {
     @Test
     void revokingARefreshTokenEndsItsFamily() {
         Tokens first = Api.tokens(Api.newUser("revoke"));
-        Tokens second = Tokens.of(Api.refresh(first.refreshToken()).then().statusCode(200).extract().response());
+        Tokens second =
+                Tokens.of(
+                        Api.refresh(first.refreshToken())
+                                .then()
+                                .statusCode(200)
+                                .extract()
+                                .response());
         revoke(first.refreshToken()).then().statusCode(200);
-        Api.refresh(second.refreshToken()).then().statusCode(400).body("error", equalTo("invalid_grant"));
+        Api.refresh(second.refreshToken())
+                .then()
+                .statusCode(400)
+                .body("error", equalTo("invalid_grant"));
     }
 
     @Test
@@ -26,7 +35,9 @@ class RevocationTest {
         given().contentType(ContentType.URLENC)
                 .formParam("token", tokens.refreshToken())
                 .formParam("token_type_hint", "refresh_token")
-                .post("/oauth2/revoke").then().statusCode(200);
+                .post("/oauth2/revoke")
+                .then()
+                .statusCode(200);
         Api.refresh(tokens.refreshToken()).then().statusCode(400);
     }
 
@@ -38,13 +49,23 @@ class RevocationTest {
 
     @Test
     void aMissingTokenIsAnInvalidRequest() {
-        given().contentType(ContentType.URLENC).formParam("token_type_hint", "refresh_token")
-                .post("/oauth2/revoke").then().statusCode(400).body("error", equalTo("invalid_request"));
-        given().contentType(ContentType.TEXT).body("token=x")
-                .post("/oauth2/revoke").then().statusCode(400).body("error", equalTo("invalid_request"));
+        given().contentType(ContentType.URLENC)
+                .formParam("token_type_hint", "refresh_token")
+                .post("/oauth2/revoke")
+                .then()
+                .statusCode(400)
+                .body("error", equalTo("invalid_request"));
+        given().contentType(ContentType.TEXT)
+                .body("token=x")
+                .post("/oauth2/revoke")
+                .then()
+                .statusCode(400)
+                .body("error", equalTo("invalid_request"));
     }
 
     private static io.restassured.response.Response revoke(String token) {
-        return given().contentType(ContentType.URLENC).formParam("token", token).post("/oauth2/revoke");
+        return given().contentType(ContentType.URLENC)
+                .formParam("token", token)
+                .post("/oauth2/revoke");
     }
 }

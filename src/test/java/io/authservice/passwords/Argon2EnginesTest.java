@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.authservice.crypto.Argon2Engine;
-import io.authservice.crypto.BouncyCastleArgon2;
-import io.authservice.crypto.NativeCrypto;
+import io.authservice.platform.crypto.Argon2Engine;
+import io.authservice.platform.crypto.BouncyCastleArgon2;
+import io.authservice.platform.crypto.NativeCrypto;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
@@ -42,8 +42,10 @@ class Argon2EnginesTest {
         for (String password : new String[] {"", "p", "päßwörd ✓", "x".repeat(1000)}) {
             byte[] bytes = password.getBytes(StandardCharsets.UTF_8);
             for (int[] mtp : new int[][] {{8, 1, 1}, {64, 3, 1}, {256, 2, 2}, {1024, 1, 4}}) {
-                assertArrayEquals(javaEngine.derive(bytes, salt, mtp[0], mtp[1], mtp[2], 32),
-                        nativeEngine.derive(bytes, salt, mtp[0], mtp[1], mtp[2], 32), password + " " + mtp[0]);
+                assertArrayEquals(
+                        javaEngine.derive(bytes, salt, mtp[0], mtp[1], mtp[2], 32),
+                        nativeEngine.derive(bytes, salt, mtp[0], mtp[1], mtp[2], 32),
+                        password + " " + mtp[0]);
             }
         }
     }

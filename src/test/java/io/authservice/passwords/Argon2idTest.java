@@ -9,8 +9,12 @@ import org.junit.jupiter.api.Test;
 
 class Argon2idTest {
 
-    /** Made by the reference implementation: {@code echo -n password | argon2 somesalt16bytes! -id -t 2 -m 10 -p 1 -l 32 -e}. */
-    static final String REFERENCE = "$argon2id$v=19$m=1024,t=2,p=1$c29tZXNhbHQxNmJ5dGVzIQ$1mUOkMcxDqdchr1hCIyyZvBw/F/w3CoX5Bl8FWahj4g";
+    /**
+     * Made by the reference implementation: {@code echo -n password | argon2 somesalt16bytes! -id
+     * -t 2 -m 10 -p 1 -l 32 -e}.
+     */
+    static final String REFERENCE =
+            "$argon2id$v=19$m=1024,t=2,p=1$c29tZXNhbHQxNmJ5dGVzIQ$1mUOkMcxDqdchr1hCIyyZvBw/F/w3CoX5Bl8FWahj4g";
 
     private final Argon2id argon2 = new Argon2id(1024, 2, 1);
 
@@ -23,7 +27,10 @@ class Argon2idTest {
     @Test
     void hashesInThePhcFormatWithAFreshSalt() {
         String hash = argon2.hash("correct horse");
-        assertTrue(hash.matches("\\$argon2id\\$v=19\\$m=1024,t=2,p=1\\$[A-Za-z0-9+/]{22}\\$[A-Za-z0-9+/]{43}"), hash);
+        assertTrue(
+                hash.matches(
+                        "\\$argon2id\\$v=19\\$m=1024,t=2,p=1\\$[A-Za-z0-9+/]{22}\\$[A-Za-z0-9+/]{43}"),
+                hash);
         assertTrue(argon2.verify("correct horse", hash));
         assertFalse(argon2.verify("correct horse ", hash));
         assertNotEquals(hash, argon2.hash("correct horse"));
@@ -38,8 +45,12 @@ class Argon2idTest {
 
     @Test
     void refusesMalformedOrAbusiveHashes() {
-        assertThrows(IllegalArgumentException.class, () -> argon2.verify("x", "$argon2i$v=19$m=1024,t=2,p=1$c2FsdA$aGFzaA"));
-        assertThrows(IllegalArgumentException.class, () -> argon2.verify("x", "$argon2id$v=19$m=99999999,t=2,p=1$c2FsdA$aGFzaA"));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> argon2.verify("x", "$argon2i$v=19$m=1024,t=2,p=1$c2FsdA$aGFzaA"));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> argon2.verify("x", "$argon2id$v=19$m=99999999,t=2,p=1$c2FsdA$aGFzaA"));
         assertThrows(IllegalArgumentException.class, () -> new Argon2id(4, 1, 1));
     }
 }

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.authservice.passwords.PasswordHasher.Outcome;
-import io.authservice.web.ApiError;
+import io.authservice.platform.ApiError;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.Cancellable;
 import java.util.ArrayList;
@@ -19,7 +19,9 @@ import org.junit.jupiter.api.Test;
 /** One source never holds more than half the hashing pool, however many jobs it sends. */
 class HashingShareTest {
 
-    /** A hasher whose jobs finish when the test says, counting those of each password ("source"). */
+    /**
+     * A hasher whose jobs finish when the test says, counting those of each password ("source").
+     */
     static final class GatedHasher extends PasswordHasher {
         final Map<String, AtomicInteger> running = new ConcurrentHashMap<>();
         final Map<String, Integer> most = new ConcurrentHashMap<>();
@@ -35,7 +37,9 @@ class HashingShareTest {
             most.merge(password, now, Math::max);
             CompletableFuture<Outcome> job = new CompletableFuture<>();
             jobs.add(job);
-            return Uni.createFrom().completionStage(job).onTermination()
+            return Uni.createFrom()
+                    .completionStage(job)
+                    .onTermination()
                     .invoke(() -> running.get(password).decrementAndGet());
         }
 
@@ -51,35 +55,54 @@ class HashingShareTest {
         List<CompletableFuture<Outcome>> flood = new ArrayList<>();
         for (int i = 0; i < 8; i++) {
             // The password names the source for the counting hasher.
-            flood.add(share.verify("2001:db8:1:2::" + (i + 1), "flood", null).subscribeAsCompletionStage());
+            flood.add(
+                    share.verify("2001:db8:1:2::" + (i + 1), "flood", null)
+                            .subscribeAsCompletionStage());
         }
-        assertEquals(1, hasher.pending().size(), "one job of the /64 in the pool, the rest wait their turn");
-        CompletableFuture<Outcome> owner = share.verify("192.0.2.7", "owner", null).subscribeAsCompletionStage();
+        assertEquals(
+                1,
+                hasher.pending().size(),
+                "one job of the /64 in the pool, the rest wait their turn");
+        CompletableFuture<Outcome> owner =
+                share.verify("192.0.2.7", "owner", null).subscribeAsCompletionStage();
         assertEquals(2, hasher.pending().size(), "another source's job enters the pool at once");
 
-        CompletableFuture<Outcome> ninth = share.verify("2001:db8:1:2:ffff::9", "flood", null).subscribeAsCompletionStage();
+        CompletableFuture<Outcome> ninth =
+                share.verify("2001:db8:1:2:ffff::9", "flood", null).subscribeAsCompletionStage();
         assertTrue(ninth.isCompletedExceptionally(), "beyond its admitted jobs the /64 gets 429");
         ApiError refused = assertInstanceOf(ApiError.class, ninth.handle((ok, e) -> e).join());
         assertEquals(429, refused.status);
 
-        for (List<CompletableFuture<Outcome>> pending = hasher.pending(); !pending.isEmpty(); pending = hasher.pending()) {
+        for (List<CompletableFuture<Outcome>> pending = hasher.pending();
+                !pending.isEmpty();
+                pending = hasher.pending()) {
             pending.get(0).complete(Outcome.MISMATCH);
         }
-        assertTrue(flood.stream().allMatch(CompletableFuture::isDone), "every admitted job ran in its turn");
+        assertTrue(
+                flood.stream().allMatch(CompletableFuture::isDone),
+                "every admitted job ran in its turn");
         assertTrue(owner.isDone());
-        assertEquals(1, hasher.most.get("flood"), "the flooding source never had more than half the pool");
+        assertEquals(
+                1,
+                hasher.most.get("flood"),
+                "the flooding source never had more than half the pool");
     }
 
     @Test
     void aRequestThatHangsUpKeepsItsThreadUntilItsHashEnds() {
         GatedHasher hasher = new GatedHasher();
         HashingShare share = new HashingShare(hasher, 2, 8);
-        Cancellable first = share.verify("192.0.2.9", "flood", null).subscribe().with(ok -> { }, e -> { });
-        CompletableFuture<Outcome> second = share.verify("192.0.2.9", "flood", null).subscribeAsCompletionStage();
+        Cancellable first =
+                share.verify("192.0.2.9", "flood", null).subscribe().with(ok -> {}, e -> {});
+        CompletableFuture<Outcome> second =
+                share.verify("192.0.2.9", "flood", null).subscribeAsCompletionStage();
         assertEquals(1, hasher.pending().size());
 
         first.cancel(); // the client hung up; its hash goes on
-        assertEquals(1, hasher.pending().size(), "the next job waits for the thread, not for the request");
+        assertEquals(
+                1,
+                hasher.pending().size(),
+                "the next job waits for the thread, not for the request");
         hasher.pending().get(0).complete(Outcome.MISMATCH);
         assertEquals(1, hasher.pending().size(), "it starts when the thread is free");
         hasher.pending().get(0).complete(Outcome.MISMATCH);
@@ -93,10 +116,12 @@ class HashingShareTest {
         HashingShare share = new HashingShare(hasher, 2, 4);
         List<Cancellable> admitted = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
-            admitted.add(share.verify("192.0.2.10", "flood", null).subscribe().with(ok -> { }, e -> { }));
+            admitted.add(
+                    share.verify("192.0.2.10", "flood", null).subscribe().with(ok -> {}, e -> {}));
         }
         admitted.get(3).cancel();
-        CompletableFuture<Outcome> again = share.verify("192.0.2.10", "flood", null).subscribeAsCompletionStage();
+        CompletableFuture<Outcome> again =
+                share.verify("192.0.2.10", "flood", null).subscribeAsCompletionStage();
         assertTrue(!again.isDone(), "admitted in the cancelled one's place, waiting its turn");
         while (!hasher.pending().isEmpty()) {
             hasher.pending().get(0).complete(Outcome.MISMATCH);

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.authservice.Api;
-import io.authservice.Race;
 import io.authservice.ProxiedProfile;
+import io.authservice.Race;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.Response;
@@ -14,7 +14,9 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.junit.jupiter.api.Test;
 
-/** Parallel guesses on one username cannot all pass a throttle that reads its count before hashing. */
+/**
+ * Parallel guesses on one username cannot all pass a throttle that reads its count before hashing.
+ */
 @QuarkusTest
 @TestProfile(ProxiedProfile.class)
 class ThrottleRaceTest {
@@ -32,10 +34,17 @@ class ThrottleRaceTest {
         List<Response> answers = Race.run(guesses);
         long checked = answers.stream().filter(r -> r.statusCode() != 429).count();
         long throttled = answers.stream().filter(r -> r.statusCode() == 429).count();
-        assertTrue(checked <= MAX_FAILURES, checked + " of 60 guesses were checked: "
-                + answers.stream().filter(r -> r.statusCode() != 429).map(Response::asString).toList());
+        assertTrue(
+                checked <= MAX_FAILURES,
+                checked
+                        + " of 60 guesses were checked: "
+                        + answers.stream()
+                                .filter(r -> r.statusCode() != 429)
+                                .map(Response::asString)
+                                .toList());
         assertEquals(60 - checked, throttled);
-        answers.stream().filter(r -> r.statusCode() == 429)
+        answers.stream()
+                .filter(r -> r.statusCode() == 429)
                 .forEach(r -> assertTrue(Integer.parseInt(r.header("Retry-After")) >= 1));
     }
 

@@ -21,7 +21,8 @@ class AtJwtProfileTest {
     public static class Profile implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("auth.tokens.access-token-typ", "at+jwt", "auth.registration.enabled", "false");
+            return Map.of(
+                    "auth.tokens.access-token-typ", "at+jwt", "auth.registration.enabled", "false");
         }
     }
 
@@ -33,7 +34,8 @@ class AtJwtProfileTest {
 
     @Test
     void accessTokensSayAtJwtAndAreAccepted() throws Exception {
-        String token = Api.login(admin, password).then().statusCode(200).extract().path("access_token");
+        String token =
+                Api.login(admin, password).then().statusCode(200).extract().path("access_token");
         assertEquals(new JOSEObjectType("at+jwt"), SignedJWT.parse(token).getHeader().getType());
         Api.me(token).then().statusCode(200);
     }
@@ -41,6 +43,8 @@ class AtJwtProfileTest {
     @Test
     void registrationCanBeClosed() {
         Api.register(Api.uniqueName("closed"), Api.PASSWORD)
-                .then().statusCode(403).body("error", equalTo("registration_disabled"));
+                .then()
+                .statusCode(403)
+                .body("error", equalTo("registration_disabled"));
     }
 }

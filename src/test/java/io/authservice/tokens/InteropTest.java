@@ -25,7 +25,9 @@ import java.util.Set;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
-/** A verifier that knows only the JWKS URL, the issuer and the audience: Nimbus with its defaults. */
+/**
+ * A verifier that knows only the JWKS URL, the issuer and the audience: Nimbus with its defaults.
+ */
 @QuarkusTest
 class InteropTest {
 
@@ -54,8 +56,12 @@ class InteropTest {
         assertEquals("openid profile email", claims.getStringClaim("scope"));
         assertEquals(List.of("user"), claims.getStringListClaim("groups"));
         assertEquals(Api.me(tokens.accessToken()).path("id"), claims.getSubject());
-        assertEquals(300, (claims.getExpirationTime().getTime() - claims.getIssueTime().getTime()) / 1000);
-        assertNotEquals(claims.getJWTID(), processor().process(Api.tokens(username).accessToken(), null).getJWTID());
+        assertEquals(
+                300,
+                (claims.getExpirationTime().getTime() - claims.getIssueTime().getTime()) / 1000);
+        assertNotEquals(
+                claims.getJWTID(),
+                processor().process(Api.tokens(username).accessToken(), null).getJWTID());
     }
 
     @Test
@@ -69,8 +75,11 @@ class InteropTest {
         JWKSource<SecurityContext> keys = JWKSourceBuilder.create(jwks).retrying(false).build();
         DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
         processor.setJWSKeySelector(new JWSVerificationKeySelector<>(JWSAlgorithm.RS256, keys));
-        processor.setJWTClaimsSetVerifier(new DefaultJWTClaimsVerifier<>("api",
-                new JWTClaimsSet.Builder().issuer(issuer).build(), Set.of("sub", "exp", "iat", "jti")));
+        processor.setJWTClaimsSetVerifier(
+                new DefaultJWTClaimsVerifier<>(
+                        "api",
+                        new JWTClaimsSet.Builder().issuer(issuer).build(),
+                        Set.of("sub", "exp", "iat", "jti")));
         return processor;
     }
 }

@@ -72,42 +72,91 @@ class JwtAttackTest {
 
     @Test
     void hs256WithThePublicKeyAsTheSecret() throws Exception {
-        RSAPublicKey publicKey = JWKSet.load(URI.create(RestAssured.baseURI + ":" + RestAssured.port
-                + "/.well-known/jwks.json").toURL()).getKeyByKeyId(kid).toRSAKey().toRSAPublicKey();
-        String pem = "-----BEGIN PUBLIC KEY-----\n"
-                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(publicKey.getEncoded())
-                + "\n-----END PUBLIC KEY-----\n";
-        for (byte[] secret : List.of(pem.getBytes(StandardCharsets.US_ASCII), publicKey.getEncoded())) {
-            refused(sign(new JWSHeader.Builder(JWSAlgorithm.HS256).keyID(kid).type(JOSEObjectType.JWT).build(),
-                    claims, new MACSigner(secret)));
+        RSAPublicKey publicKey =
+                JWKSet.load(
+                                URI.create(
+                                                RestAssured.baseURI
+                                                        + ":"
+                                                        + RestAssured.port
+                                                        + "/.well-known/jwks.json")
+                                        .toURL())
+                        .getKeyByKeyId(kid)
+                        .toRSAKey()
+                        .toRSAPublicKey();
+        String pem =
+                "-----BEGIN PUBLIC KEY-----\n"
+                        + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                                .encodeToString(publicKey.getEncoded())
+                        + "\n-----END PUBLIC KEY-----\n";
+        for (byte[] secret :
+                List.of(pem.getBytes(StandardCharsets.US_ASCII), publicKey.getEncoded())) {
+            refused(
+                    sign(
+                            new JWSHeader.Builder(JWSAlgorithm.HS256)
+                                    .keyID(kid)
+                                    .type(JOSEObjectType.JWT)
+                                    .build(),
+                            claims,
+                            new MACSigner(secret)));
         }
     }
 
     @Test
     void anEmbeddedJwk() throws Exception {
         RSAKey attacker = new RSAKeyGenerator(2048).keyID(kid).generate();
-        refused(sign(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(kid).type(JOSEObjectType.JWT)
-                .jwk(attacker.toPublicJWK()).build(), claims, new RSASSASigner(attacker)));
+        refused(
+                sign(
+                        new JWSHeader.Builder(JWSAlgorithm.RS256)
+                                .keyID(kid)
+                                .type(JOSEObjectType.JWT)
+                                .jwk(attacker.toPublicJWK())
+                                .build(),
+                        claims,
+                        new RSASSASigner(attacker)));
     }
 
     @Test
     void aJkuHeader() throws Exception {
         RSAKey attacker = new RSAKeyGenerator(2048).keyID("attacker").generate();
         for (String keyId : List.of("attacker", kid)) {
-            refused(sign(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(keyId).type(JOSEObjectType.JWT)
-                    .jwkURL(URI.create("http://127.0.0.1:9/jwks.json")).build(), claims, new RSASSASigner(attacker)));
+            refused(
+                    sign(
+                            new JWSHeader.Builder(JWSAlgorithm.RS256)
+                                    .keyID(keyId)
+                                    .type(JOSEObjectType.JWT)
+                                    .jwkURL(URI.create("http://127.0.0.1:9/jwks.json"))
+                                    .build(),
+                            claims,
+                            new RSASSASigner(attacker)));
         }
     }
 
     @Test
     void kidInjection() throws Exception {
         RSAKey attacker = new RSAKeyGenerator(2048).generate();
-        for (String keyId : List.of("../../../../../../dev/null", "' OR '1'='1", "x'; drop table signing_keys; --",
-                "", kid + "\u0000")) {
-            refused(sign(new JWSHeader.Builder(JWSAlgorithm.HS256).keyID(keyId).type(JOSEObjectType.JWT).build(),
-                    claims, new MACSigner(new byte[32])));
-            refused(sign(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(keyId).type(JOSEObjectType.JWT).build(),
-                    claims, new RSASSASigner(attacker)));
+        for (String keyId :
+                List.of(
+                        "../../../../../../dev/null",
+                        "' OR '1'='1",
+                        "x'; drop table signing_keys; --",
+                        "",
+                        kid + "\u0000")) {
+            refused(
+                    sign(
+                            new JWSHeader.Builder(JWSAlgorithm.HS256)
+                                    .keyID(keyId)
+                                    .type(JOSEObjectType.JWT)
+                                    .build(),
+                            claims,
+                            new MACSigner(new byte[32])));
+            refused(
+                    sign(
+                            new JWSHeader.Builder(JWSAlgorithm.RS256)
+                                    .keyID(keyId)
+                                    .type(JOSEObjectType.JWT)
+                                    .build(),
+                            claims,
+                            new RSASSASigner(attacker)));
         }
     }
 
@@ -125,7 +174,8 @@ class JwtAttackTest {
 
     @Test
     void aTamperedPayload() throws Exception {
-        JWTClaimsSet admin = new JWTClaimsSet.Builder(claims).claim("groups", List.of("admin")).build();
+        JWTClaimsSet admin =
+                new JWTClaimsSet.Builder(claims).claim("groups", List.of("admin")).build();
         refused(parts[0] + "." + encode(admin.toString()) + "." + parts[2]);
     }
 
@@ -146,38 +196,89 @@ class JwtAttackTest {
     @Test
     void correctlySignedButOtherwiseWrong() throws Exception {
         JWSSigner real = new RSASSASigner(TestKeys.active().privateKey());
-        JWSHeader good = new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(kid).type(JOSEObjectType.JWT).build();
+        JWSHeader good =
+                new JWSHeader.Builder(JWSAlgorithm.RS256)
+                        .keyID(kid)
+                        .type(JOSEObjectType.JWT)
+                        .build();
         Instant now = Instant.now();
         accepted(sign(good, fresh(now).build(), real));
 
-        refused(sign(good, fresh(now).issueTime(Date.from(now.minusSeconds(900)))
-                .expirationTime(Date.from(now.minusSeconds(300))).build(), real));
+        refused(
+                sign(
+                        good,
+                        fresh(now)
+                                .issueTime(Date.from(now.minusSeconds(900)))
+                                .expirationTime(Date.from(now.minusSeconds(300)))
+                                .build(),
+                        real));
         refused(sign(good, fresh(now).issuer("https://evil.example.com").build(), real));
         refused(sign(good, fresh(now).audience("someone-else").build(), real));
         refused(sign(good, fresh(now).jwtID(null).build(), real));
         refused(sign(good, fresh(now).expirationTime(null).build(), real));
-        refused(sign(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(kid).type(new JOSEObjectType("at+jwt")).build(),
-                fresh(now).build(), real));
-        refused(sign(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(kid).build(), fresh(now).build(), real));
-        refused(sign(new JWSHeader.Builder(JWSAlgorithm.RS256).type(JOSEObjectType.JWT).build(), fresh(now).build(), real));
+        refused(
+                sign(
+                        new JWSHeader.Builder(JWSAlgorithm.RS256)
+                                .keyID(kid)
+                                .type(new JOSEObjectType("at+jwt"))
+                                .build(),
+                        fresh(now).build(),
+                        real));
+        refused(
+                sign(
+                        new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(kid).build(),
+                        fresh(now).build(),
+                        real));
+        refused(
+                sign(
+                        new JWSHeader.Builder(JWSAlgorithm.RS256).type(JOSEObjectType.JWT).build(),
+                        fresh(now).build(),
+                        real));
         for (JWSAlgorithm other : List.of(JWSAlgorithm.RS512, JWSAlgorithm.PS256)) {
-            refused(sign(new JWSHeader.Builder(other).keyID(kid).type(JOSEObjectType.JWT).build(), fresh(now).build(), real));
+            refused(
+                    sign(
+                            new JWSHeader.Builder(other)
+                                    .keyID(kid)
+                                    .type(JOSEObjectType.JWT)
+                                    .build(),
+                            fresh(now).build(),
+                            real));
         }
     }
 
-    /** A subject that names no user (a client's id, garbage, a short UUID form) is 401, not a server error. */
+    /**
+     * A subject that names no user (a client's id, garbage, a short UUID form) is 401, not a server
+     * error.
+     */
     @Test
     void aValidlySignedTokenWhoseSubjectIsNoUser() throws Exception {
         JWSSigner real = new RSASSASigner(TestKeys.active().privateKey());
-        JWSHeader good = new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(kid).type(JOSEObjectType.JWT).build();
-        for (String subject : List.of("web", "not-a-uuid", "1-1-1-1-1", "00000000-0000-0000-0000-00000000000g")) {
-            String token = sign(good, fresh(Instant.now()).subject(subject).claim("groups", List.of("admin", "user"))
-                    .build(), real);
+        JWSHeader good =
+                new JWSHeader.Builder(JWSAlgorithm.RS256)
+                        .keyID(kid)
+                        .type(JOSEObjectType.JWT)
+                        .build();
+        for (String subject :
+                List.of("web", "not-a-uuid", "1-1-1-1-1", "00000000-0000-0000-0000-00000000000g")) {
+            String token =
+                    sign(
+                            good,
+                            fresh(Instant.now())
+                                    .subject(subject)
+                                    .claim("groups", List.of("admin", "user"))
+                                    .build(),
+                            real);
             refused(token);
-            given().header("Authorization", "Bearer " + token).contentType("application/json")
+            given().header("Authorization", "Bearer " + token)
+                    .contentType("application/json")
                     .body(Map.of("current_password", "x", "new_password", "long-enough-password"))
-                    .post("/users/me/password").then().statusCode(401);
-            given().header("Authorization", "Bearer " + token).get("/admin/users").then().statusCode(403);
+                    .post("/users/me/password")
+                    .then()
+                    .statusCode(401);
+            given().header("Authorization", "Bearer " + token)
+                    .get("/admin/users")
+                    .then()
+                    .statusCode(403);
         }
     }
 
@@ -189,7 +290,8 @@ class JwtAttackTest {
                 .expirationTime(Date.from(now.plusSeconds(60)));
     }
 
-    private static String sign(JWSHeader header, JWTClaimsSet claims, JWSSigner signer) throws Exception {
+    private static String sign(JWSHeader header, JWTClaimsSet claims, JWSSigner signer)
+            throws Exception {
         SignedJWT jwt = new SignedJWT(header, claims);
         jwt.sign(signer);
         return jwt.serialize();
@@ -204,7 +306,9 @@ class JwtAttackTest {
     }
 
     private static void refused(String token) {
-        Api.me(token).then().statusCode(401)
+        Api.me(token)
+                .then()
+                .statusCode(401)
                 .header("WWW-Authenticate", org.hamcrest.Matchers.startsWith("Bearer"))
                 .body("error", equalTo("invalid_token"));
     }

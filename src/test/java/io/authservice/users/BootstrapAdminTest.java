@@ -1,13 +1,13 @@
 package io.authservice.users;
 
+import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.hasItem;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.authservice.Db;
 import io.quarkus.test.junit.QuarkusTest;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
-import static io.restassured.RestAssured.given;
-import static org.junit.jupiter.api.Assertions.assertEquals;
 
 @QuarkusTest
 class BootstrapAdminTest {
@@ -20,9 +20,17 @@ class BootstrapAdminTest {
 
     @Test
     void theConfiguredAdministratorExistsOnceWithTheAdminRole() {
-        String token = io.authservice.Api.login(username, password).then().statusCode(200).extract().path("access_token");
-        given().header("Authorization", "Bearer " + token).get("/users/me")
-                .then().statusCode(200).body("roles", hasItem("admin"));
+        String token =
+                io.authservice.Api.login(username, password)
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .path("access_token");
+        given().header("Authorization", "Bearer " + token)
+                .get("/users/me")
+                .then()
+                .statusCode(200)
+                .body("roles", hasItem("admin"));
         assertEquals(1L, Db.value("select count(*) from users where 'admin' = any(roles)"));
     }
 }

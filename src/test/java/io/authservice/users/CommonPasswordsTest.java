@@ -16,8 +16,13 @@ class CommonPasswordsTest {
     @Test
     void everyLineOfTheListIsRefusedAndNothingElse() throws Exception {
         int lines = 0;
-        try (BufferedReader reader = new BufferedReader(new InputStreamReader(new GZIPInputStream(
-                CommonPasswords.class.getResourceAsStream("/passwords/common-passwords.txt.gz")), StandardCharsets.UTF_8))) {
+        try (BufferedReader reader =
+                new BufferedReader(
+                        new InputStreamReader(
+                                new GZIPInputStream(
+                                        CommonPasswords.class.getResourceAsStream(
+                                                "/passwords/common-passwords.txt.gz")),
+                                StandardCharsets.UTF_8))) {
             for (String line; (line = reader.readLine()) != null; ) {
                 if (!line.isEmpty()) {
                     lines++;
@@ -26,7 +31,8 @@ class CommonPasswordsTest {
             }
         }
         assertTrue(lines > 190_000, "the whole list: " + lines);
-        assertEquals(lines, CommonPasswords.size(), "one hash per line (the list has no duplicates)");
+        assertEquals(
+                lines, CommonPasswords.size(), "one hash per line (the list has no duplicates)");
         assertTrue(CommonPasswords.contains("PASSWORD1234"), "compared in lower case");
         assertFalse(CommonPasswords.contains("violet-staple-orbit-7"));
         assertFalse(CommonPasswords.contains("passwor"));

@@ -22,7 +22,8 @@ class MeTest {
     void showsTheCallersProfile() {
         String username = Api.newUser("me");
         Api.me(Api.tokens(username).accessToken())
-                .then().statusCode(200)
+                .then()
+                .statusCode(200)
                 .body("username", equalTo(username))
                 .body("id", notNullValue())
                 .body("roles", containsInAnyOrder("user"))
@@ -32,25 +33,37 @@ class MeTest {
 
     @Test
     void needsABearerToken() {
-        given().get("/users/me").then().statusCode(401)
+        given().get("/users/me")
+                .then()
+                .statusCode(401)
                 .header("WWW-Authenticate", org.hamcrest.Matchers.startsWith("Bearer"))
                 .body("error", equalTo("unauthorized"));
     }
 
-    /** Issue 16: /users/me answered 200 after logout and for a disabled user, where userinfo answers 401. */
+    /**
+     * Issue 16: /users/me answered 200 after logout and for a disabled user, where userinfo answers
+     * 401.
+     */
     @Test
     void aTokenWhoseSessionEndedOrWhoseUserIsDisabledIsRefused() {
         Tokens loggedOut = Api.tokens(Api.newUser("me-logout"));
         Api.me(loggedOut.accessToken()).then().statusCode(200);
-        given().contentType(ContentType.URLENC).formParam("token", loggedOut.refreshToken()).post("/oauth2/revoke")
-                .then().statusCode(200);
-        Api.me(loggedOut.accessToken()).then().statusCode(401)
+        given().contentType(ContentType.URLENC)
+                .formParam("token", loggedOut.refreshToken())
+                .post("/oauth2/revoke")
+                .then()
+                .statusCode(200);
+        Api.me(loggedOut.accessToken())
+                .then()
+                .statusCode(401)
                 .header("WWW-Authenticate", org.hamcrest.Matchers.startsWith("Bearer"));
 
         Tokens disabled = Api.tokens(Api.newUser("me-disabled"));
         String id = Api.me(disabled.accessToken()).then().statusCode(200).extract().path("id");
-        given().header("Authorization", "Bearer " + Api.adminToken()).post("/admin/users/" + id + "/disable")
-                .then().statusCode(200);
+        given().header("Authorization", "Bearer " + Api.adminToken())
+                .post("/admin/users/" + id + "/disable")
+                .then()
+                .statusCode(200);
         Api.me(disabled.accessToken()).then().statusCode(401);
     }
 
@@ -63,9 +76,18 @@ class MeTest {
 
         change(first.accessToken(), Api.PASSWORD, newPassword).then().statusCode(204);
 
-        Api.refresh(first.refreshToken()).then().statusCode(400).body("error", equalTo("invalid_grant"));
-        Api.refresh(second.refreshToken()).then().statusCode(400).body("error", equalTo("invalid_grant"));
-        Api.login(username, Api.PASSWORD).then().statusCode(400).body("error", equalTo("invalid_grant"));
+        Api.refresh(first.refreshToken())
+                .then()
+                .statusCode(400)
+                .body("error", equalTo("invalid_grant"));
+        Api.refresh(second.refreshToken())
+                .then()
+                .statusCode(400)
+                .body("error", equalTo("invalid_grant"));
+        Api.login(username, Api.PASSWORD)
+                .then()
+                .statusCode(400)
+                .body("error", equalTo("invalid_grant"));
         Api.login(username, newPassword).then().statusCode(200);
     }
 
@@ -74,7 +96,9 @@ class MeTest {
         String username = Api.newUser("pwbad");
         Tokens tokens = Api.tokens(username);
         change(tokens.accessToken(), "not-the-password", "another-long-password")
-                .then().statusCode(400).body("error", equalTo("invalid_grant"));
+                .then()
+                .statusCode(400)
+                .body("error", equalTo("invalid_grant"));
         Api.refresh(tokens.refreshToken()).then().statusCode(200);
         Api.login(username, Api.PASSWORD).then().statusCode(200);
     }
@@ -83,13 +107,20 @@ class MeTest {
     void theNewPasswordFollowsThePolicy() {
         String username = Api.newUser("pwpolicy");
         change(Api.tokens(username).accessToken(), Api.PASSWORD, "short")
-                .then().statusCode(400).body("violations.field", hasItem("new_password"));
+                .then()
+                .statusCode(400)
+                .body("violations.field", hasItem("new_password"));
         given().header("Authorization", "Bearer " + Api.tokens(username).accessToken())
-                .contentType(ContentType.JSON).body("{}").post("/users/me/password")
-                .then().statusCode(400).body("violations.field", containsInAnyOrder("current_password", "new_password"));
+                .contentType(ContentType.JSON)
+                .body("{}")
+                .post("/users/me/password")
+                .then()
+                .statusCode(400)
+                .body("violations.field", containsInAnyOrder("current_password", "new_password"));
     }
 
-    private static io.restassured.response.Response change(String accessToken, String current, String next) {
+    private static io.restassured.response.Response change(
+            String accessToken, String current, String next) {
         return given().header("Authorization", "Bearer " + accessToken)
                 .contentType(ContentType.JSON)
                 .body(Map.of("current_password", current, "new_password", next))

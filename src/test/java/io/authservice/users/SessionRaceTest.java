@@ -25,40 +25,56 @@ class SessionRaceTest {
     private static final Logger LOG = Logger.getLogger(SessionRaceTest.class);
     private static final int RUNS = 3;
     private static final int LOGINS = 20;
+
     /** Disabling takes no hashing: started at once it would finish before the logins' hashes. */
     private static final long DISABLE_DELAY_MS = 500;
 
     @Test
     void aPasswordChangeEndsTheSessionsOfLoginsRacingIt() throws Exception {
         for (int run = 0; run < RUNS; run++) {
-            race("password change", username -> {
-                String access = Api.tokens(username).accessToken();
-                return () -> given().header("Authorization", "Bearer " + access).contentType(ContentType.JSON)
-                        .body(Map.of("current_password", Api.PASSWORD, "new_password", "a-new-long-password"))
-                        .post("/users/me/password");
-            }, 204);
+            race(
+                    "password change",
+                    username -> {
+                        String access = Api.tokens(username).accessToken();
+                        return () ->
+                                given().header("Authorization", "Bearer " + access)
+                                        .contentType(ContentType.JSON)
+                                        .body(
+                                                Map.of(
+                                                        "current_password",
+                                                        Api.PASSWORD,
+                                                        "new_password",
+                                                        "a-new-long-password"))
+                                        .post("/users/me/password");
+                    },
+                    204);
         }
     }
 
     @Test
     void disablingEndsTheSessionsOfLoginsRacingIt() throws Exception {
         for (int run = 0; run < RUNS; run++) {
-            race("disable", username -> {
-                String id = Api.me(Api.tokens(username).accessToken()).path("id");
-                String admin = Api.adminToken();
-                return () -> {
-                    Thread.sleep(DISABLE_DELAY_MS);
-                    return given().header("Authorization", "Bearer " + admin).post("/admin/users/" + id + "/disable");
-                };
-            }, 200);
+            race(
+                    "disable",
+                    username -> {
+                        String id = Api.me(Api.tokens(username).accessToken()).path("id");
+                        String admin = Api.adminToken();
+                        return () -> {
+                            Thread.sleep(DISABLE_DELAY_MS);
+                            return given().header("Authorization", "Bearer " + admin)
+                                    .post("/admin/users/" + id + "/disable");
+                        };
+                    },
+                    200);
         }
     }
 
     /**
-     * {@code change} arranges the change for a new user and returns it; it then runs among
-     * {@link #LOGINS} logins with the password the user had, submitted at the same instant.
+     * {@code change} arranges the change for a new user and returns it; it then runs among {@link
+     * #LOGINS} logins with the password the user had, submitted at the same instant.
      */
-    private static void race(String name, Function<String, Callable<Response>> change, int changed) throws Exception {
+    private static void race(String name, Function<String, Callable<Response>> change, int changed)
+            throws Exception {
         String username = Api.newUser("race");
         List<Callable<Response>> tasks = new ArrayList<>();
         for (int i = 0; i < LOGINS; i++) {
@@ -82,10 +98,16 @@ class SessionRaceTest {
                 refreshed++;
             }
         }
-        LOG.infof("%s racing %d logins: logins answered %s; sessions still refreshable: %d", name, LOGINS,
-                statuses, refreshed);
+        LOG.infof(
+                "%s racing %d logins: logins answered %s; sessions still refreshable: %d",
+                name, LOGINS, statuses, refreshed);
         assertEquals(0, refreshed, "sessions that outlived the " + name);
-        assertEquals(0L, Db.value("select count(*) from refresh_families f join users u on u.id = f.user_id"
-                + " where u.username = ? and f.revoked_at is null", username), "families not revoked");
+        assertEquals(
+                0L,
+                Db.value(
+                        "select count(*) from refresh_families f join users u on u.id = f.user_id"
+                                + " where u.username = ? and f.revoked_at is null",
+                        username),
+                "families not revoked");
     }
 }

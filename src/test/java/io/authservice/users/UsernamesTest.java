@@ -16,7 +16,17 @@ class UsernamesTest {
 
     @Test
     void normalizingTwiceChangesNothing() {
-        for (String name : List.of("ΣΟΦΟΣ", "σοφος", "ＡＤＭＩＮ", "Straße", "İstanbul", "ǅemal", "ﬁle", "ᾼxyz", "K-ring")) {
+        for (String name :
+                List.of(
+                        "ΣΟΦΟΣ",
+                        "σοφος",
+                        "ＡＤＭＩＮ",
+                        "Straße",
+                        "İstanbul",
+                        "ǅemal",
+                        "ﬁle",
+                        "ᾼxyz",
+                        "K-ring")) {
             String once = Usernames.normalize(name);
             assertEquals(once, Usernames.normalize(once), name);
         }
@@ -28,22 +38,39 @@ class UsernamesTest {
     @Test
     void aNameMixingScriptsIsRefused() {
         String tag = UUID.randomUUID().toString().substring(0, 6).replaceAll("[0-9-]", "x");
-        Api.register("\u0430dmin" + tag, Api.PASSWORD).then().statusCode(400) // Cyrillic а, then Latin
+        Api.register("\u0430dmin" + tag, Api.PASSWORD)
+                .then()
+                .statusCode(400) // Cyrillic а, then Latin
                 .body("violations.field", hasItem("username"));
         Api.register("admin\u0430" + tag, Api.PASSWORD).then().statusCode(400);
-        Api.register("\u0430\u0434\u043c\u0438\u043d" + "-" + tag.length(), Api.PASSWORD).then().statusCode(201); // all Cyrillic
+        Api.register("\u0430\u0434\u043c\u0438\u043d" + "-" + tag.length(), Api.PASSWORD)
+                .then()
+                .statusCode(201); // all Cyrillic
     }
 
     @Test
     void finalSigmaAndWidthAreOneName() {
         String suffix = Integer.toString((int) (Math.random() * 1_000_000));
-        Api.register("ΣΟΦΟΣ" + suffix, Api.PASSWORD).then().statusCode(201).body("username", equalTo("σοφοσ" + suffix));
+        Api.register("ΣΟΦΟΣ" + suffix, Api.PASSWORD)
+                .then()
+                .statusCode(201)
+                .body("username", equalTo("σοφοσ" + suffix));
         Api.register("σοφος" + suffix, Api.PASSWORD).then().statusCode(409);
         // JSON: RestAssured's forms are ISO-8859-1 unless told otherwise.
         for (String name : List.of("σοφος" + suffix, "ΣΟΦΟΣ" + suffix, "σοφοσ" + suffix)) {
-            io.restassured.RestAssured.given().contentType(io.restassured.http.ContentType.JSON)
-                    .body(java.util.Map.of("grant_type", "password", "username", name, "password", Api.PASSWORD))
-                    .post("/oauth2/token").then().statusCode(200);
+            io.restassured.RestAssured.given()
+                    .contentType(io.restassured.http.ContentType.JSON)
+                    .body(
+                            java.util.Map.of(
+                                    "grant_type",
+                                    "password",
+                                    "username",
+                                    name,
+                                    "password",
+                                    Api.PASSWORD))
+                    .post("/oauth2/token")
+                    .then()
+                    .statusCode(200);
         }
     }
 }

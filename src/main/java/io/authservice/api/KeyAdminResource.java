@@ -1,0 +1,155 @@
+package io.authservice.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.authservice.keys.KeyLifecycle;
+import io.authservice.keys.KeyRing;
+import io.authservice.keys.SigningKey;
+import io.authservice.platform.ApiError;
+import io.authservice.platform.Audit;
+import io.authservice.platform.db.Database;
+import io.authservice.sessions.RefreshTokens;
+import io.quarkus.runtime.annotations.RegisterForReflection;
+import io.smallrye.mutiny.Uni;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response.Status;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * {@code /admin/keys}: the signing keys with their states and dates, staged and emergency rotation.
+ */
+@Path("/admin/keys")
+@RolesAllowed("admin")
+@Produces(MediaType.APPLICATION_JSON)
+public class KeyAdminResource {
+
+    /** A key as administrators see it: never private material. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @RegisterForReflection // serialized inside a Response or by Vert.x: native images need it
+    public record KeyView(
+            String kid,
+            String algorithm,
+            String state,
+            @JsonProperty("created_at") Instant createdAt,
+            @JsonProperty("activated_at") Instant activatedAt,
+            @JsonProperty("activate_at") Instant activateAt,
+            @JsonProperty("retired_at") Instant retiredAt,
+            @JsonProperty("remove_at") Instant removeAt) {
+
+        static KeyView of(SigningKey key) {
+            SigningKey.Dates d = key.dates();
+            return new KeyView(
+                    key.kid(),
+                    key.algorithm(),
+                    key.state().name().toLowerCase(Locale.ROOT),
+                    d.created(),
+                    d.activated(),
+                    d.activateAt(),
+                    d.retired(),
+                    d.removeAt());
+        }
+    }
+
+    @RegisterForReflection // serialized inside a Response or by Vert.x: native images need it
+    public record Withdrawn(
+            String kid,
+            @JsonProperty("active_kid") String activeKid,
+            @JsonProperty("revoked_sessions") int revokedSessions) {}
+
+    private final KeyRing keys;
+    private final KeyLifecycle lifecycle;
+    private final RefreshTokens sessions;
+    private final Database db;
+    private final Audit audit;
+
+    KeyAdminResource(
+            KeyRing keys,
+            KeyLifecycle lifecycle,
+            RefreshTokens sessions,
+            Database db,
+            Audit audit) {
+        this.db = db;
+        this.audit = audit;
+        this.keys = keys;
+        this.lifecycle = lifecycle;
+        this.sessions = sessions;
+    }
+
+    @GET
+    public Uni<List<KeyView>> list() {
+        Uni<KeyRing.Snapshot> current =
+                keys.managedByFiles() ? Uni.createFrom().item(keys.snapshot()) : keys.reload();
+        return current.map(
+                s ->
+                        s.published().values().stream()
+                                .sorted(
+                                        java.util.Comparator.comparing(SigningKey::state)
+                                                .thenComparing(k -> k.dates().created()))
+                                .map(KeyView::of)
+                                .toList());
+    }
+
+    /** Staged rotation: the next key is published now and signs after the lead time. */
+    @POST
+    @Path("/rotate")
+    public Uni<KeyView> rotate() {
+        databaseKeys();
+        return lifecycle
+                .rotateNow()
+                .chain(kid -> keys.reload().map(s -> KeyView.of(s.published().get(kid))));
+    }
+
+    /**
+     * Emergency rotation of a compromised key: it leaves the JWKS at once, so access tokens it
+     * signed stop verifying, and the sessions that received such tokens are revoked.
+     */
+    @POST
+    @Path("/{kid}/withdraw")
+    public Uni<Withdrawn> withdraw(@PathParam("kid") String kid) {
+        databaseKeys();
+        return lifecycle
+                .withdraw(kid)
+                .chain(
+                        w ->
+                                keys.reload()
+                                        // Until the reload this replica still signed with the key:
+                                        // sessions started meanwhile end too.
+                                        .chain(
+                                                () ->
+                                                        w.signedFrom() == null
+                                                                ? Uni.createFrom().item(0)
+                                                                : db.inTransaction(
+                                                                        conn ->
+                                                                                sessions
+                                                                                        .revokeIssuedBetween(
+                                                                                                conn,
+                                                                                                w
+                                                                                                        .signedFrom(),
+                                                                                                w
+                                                                                                        .signedUntil(),
+                                                                                                "key_withdrawn")))
+                                        .map(late -> w.revokedSessions() + late)
+                                        .invoke(
+                                                n ->
+                                                        audit.revocation(
+                                                                "key_withdrawn", null, n, "admin"))
+                                        .map(n -> new Withdrawn(w.kid(), w.activeKid(), n)));
+    }
+
+    private void databaseKeys() {
+        if (keys.managedByFiles()) {
+            throw new ApiError(
+                    Status.CONFLICT,
+                    "keys_managed_by_files",
+                    "keys come from files (auth.keys.source=files): rotate them in the Secret");
+        }
+    }
+}
