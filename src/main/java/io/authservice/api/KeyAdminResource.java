@@ -5,8 +5,8 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import io.authservice.keys.KeyLifecycle;
 import io.authservice.keys.KeyRing;
 import io.authservice.keys.SigningKey;
-import io.authservice.platform.ApiError;
 import io.authservice.platform.Audit;
+import io.authservice.platform.Failure;
 import io.authservice.platform.db.Database;
 import io.authservice.sessions.RefreshTokens;
 import io.quarkus.runtime.annotations.RegisterForReflection;
@@ -18,7 +18,6 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.Response.Status;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
@@ -146,9 +145,8 @@ public class KeyAdminResource {
 
     private void databaseKeys() {
         if (keys.managedByFiles()) {
-            throw new ApiError(
-                    Status.CONFLICT,
-                    "keys_managed_by_files",
+            throw new Failure(
+                    Failure.Reason.KEYS_MANAGED_BY_FILES,
                     "keys come from files (auth.keys.source=files): rotate them in the Secret");
         }
     }

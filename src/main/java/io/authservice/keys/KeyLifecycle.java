@@ -6,7 +6,7 @@ import io.authservice.keys.KeyPlan.Delete;
 import io.authservice.keys.KeyPlan.Promote;
 import io.authservice.keys.KeyPlan.Step;
 import io.authservice.keys.SigningKey.KeyState;
-import io.authservice.platform.ApiError;
+import io.authservice.platform.Failure;
 import io.authservice.platform.db.Database;
 import io.authservice.sessions.RefreshTokens;
 import io.smallrye.mutiny.Multi;
@@ -15,7 +15,6 @@ import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Singleton;
-import jakarta.ws.rs.core.Response.Status;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -194,10 +193,9 @@ public class KeyLifecycle {
                                                             .findFirst()
                                                             .orElseThrow(
                                                                     () ->
-                                                                            new ApiError(
-                                                                                    Status
+                                                                            new Failure(
+                                                                                    Failure.Reason
                                                                                             .NOT_FOUND,
-                                                                                    "not_found",
                                                                                     "no key "
                                                                                             + kid));
                                             Optional<SigningKey> next =

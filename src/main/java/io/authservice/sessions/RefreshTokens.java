@@ -2,8 +2,8 @@ package io.authservice.sessions;
 
 import io.authservice.config.AuthConfig;
 import io.authservice.keys.KeyEncryption;
-import io.authservice.platform.ApiError;
 import io.authservice.platform.Audit;
+import io.authservice.platform.Failure;
 import io.authservice.platform.db.Database;
 import io.authservice.platform.db.GroupCommit;
 import io.authservice.tokens.Subject;
@@ -183,11 +183,11 @@ public class RefreshTokens {
                         rows -> {
                             Row row = first(rows);
                             if (!row.getBoolean("signer_live")) {
-                                throw ApiError.temporarilyUnavailable(
+                                throw Failure.temporarilyUnavailable(
                                         "the signing key was withdrawn meanwhile; retry the login");
                             }
                             if (row.getLong("started") == 0) {
-                                throw ApiError.invalidGrant(
+                                throw Failure.invalidGrant(
                                         "the password was changed or the account disabled");
                             }
                             return new Issued(token, expiresIn, false);
@@ -201,7 +201,7 @@ public class RefreshTokens {
      */
     public Uni<Presented> inspect(String token, String clientId) {
         if (token.length() > MAX_TOKEN_LENGTH) {
-            return Uni.createFrom().failure(ApiError.invalidGrant(INVALID));
+            return Uni.createFrom().failure(Failure.invalidGrant(INVALID));
         }
         return database.execute(
                         "select t.spent_at is not null as spent,"
@@ -224,7 +224,7 @@ public class RefreshTokens {
                                             && !(row.getBoolean("live")
                                                     && clientId.equals(
                                                             row.getString("client_id"))))) {
-                                throw ApiError.invalidGrant(INVALID);
+                                throw Failure.invalidGrant(INVALID);
                             }
                             return new Presented(
                                     token,
@@ -248,7 +248,7 @@ public class RefreshTokens {
      */
     public Uni<Rotated> spend(String token, String clientId) {
         if (token.length() > MAX_TOKEN_LENGTH) {
-            return Uni.createFrom().failure(ApiError.invalidGrant(INVALID));
+            return Uni.createFrom().failure(Failure.invalidGrant(INVALID));
         }
         String successor = successor(token, successorKeys.get(0));
         return spends.submit(new Spend(hash(token), hash(successor), clientId))
@@ -376,7 +376,7 @@ public class RefreshTokens {
                                                 () ->
                                                         Uni.createFrom()
                                                                 .failure(
-                                                                        ApiError.invalidGrant(
+                                                                        Failure.invalidGrant(
                                                                                 INVALID)));
                             }
                             Buffer found = row.getBuffer("token_hash").getDelegate();
