@@ -8,7 +8,7 @@ import io.authservice.keys.SigningKey;
 import io.authservice.platform.ApiError;
 import io.authservice.platform.Audit;
 import io.authservice.platform.db.Database;
-import io.authservice.sessions.RefreshTokens;
+import io.authservice.sessions.SessionStore;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
@@ -66,16 +66,12 @@ public class KeyAdminResource {
 
     private final KeyRing keys;
     private final KeyLifecycle lifecycle;
-    private final RefreshTokens sessions;
+    private final SessionStore sessions;
     private final Database db;
     private final Audit audit;
 
     KeyAdminResource(
-            KeyRing keys,
-            KeyLifecycle lifecycle,
-            RefreshTokens sessions,
-            Database db,
-            Audit audit) {
+            KeyRing keys, KeyLifecycle lifecycle, SessionStore sessions, Database db, Audit audit) {
         this.db = db;
         this.audit = audit;
         this.keys = keys;

@@ -8,7 +8,7 @@ import io.authservice.keys.KeyPlan.Step;
 import io.authservice.keys.SigningKey.KeyState;
 import io.authservice.platform.ApiError;
 import io.authservice.platform.db.Database;
-import io.authservice.sessions.RefreshTokens;
+import io.authservice.sessions.SessionStore;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
@@ -54,7 +54,7 @@ public class KeyLifecycle {
     private final Database database;
     private final Duration deadline;
     private final KeyRepository repository;
-    private final RefreshTokens sessions;
+    private final SessionStore sessions;
     private final Vertx vertx;
     private final KeyPlan.Settings settings;
     private final Duration retireAfter;
@@ -63,7 +63,7 @@ public class KeyLifecycle {
     KeyLifecycle(
             Database database,
             KeyRepository repository,
-            RefreshTokens sessions,
+            SessionStore sessions,
             Vertx vertx,
             AuthConfig config) {
         this.database = database;

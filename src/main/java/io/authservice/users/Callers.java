@@ -28,14 +28,14 @@ public final class Callers {
      * (401).
      */
     public static UUID session(SecurityContext security) {
-        UUID sid =
+        UUID session =
                 security.getUserPrincipal() instanceof JsonWebToken token
                         ? userId(claim(token, "sid"))
                         : null;
-        if (sid == null) {
+        if (session == null) {
             throw new AuthenticationFailedException("the token names no session");
         }
-        return sid;
+        return session;
     }
 
     /** The user id of a token's subject, or null when it names no user (e.g. a client). */

@@ -7,7 +7,8 @@ import io.authservice.passwords.PasswordHasher;
 import io.authservice.platform.ApiError;
 import io.authservice.platform.Audit;
 import io.authservice.platform.db.Database;
-import io.authservice.sessions.RefreshTokens;
+import io.authservice.sessions.SessionStore;
+import io.authservice.sessions.Sessions;
 import io.quarkus.security.AuthenticationFailedException;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlConnection;
@@ -29,7 +30,8 @@ public class UserService {
     private final UserRepository users;
     private final HashingShare hashing;
     private final LoginThrottle throttle;
-    private final RefreshTokens sessions;
+    private final Sessions sessions;
+    private final SessionStore sessionStore;
     private final Audit audit;
     private final AuthConfig config;
 
@@ -38,7 +40,8 @@ public class UserService {
             UserRepository users,
             HashingShare hashing,
             LoginThrottle throttle,
-            RefreshTokens sessions,
+            Sessions sessions,
+            SessionStore sessionStore,
             Audit audit,
             AuthConfig config) {
         this.db = db;
@@ -47,6 +50,7 @@ public class UserService {
         this.hashing = hashing;
         this.throttle = throttle;
         this.sessions = sessions;
+        this.sessionStore = sessionStore;
         this.config = config;
     }
 
@@ -221,7 +225,7 @@ public class UserService {
     }
 
     /**
-     * Ends every session of a user, in the caller's transaction: refreshes refuse families created
+     * Ends every session of a user, in the caller's transaction: refreshes refuse sessions created
      * before now, and the existing ones are revoked. Fails with 404 if there is no such user.
      */
     Uni<Integer> endSessions(SqlConnection conn, UUID id, String reason, String source) {
@@ -229,7 +233,7 @@ public class UserService {
                 .chain(
                         exists ->
                                 exists
-                                        ? sessions.revokeAllOf(conn, id, reason)
+                                        ? sessionStore.revokeAllOfUser(conn, id, reason)
                                         : Uni.createFrom().failure(notFound()))
                 .invoke(n -> audit.revocation(reason, id, n, source));
     }

@@ -100,7 +100,7 @@ class GroupCommitIT {
         assertEquals(
                 0L,
                 number("select count(*) from refresh_families where revoked_at is not null"),
-                "families revoked");
+                "sessions revoked");
         assertEquals(
                 0L,
                 number(
@@ -110,7 +110,7 @@ class GroupCommitIT {
                                 + " or count(spent_at) <> "
                                 + rounds
                                 + ") wrong"),
-                "a family whose tokens were not spent exactly once each");
+                "a session whose tokens were not spent exactly once each");
         assertEquals((long) sessions * (rounds + 1), number("select count(*) from refresh_tokens"));
         assertTrue(grouped(a) + grouped(b) > 0, "no two refreshes shared a statement");
     }
@@ -218,7 +218,7 @@ class GroupCommitIT {
         assertEquals(
                 0L,
                 number("select count(*) from refresh_families where revoked_at is not null"),
-                "families revoked");
+                "sessions revoked");
     }
 
     /** Registers {@code count} users on A and logs each in once: their first refresh tokens. */
