@@ -356,6 +356,19 @@ public class SessionStore {
                 Tuple.of(from.atOffset(ZoneOffset.UTC), until.atOffset(ZoneOffset.UTC), reason));
     }
 
+    /**
+     * Deletes sessions (with their tokens) a day after they expired or were revoked, in the
+     * caller's transaction; answers how many. A spent token is kept as long as its session lives:
+     * that is how reuse is caught.
+     */
+    public Uni<Integer> purge(SqlClient db) {
+        return changed(
+                db,
+                "delete from refresh_families where expires_at < now() - interval '1 day'"
+                        + " or revoked_at < now() - interval '1 day'",
+                Tuple.tuple());
+    }
+
     /** Runs a statement in the caller's transaction; answers the rows it changed. */
     private static Uni<Integer> changed(SqlClient db, String sql, Tuple arguments) {
         return db.preparedQuery(sql).execute(arguments).map(RowSet::rowCount);
