@@ -10,7 +10,7 @@ import io.authservice.clients.ClientAdministration;
 import io.authservice.clients.ClientAdministration.WithSecret;
 import io.authservice.clients.ClientMetadata;
 import io.authservice.config.AuthConfig;
-import io.authservice.platform.ApiError;
+import io.authservice.platform.Failure;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
@@ -221,7 +221,7 @@ public class ClientAdminResource {
                     String keepPrevious) {
         boolean keep = keepPrevious == null || keepPrevious.equals("true");
         if (!keep && !keepPrevious.equals("false")) {
-            throw ApiError.invalidRequest("keep_previous must be true or false");
+            throw Failure.invalidRequest("keep_previous must be true or false");
         }
         return admin.rotateSecret(clientId, keep).map(ClientView::of);
     }

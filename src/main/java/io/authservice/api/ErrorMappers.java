@@ -3,7 +3,8 @@ package io.authservice.api;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import io.authservice.api.ErrorBody.Violation;
-import io.authservice.platform.ApiError;
+import io.authservice.platform.Failure;
+import io.authservice.platform.Failure.Reason;
 import io.authservice.platform.db.Database;
 import io.authservice.platform.db.DatabaseUnavailable;
 import io.quarkus.security.AuthenticationFailedException;
@@ -27,13 +28,48 @@ public class ErrorMappers {
 
     private static final Logger LOG = Logger.getLogger(ErrorMappers.class);
 
+    /**
+     * The HTTP status of each reason a request is refused for: the one place where a failure's
+     * status is chosen (docs/API.md).
+     */
+    public static int status(Reason reason) {
+        return switch (reason) {
+            case INVALID_REQUEST,
+                    INVALID_GRANT,
+                    INVALID_SCOPE,
+                    INVALID_CLIENT_METADATA,
+                    UNSUPPORTED_GRANT_TYPE,
+                    GRANT_NOT_PERMITTED ->
+                    400;
+            case INVALID_CLIENT -> 401;
+            case ENDPOINT_NOT_PERMITTED,
+                    INSUFFICIENT_SCOPE,
+                    FORBIDDEN,
+                    INVALID_ORIGIN,
+                    REGISTRATION_DISABLED,
+                    ACCOUNT_DISABLED,
+                    OWN_ACCOUNT ->
+                    403;
+            case NOT_FOUND -> 404;
+            case USERNAME_TAKEN,
+                    CLIENT_ID_TAKEN,
+                    LAST_ADMIN,
+                    PASSWORD_CHANGED,
+                    KEYS_MANAGED_BY_FILES ->
+                    409;
+            case TOO_MANY_REQUESTS -> 429;
+            case TEMPORARILY_UNAVAILABLE -> 503;
+        };
+    }
+
     @ServerExceptionMapper
-    public Response apiError(ApiError e) {
-        Response.ResponseBuilder answer = json(e.status, new ErrorBody(e.code, e.getMessage()));
+    public Response failure(Failure e) {
+        int status = status(e.reason);
+        Response.ResponseBuilder answer = json(status, new ErrorBody(e.code(), e.getMessage()));
         if (e.retryAfter > 0) {
             answer.header(HttpHeaders.RETRY_AFTER, e.retryAfter);
         }
-        if (e.status == 401) {
+        if (status == 401) {
             answer.header(HttpHeaders.WWW_AUTHENTICATE, "Basic realm=\"oauth2\"");
         }
         return answer.build();
@@ -49,21 +85,18 @@ public class ErrorMappers {
                                         .thenComparing(Violation::message))
                         .toList();
         return json(
-                        400,
+                        status(Reason.INVALID_REQUEST),
                         new ErrorBody(
-                                "invalid_request", "the request has invalid fields", violations))
+                                Reason.INVALID_REQUEST.code,
+                                "the request has invalid fields",
+                                violations))
                 .build();
     }
 
     /** Named explicitly so that it wins over Quarkus' built-in mapper for mismatched input. */
     @ServerExceptionMapper({JsonProcessingException.class, MismatchedInputException.class})
     public Response malformedJson(Exception e) {
-        return json(
-                        400,
-                        new ErrorBody(
-                                "invalid_request",
-                                "the body is not valid JSON of the expected shape"))
-                .build();
+        return failure(Failure.invalidRequest("the body is not valid JSON of the expected shape"));
     }
 
     @ServerExceptionMapper
@@ -115,8 +148,7 @@ public class ErrorMappers {
 
     @ServerExceptionMapper
     public Response forbidden(ForbiddenException e) {
-        return json(403, new ErrorBody("forbidden", "the access token does not grant this"))
-                .build();
+        return failure(new Failure(Reason.FORBIDDEN, "the access token does not grant this"));
     }
 
     /**
@@ -133,12 +165,7 @@ public class ErrorMappers {
         LOG.warnf(
                 "the database refused a value (SQLSTATE %s) that validation let through: %s",
                 state, e.getMessage());
-        return json(
-                        400,
-                        new ErrorBody(
-                                "invalid_request",
-                                "the request holds a value that cannot be stored"))
-                .build();
+        return failure(Failure.invalidRequest("the request holds a value that cannot be stored"));
     }
 
     private static String sqlState(Throwable e) {
@@ -159,13 +186,7 @@ public class ErrorMappers {
     @ServerExceptionMapper
     public Response databaseUnavailable(DatabaseUnavailable e) {
         LOG.warnf("database unavailable: %s", e.getMessage());
-        return json(
-                        503,
-                        new ErrorBody(
-                                "temporarily_unavailable",
-                                "the service is temporarily unavailable"))
-                .header(HttpHeaders.RETRY_AFTER, 1)
-                .build();
+        return failure(Failure.temporarilyUnavailable("the service is temporarily unavailable"));
     }
 
     /**

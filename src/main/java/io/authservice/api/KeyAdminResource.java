@@ -5,7 +5,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import io.authservice.admin.KeyAdministration;
 import io.authservice.keys.KeyRing;
 import io.authservice.keys.SigningKey;
-import io.authservice.platform.ApiError;
+import io.authservice.platform.Failure;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
@@ -15,7 +15,6 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.Response.Status;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
@@ -106,9 +105,8 @@ public class KeyAdminResource {
 
     private void databaseKeys() {
         if (keys.managedByFiles()) {
-            throw new ApiError(
-                    Status.CONFLICT,
-                    "keys_managed_by_files",
+            throw new Failure(
+                    Failure.Reason.KEYS_MANAGED_BY_FILES,
                     "keys come from files (auth.keys.source=files): rotate them in the Secret");
         }
     }

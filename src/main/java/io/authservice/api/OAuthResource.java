@@ -6,12 +6,10 @@ import io.authservice.clients.Client;
 import io.authservice.clients.ClientAuthentication;
 import io.authservice.config.AuthConfig;
 import io.authservice.oauth.Introspection;
-import io.authservice.oauth.OAuthParams;
-import io.authservice.oauth.TokenRequest;
 import io.authservice.oauth.TokenResponse;
 import io.authservice.oauth.TokenService;
-import io.authservice.platform.ApiError;
 import io.authservice.platform.Audit;
+import io.authservice.platform.Failure;
 import io.authservice.sessions.Sessions;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerRequest;
@@ -24,7 +22,6 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.core.Response.Status;
 import java.util.Optional;
 import java.util.function.BiFunction;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -46,7 +43,7 @@ public class OAuthResource {
      * 403: a request that uses or sets the refresh-token cookie without an Origin its client
      * allows.
      */
-    static final String INVALID_ORIGIN = "invalid_origin";
+    static final String INVALID_ORIGIN = Failure.Reason.INVALID_ORIGIN.code;
 
     private final TokenService tokens;
     private final Sessions sessions;
@@ -132,8 +129,9 @@ public class OAuthResource {
                 (params, client) ->
                         tokens.grant(
                                         withDeviceCookie(
-                                                withRefreshCookie(params, client, request),
-                                                request),
+                                                        withRefreshCookie(params, client, request),
+                                                        request)
+                                                .grant(),
                                         client,
                                         source)
                                 .map(answer -> tokenAnswer(answer, client)));
@@ -207,9 +205,8 @@ public class OAuthResource {
     private static void requireAllowedOrigin(Client client, HttpServerRequest request) {
         String origin = request.getHeader("Origin");
         if (origin == null || !client.allowedCorsOrigins().contains(origin)) {
-            throw new ApiError(
-                    Status.FORBIDDEN,
-                    INVALID_ORIGIN,
+            throw new Failure(
+                    Failure.Reason.INVALID_ORIGIN,
                     origin == null
                             ? "a request that uses the refresh-token cookie must carry an Origin header"
                             : "this client does not allow the origin " + origin);
@@ -316,15 +313,13 @@ public class OAuthResource {
                         source,
                         (params, client) -> {
                             if (!client.confidential()) {
-                                throw new ApiError(
-                                        Status.UNAUTHORIZED,
-                                        "invalid_client",
+                                throw new Failure(
+                                        Failure.Reason.INVALID_CLIENT,
                                         "introspection is for clients that authenticate");
                             }
                             if (!client.introspectionAllowed()) {
-                                throw new ApiError(
-                                        Status.FORBIDDEN,
-                                        "unauthorized_client",
+                                throw new Failure(
+                                        Failure.Reason.ENDPOINT_NOT_PERMITTED,
                                         "this client is not registered for introspection (introspection_allowed)");
                             }
                             return introspection.introspect(

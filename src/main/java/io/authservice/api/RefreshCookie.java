@@ -1,6 +1,6 @@
 package io.authservice.api;
 
-import io.authservice.platform.ApiError;
+import io.authservice.platform.Failure;
 import io.vertx.core.http.HttpServerRequest;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -88,7 +88,7 @@ final class RefreshCookie {
     Optional<String> read(HttpServerRequest request, String clientId) {
         List<String> values = Cookies.values(request, name(clientId));
         if (values.size() > 1) {
-            throw ApiError.invalidRequest("the refresh-token cookie is present more than once");
+            throw Failure.invalidRequest("the refresh-token cookie is present more than once");
         }
         return values.stream().filter(value -> !value.isEmpty()).findFirst();
     }

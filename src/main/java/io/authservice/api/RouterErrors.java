@@ -1,5 +1,6 @@
 package io.authservice.api;
 
+import io.authservice.platform.Failure;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.Json;
@@ -32,6 +33,17 @@ public class RouterErrors {
                                 rc.next();
                             }
                         });
+    }
+
+    /** Ends the exchange with a failure, answered as {@link ErrorMappers} answers it. */
+    public static Future<Void> answer(RoutingContext rc, Failure failure) {
+        if (failure.retryAfter > 0) {
+            rc.response().putHeader(HttpHeaders.RETRY_AFTER, Long.toString(failure.retryAfter));
+        }
+        return answer(
+                rc,
+                ErrorMappers.status(failure.reason),
+                new ErrorBody(failure.code(), failure.getMessage()));
     }
 
     /** Ends the exchange with a JSON error and closes the connection, whose state is unknown. */

@@ -1,6 +1,6 @@
 package io.authservice.api;
 
-import io.authservice.api.http.ControlCharacters;
+import io.authservice.platform.ControlCharacters;
 import io.authservice.users.Callers;
 import io.authservice.users.UserAdministration;
 import io.authservice.users.UserView;
@@ -69,13 +69,13 @@ public class UserAdminResource {
     @POST
     @Path("/{id}/disable")
     public Uni<UserView> disable(@Context SecurityContext security, @PathParam("id") UUID id) {
-        return admin.setEnabled(Callers.id(security), id, false);
+        return admin.setEnabled(Callers.id(security.getUserPrincipal()), id, false);
     }
 
     @POST
     @Path("/{id}/enable")
     public Uni<UserView> enable(@Context SecurityContext security, @PathParam("id") UUID id) {
-        return admin.setEnabled(Callers.id(security), id, true);
+        return admin.setEnabled(Callers.id(security.getUserPrincipal()), id, true);
     }
 
     @PUT
@@ -85,13 +85,14 @@ public class UserAdminResource {
             @Context SecurityContext security,
             @PathParam("id") UUID id,
             @Valid @NotNull Roles roles) {
-        return admin.setRoles(Callers.id(security), id, roles.roles());
+        return admin.setRoles(Callers.id(security.getUserPrincipal()), id, roles.roles());
     }
 
     @DELETE
     @Path("/{id}")
     public Uni<Response> delete(@Context SecurityContext security, @PathParam("id") UUID id) {
-        return admin.delete(Callers.id(security), id).map(done -> Response.noContent().build());
+        return admin.delete(Callers.id(security.getUserPrincipal()), id)
+                .map(done -> Response.noContent().build());
     }
 
     /** Lifts the account limit on logins from new devices (strangers' failures are forgotten). */

@@ -2,7 +2,7 @@ package io.authservice.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
-import io.authservice.platform.ApiError;
+import io.authservice.platform.Failure;
 import io.authservice.sessions.Sessions;
 import io.authservice.users.Callers;
 import io.quarkus.runtime.annotations.RegisterForReflection;
@@ -16,7 +16,6 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.Response.Status;
 import jakarta.ws.rs.core.SecurityContext;
 import java.util.Arrays;
 import java.util.List;
@@ -61,17 +60,16 @@ public class UserInfoResource {
     }
 
     private Uni<UserInfo> userInfo(SecurityContext security) {
-        UUID user = Callers.id(security);
+        UUID user = Callers.id(security.getUserPrincipal());
         JsonWebToken token = (JsonWebToken) security.getUserPrincipal();
         Set<String> scopes =
                 Set.copyOf(Arrays.asList(String.valueOf(Callers.claim(token, "scope")).split(" ")));
         if (!scopes.contains("openid")) {
-            throw new ApiError(
-                    Status.FORBIDDEN,
-                    "insufficient_scope",
+            throw new Failure(
+                    Failure.Reason.INSUFFICIENT_SCOPE,
                     "userinfo needs a token with the openid scope");
         }
-        return sessions.liveSession(Callers.session(security), user)
+        return sessions.liveSession(Callers.session(security.getUserPrincipal()), user)
                 .map(
                         found -> {
                             if (found == null) {

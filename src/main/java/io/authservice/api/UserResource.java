@@ -60,7 +60,8 @@ public class UserResource {
     @Path("/me")
     @Authenticated
     public Uni<UserView> me(@Context SecurityContext security) {
-        return users.me(caller(security), Callers.session(security)).map(UserView::of);
+        return users.me(caller(security), Callers.session(security.getUserPrincipal()))
+                .map(UserView::of);
     }
 
     @POST
@@ -76,6 +77,6 @@ public class UserResource {
     }
 
     private static UUID caller(SecurityContext security) {
-        return Callers.id(security);
+        return Callers.id(security.getUserPrincipal());
     }
 }

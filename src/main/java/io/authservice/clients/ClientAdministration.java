@@ -1,13 +1,12 @@
 package io.authservice.clients;
 
 import io.authservice.config.AuthConfig;
-import io.authservice.platform.ApiError;
+import io.authservice.platform.Failure;
 import io.authservice.platform.db.Database;
 import io.authservice.sessions.SessionStore;
 import io.smallrye.mutiny.Uni;
 import io.vertx.pgclient.PgException;
 import jakarta.inject.Singleton;
-import jakarta.ws.rs.core.Response.Status;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
@@ -200,7 +199,7 @@ public class ClientAdministration {
                                         : read(clientId)
                                                 .map(
                                                         found -> {
-                                                            throw ApiError.invalidRequest(
+                                                            throw Failure.invalidRequest(
                                                                     "this client has no secret: it authenticates with "
                                                                             + found
                                                                                     .tokenEndpointAuthMethod());
@@ -239,12 +238,11 @@ public class ClientAdministration {
         return e instanceof PgException pg && "23505".equals(pg.getSqlState());
     }
 
-    private static ApiError taken() {
-        return new ApiError(
-                Status.CONFLICT, "client_id_taken", "a client with this client_id exists");
+    private static Failure taken() {
+        return new Failure(Failure.Reason.CLIENT_ID_TAKEN, "a client with this client_id exists");
     }
 
-    private static ApiError notFound() {
-        return new ApiError(Status.NOT_FOUND, "not_found", "no such client");
+    private static Failure notFound() {
+        return new Failure(Failure.Reason.NOT_FOUND, "no such client");
     }
 }

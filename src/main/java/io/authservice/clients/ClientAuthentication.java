@@ -1,12 +1,12 @@
 package io.authservice.clients;
 
 import io.authservice.config.AuthConfig;
-import io.authservice.platform.ApiError;
 import io.authservice.platform.BoundedWorker;
+import io.authservice.platform.ControlCharacters;
+import io.authservice.platform.Failure;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
-import jakarta.ws.rs.core.Response.Status;
 import java.net.URLDecoder;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -34,7 +34,7 @@ import org.jose4j.lang.JoseException;
  * Client authentication at the token, revocation and introspection endpoints: {@code
  * client_secret_basic} (RFC 6749 §2.3.1), {@code client_secret_post}, {@code private_key_jwt} (RFC
  * 7523 §2.2, §3) and {@code none} for public clients. A client uses exactly the method it was
- * registered with; every failure is {@code 401 invalid_client} and counts against {@link
+ * registered with; every failure is {@code invalid_client} and counts against {@link
  * ClientThrottle}. Its description is always the same: an unauthenticated caller learns neither
  * whether a client exists nor how it authenticates, and nothing of the JOSE library's reasons (the
  * log has the reason, at DEBUG).
@@ -136,7 +136,7 @@ public class ClientAuthentication {
         if ((basic ? 1 : 0) + (post ? 1 : 0) + (jwt ? 1 : 0) > 1) {
             return Uni.createFrom()
                     .failure(
-                            ApiError.invalidRequest(
+                            Failure.invalidRequest(
                                     "use one client authentication method (RFC 6749 §2.3)"));
         }
         if (basic) {
@@ -144,7 +144,7 @@ public class ClientAuthentication {
             if (presented.clientId() != null && !presented.clientId().equals(credentials[0])) {
                 return Uni.createFrom()
                         .failure(
-                                ApiError.invalidRequest(
+                                Failure.invalidRequest(
                                         "client_id differs from the client of the Basic credentials"));
             }
             return secret(credentials[0], credentials[1], Client.CLIENT_SECRET_BASIC, source);
@@ -254,10 +254,10 @@ public class ClientAuthentication {
                             return verified.chain(claims -> spend(clientId, claims))
                                     .replaceWith(stored.client());
                         })
-                .onFailure(ApiError.class)
+                .onFailure(Failure.class)
                 .invoke(
                         e -> {
-                            if (e.status == 401) {
+                            if (e.reason == Failure.Reason.INVALID_CLIENT) {
                                 throttle.failed(clientId, source);
                             }
                         })
@@ -353,9 +353,7 @@ public class ClientAuthentication {
             return Uni.createFrom()
                     .failure(failed("the client assertion's jti or exp is malformed"));
         }
-        if (jti.isEmpty()
-                || jti.length() > MAX_JTI_LENGTH
-                || io.authservice.api.http.ControlCharacters.in(jti)) {
+        if (jti.isEmpty() || jti.length() > MAX_JTI_LENGTH || ControlCharacters.in(jti)) {
             return Uni.createFrom().failure(failed("the client assertion's jti is not acceptable"));
         }
         return assertions
@@ -388,9 +386,7 @@ public class ClientAuthentication {
             }
             String id = URLDecoder.decode(pair.substring(0, colon), StandardCharsets.UTF_8);
             String secret = URLDecoder.decode(pair.substring(colon + 1), StandardCharsets.UTF_8);
-            if (id.isEmpty()
-                    || secret.isEmpty()
-                    || io.authservice.api.http.ControlCharacters.in(id + secret)) {
+            if (id.isEmpty() || secret.isEmpty() || ControlCharacters.in(id + secret)) {
                 throw failed("the Basic credentials are not client_id:client_secret");
             }
             return new String[] {id, secret};
@@ -410,10 +406,10 @@ public class ClientAuthentication {
         return "its keys or signature do not verify";
     }
 
-    /** {@code 401 invalid_client}, saying nothing of why; the reason goes to the log. */
-    private static ApiError failed(String reason) {
+    /** {@code invalid_client}, saying nothing of why; the reason goes to the log. */
+    private static Failure failed(String reason) {
         LOG.debugf("client authentication failed: %s", reason);
-        return new ApiError(Status.UNAUTHORIZED, "invalid_client", FAILED);
+        return new Failure(Failure.Reason.INVALID_CLIENT, FAILED);
     }
 
     @PreDestroy

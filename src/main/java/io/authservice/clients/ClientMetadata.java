@@ -6,10 +6,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.authservice.api.http.ControlCharacters;
-import io.authservice.platform.ApiError;
+import io.authservice.platform.ControlCharacters;
+import io.authservice.platform.Failure;
 import io.quarkus.runtime.annotations.RegisterForReflection;
-import jakarta.ws.rs.core.Response.Status;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.security.interfaces.RSAPublicKey;
@@ -47,8 +46,6 @@ public record ClientMetadata(
         @JsonProperty("refresh_token_mode") String refreshTokenMode,
         @JsonProperty("access_token_lifespan") Integer accessTokenLifespan,
         @JsonProperty("introspection_allowed") Boolean introspectionAllowed) {
-
-    public static final String INVALID = "invalid_client_metadata";
 
     /** RFC 6749 §3.3 scope-token. */
     private static final Pattern SCOPE_TOKEN =
@@ -304,7 +301,7 @@ public record ClientMetadata(
         return "\"" + shown.replaceAll("[\\p{Cc}\\p{Cs}]", "?") + "\"";
     }
 
-    static ApiError invalid(String description) {
-        return new ApiError(Status.BAD_REQUEST, INVALID, description);
+    static Failure invalid(String description) {
+        return new Failure(Failure.Reason.INVALID_CLIENT_METADATA, description);
     }
 }

@@ -1,8 +1,8 @@
 package io.authservice.clients;
 
-import io.authservice.api.http.ClientAddress;
 import io.authservice.config.AuthConfig;
-import io.authservice.platform.ApiError;
+import io.authservice.platform.Failure;
+import io.authservice.platform.SourceKey;
 import jakarta.inject.Singleton;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -32,12 +32,12 @@ public class ClientThrottle {
         this.maxNanos = config.login().throttleMax().toNanos();
     }
 
-    /** Fails with 429 while {@code clientId} is locked for {@code source}. */
+    /** Fails with {@code too_many_requests} while {@code clientId} is locked for {@code source}. */
     void check(String clientId, String source) {
         Failures f = failures.get(key(clientId, source));
         long wait = f == null ? 0 : f.lockedUntil - System.nanoTime();
         if (wait > 0) {
-            throw ApiError.tooManyRequests(
+            throw Failure.tooManyRequests(
                     "too many failed client authentications; retry later",
                     (wait + 999_999_999L) / 1_000_000_000L);
         }
@@ -64,6 +64,6 @@ public class ClientThrottle {
     }
 
     private static String key(String clientId, String source) {
-        return clientId + '\n' + ClientAddress.source(source);
+        return clientId + '\n' + SourceKey.of(source);
     }
 }

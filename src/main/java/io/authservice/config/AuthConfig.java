@@ -1,7 +1,5 @@
 package io.authservice.config;
 
-import io.authservice.api.http.Cors;
-import io.authservice.api.http.RateLimit;
 import io.authservice.platform.db.Database;
 import io.authservice.platform.db.GroupCommit;
 import io.smallrye.config.ConfigMapping;
@@ -58,7 +56,7 @@ public interface AuthConfig {
 
     Cors cors();
 
-    /** CORS for browser frontends on the contract's browser paths (web/Cors). */
+    /** CORS for browser frontends on the contract's browser paths (api/http/Cors). */
     interface Cors {
         /**
          * Origins ({@code scheme://host[:port]}) that get CORS answers besides every public

@@ -6,7 +6,7 @@ import io.authservice.keys.KeyPlan.Delete;
 import io.authservice.keys.KeyPlan.Promote;
 import io.authservice.keys.KeyPlan.Step;
 import io.authservice.keys.SigningKey.KeyState;
-import io.authservice.platform.ApiError;
+import io.authservice.platform.Failure;
 import io.authservice.platform.db.Database;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -14,7 +14,6 @@ import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Singleton;
-import jakarta.ws.rs.core.Response.Status;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -191,8 +190,7 @@ public class KeyLifecycle {
                 state.keys().stream()
                         .filter(k -> k.kid().equals(kid))
                         .findFirst()
-                        .orElseThrow(
-                                () -> new ApiError(Status.NOT_FOUND, "not_found", "no key " + kid));
+                        .orElseThrow(() -> new Failure(Failure.Reason.NOT_FOUND, "no key " + kid));
         Optional<SigningKey> next = KeyPlan.find(state.keys(), KeyState.NEXT);
         Uni<Void> replace =
                 key.state() != KeyState.ACTIVE

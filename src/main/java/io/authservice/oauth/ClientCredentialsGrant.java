@@ -17,8 +17,8 @@ class ClientCredentialsGrant {
         this.accessTokens = accessTokens;
     }
 
-    Uni<TokenResponse> grant(OAuthParams params, Client client) {
-        String scope = Scopes.requested(params.optional("scope"), client.scope());
+    Uni<TokenResponse> grant(GrantRequest request, Client client) {
+        String scope = Scopes.requested(request.requestedScope(), client.scope());
         Duration lifespan = client.lifespan().orElseGet(accessTokens::defaultLifespan);
         return accessTokens
                 .issue(Content.client(client.clientId(), scope, client.audience(), lifespan))

@@ -4,8 +4,8 @@ import io.authservice.clients.Client;
 import io.authservice.passwords.HashingShare;
 import io.authservice.passwords.LoginThrottle;
 import io.authservice.passwords.PasswordHasher.Outcome;
-import io.authservice.platform.ApiError;
 import io.authservice.platform.Audit;
+import io.authservice.platform.Failure;
 import io.authservice.sessions.Sessions;
 import io.authservice.tokens.AccessTokens;
 import io.authservice.tokens.AccessTokens.Content;
@@ -62,17 +62,17 @@ public class PasswordGrant {
     /**
      * @param source the caller's address, for the throttle and the audit log
      */
-    Uni<TokenResponse> grant(OAuthParams params, Client client, String source) {
+    Uni<TokenResponse> grant(GrantRequest request, Client client, String source) {
         String clientId = client.clientId();
-        String username = params.required("username");
-        String password = params.required("password");
+        String username = GrantRequest.required(request.username(), "username");
+        String password = GrantRequest.required(request.password(), "password");
         if (username.length() > MAX_USERNAME_CHARS || password.length() > MAX_PASSWORD_CHARS) {
-            throw ApiError.invalidRequest("username or password too long");
+            throw Failure.invalidRequest("username or password too long");
         }
-        String scope = Scopes.requested(params.optional("scope"), client.scope());
+        String scope = Scopes.requested(request.requestedScope(), client.scope());
         String name = Usernames.normalize(username);
-        return throttle.reserve(name, source, params.optional(DEVICE_TOKEN).orElse(null))
-                .onFailure(ApiError.class)
+        return throttle.reserve(name, source, request.deviceToken())
+                .onFailure(Failure.class)
                 .invoke(() -> audit.login("throttled", null, clientId, source))
                 .chain(
                         attempt ->
@@ -117,7 +117,7 @@ public class PasswordGrant {
                                                                                                         Uni
                                                                                                                 .createFrom()
                                                                                                                 .failure(
-                                                                                                                        ApiError
+                                                                                                                        Failure
                                                                                                                                 .invalidGrant(
                                                                                                                                         BAD_CREDENTIALS)));
                                                                             }

@@ -1,8 +1,8 @@
 package io.authservice.oauth;
 
 import io.authservice.clients.Client;
-import io.authservice.platform.ApiError;
 import io.authservice.platform.Audit;
+import io.authservice.platform.Failure;
 import io.authservice.sessions.Sessions;
 import io.authservice.tokens.AccessTokens;
 import io.authservice.tokens.AccessTokens.Content;
@@ -37,10 +37,10 @@ class RefreshTokenGrant {
      * after the spend; should that fail (a busy signer: 429), presenting the same refresh token
      * within {@code auth.tokens.refresh-retry-window} gets its successor, as after a lost answer.
      */
-    Uni<TokenResponse> grant(OAuthParams params, Client client, String source) {
+    Uni<TokenResponse> grant(GrantRequest request, Client client, String source) {
         String clientId = client.clientId();
-        String presented = params.required("refresh_token");
-        Optional<String> requested = params.optional("scope");
+        String presented = GrantRequest.required(request.refreshToken(), "refresh_token");
+        Optional<String> requested = request.requestedScope();
         Duration lifespan = client.lifespan().orElseGet(accessTokens::defaultLifespan);
         Uni<Sessions.Rotated> spent =
                 requested.isEmpty()
@@ -82,7 +82,7 @@ class RefreshTokenGrant {
                                                             rotated.next(),
                                                             scope));
                         })
-                .onFailure(ApiError.class)
+                .onFailure(Failure.class)
                 .invoke(() -> audit.refresh("failure", null, clientId, source));
     }
 

@@ -1,7 +1,6 @@
 package io.authservice.oauth;
 
-import io.authservice.platform.ApiError;
-import jakarta.ws.rs.core.Response.Status;
+import io.authservice.platform.Failure;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashSet;
@@ -34,13 +33,12 @@ final class Scopes {
                 continue;
             }
             if (!allowed.contains(scope)) {
-                throw new ApiError(
-                        Status.BAD_REQUEST, "invalid_scope", "scope not allowed here: " + scope);
+                throw new Failure(Failure.Reason.INVALID_SCOPE, "scope not allowed here: " + scope);
             }
             scopes.add(scope);
         }
         if (scopes.isEmpty()) {
-            throw new ApiError(Status.BAD_REQUEST, "invalid_scope", "the scope is empty");
+            throw new Failure(Failure.Reason.INVALID_SCOPE, "the scope is empty");
         }
         return String.join(" ", scopes);
     }

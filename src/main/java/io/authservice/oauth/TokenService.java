@@ -1,10 +1,9 @@
 package io.authservice.oauth;
 
 import io.authservice.clients.Client;
-import io.authservice.platform.ApiError;
+import io.authservice.platform.Failure;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.ws.rs.core.Response.Status;
 
 /**
  * {@code POST /oauth2/token}: checks the grant type against the client, then hands over to its
@@ -12,9 +11,6 @@ import jakarta.ws.rs.core.Response.Status;
  */
 @ApplicationScoped
 public class TokenService {
-
-    static final String UNSUPPORTED_GRANT_TYPE = "unsupported_grant_type";
-    static final String UNAUTHORIZED_CLIENT = "unauthorized_client";
 
     private final PasswordGrant password;
     private final RefreshTokenGrant refreshToken;
@@ -34,25 +30,23 @@ public class TokenService {
      *
      * @param source the caller's address, for the throttle and the audit log
      */
-    public Uni<TokenResponse> grant(OAuthParams params, Client client, String source) {
-        String grantType = params.required("grant_type");
+    public Uni<TokenResponse> grant(GrantRequest request, Client client, String source) {
+        String grantType = GrantRequest.required(request.grantType(), "grant_type");
         if (!Client.GRANT_TYPES.contains(grantType)) {
-            throw new ApiError(
-                    Status.BAD_REQUEST,
-                    UNSUPPORTED_GRANT_TYPE,
+            throw new Failure(
+                    Failure.Reason.UNSUPPORTED_GRANT_TYPE,
                     "supported grant types: "
                             + String.join(", ", Client.GRANT_TYPES.stream().sorted().toList()));
         }
         if (!client.mayUse(grantType)) {
-            throw new ApiError(
-                    Status.BAD_REQUEST,
-                    UNAUTHORIZED_CLIENT,
+            throw new Failure(
+                    Failure.Reason.GRANT_NOT_PERMITTED,
                     "this client may not use the " + grantType + " grant");
         }
         return switch (grantType) {
-            case Client.PASSWORD -> password.grant(params, client, source);
-            case Client.REFRESH_TOKEN -> refreshToken.grant(params, client, source);
-            default -> clientCredentials.grant(params, client);
+            case Client.PASSWORD -> password.grant(request, client, source);
+            case Client.REFRESH_TOKEN -> refreshToken.grant(request, client, source);
+            default -> clientCredentials.grant(request, client);
         };
     }
 }

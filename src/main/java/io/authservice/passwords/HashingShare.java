@@ -1,9 +1,9 @@
 package io.authservice.passwords;
 
-import io.authservice.api.http.ClientAddress;
 import io.authservice.config.AuthConfig;
 import io.authservice.passwords.PasswordHasher.Outcome;
-import io.authservice.platform.ApiError;
+import io.authservice.platform.Failure;
+import io.authservice.platform.SourceKey;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -17,11 +17,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
 /**
- * Fair shares of the hashing pool between sources ({@link ClientAddress#source}: an IPv6 /64 is
- * one): a source has at most half the pool's threads' worth of jobs in the pool at once, so one
- * source can never take the whole pool, and at most {@code auth.passwords.hashing-per-address} jobs
- * admitted (waiting here or in the pool); beyond that it gets 429. A source's waiting jobs enter
- * the pool in order, as its own jobs finish.
+ * Fair shares of the hashing pool between sources ({@link SourceKey#of}: an IPv6 /64 is one): a
+ * source has at most half the pool's threads' worth of jobs in the pool at once, so one source can
+ * never take the whole pool, and at most {@code auth.passwords.hashing-per-address} jobs admitted
+ * (waiting here or in the pool); beyond that it gets 429. A source's waiting jobs enter the pool in
+ * order, as its own jobs finish.
  */
 @Singleton
 public class HashingShare {
@@ -51,7 +51,7 @@ public class HashingShare {
     }
 
     private <T> Uni<T> shared(String address, Supplier<Uni<T>> work) {
-        String source = ClientAddress.source(address);
+        String source = SourceKey.of(address);
         return Uni.createFrom()
                 .deferred(
                         () -> {
@@ -59,7 +59,7 @@ public class HashingShare {
                             if (!admit(turn)) {
                                 return Uni.createFrom()
                                         .failure(
-                                                ApiError.tooManyRequests(
+                                                Failure.tooManyRequests(
                                                         "too many password checks from this address at once; retry shortly",
                                                         1));
                             }

@@ -1,8 +1,8 @@
 package io.authservice.passwords;
 
-import io.authservice.api.http.ClientAddress;
 import io.authservice.config.AuthConfig;
-import io.authservice.platform.ApiError;
+import io.authservice.platform.Failure;
+import io.authservice.platform.SourceKey;
 import io.authservice.platform.db.Database;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
@@ -102,9 +102,9 @@ public class LoginThrottle {
     /**
      * Reserves a login attempt of {@code username} from {@code address}, counted as a failure until
      * {@link #succeeded} says otherwise. A valid {@code deviceToken} of the account makes the
-     * device the source, known; otherwise the address is. Fails with 429 while the source is
-     * locked, or while the account limit holds and the source is a stranger; waits first while
-     * strangers have failed more than {@code max-failures} times in a row.
+     * device the source, known; otherwise the address is. Fails with {@code too_many_requests}
+     * while the source is locked, or while the account limit holds and the source is a stranger;
+     * waits first while strangers have failed more than {@code max-failures} times in a row.
      */
     public Uni<Attempt> reserve(String username, String address, String deviceToken) {
         Optional<String> device = devices.verify(deviceToken, username);
@@ -112,7 +112,7 @@ public class LoginThrottle {
             String source = DEVICE + device.get();
             return reservePair(username, source).map(known -> new Attempt(username, source));
         }
-        String source = ClientAddress.source(address);
+        String source = SourceKey.of(address);
         return reservePair(username, source)
                 .chain(
                         known ->
@@ -131,7 +131,7 @@ public class LoginThrottle {
                                 return lockedFor(attempt.username(), ACCOUNT)
                                         .map(
                                                 wait -> {
-                                                    throw ApiError.tooManyRequests(
+                                                    throw Failure.tooManyRequests(
                                                             "too many failed attempts on this account: log in from a"
                                                                     + " device that logged in before, retry later, or ask an administrator",
                                                             wait);
@@ -231,7 +231,8 @@ public class LoginThrottle {
     }
 
     /**
-     * Whether the source logged in to the account before; fails with 429 while the pair is locked.
+     * Whether the source logged in to the account before; fails with {@code too_many_requests}
+     * while the pair is locked.
      */
     private Uni<Boolean> reservePair(String username, String source) {
         return database.execute(
@@ -251,7 +252,7 @@ public class LoginThrottle {
                                         : lockedFor(username, source)
                                                 .map(
                                                         wait -> {
-                                                            throw ApiError.tooManyRequests(
+                                                            throw Failure.tooManyRequests(
                                                                     "too many failed attempts; retry later",
                                                                     wait);
                                                         }));

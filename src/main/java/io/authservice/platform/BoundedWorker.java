@@ -56,7 +56,7 @@ public final class BoundedWorker implements AutoCloseable {
                                         });
                             } catch (RejectedExecutionException busy) {
                                 emitter.fail(
-                                        ApiError.tooManyRequests(
+                                        Failure.tooManyRequests(
                                                 "the server is busy (" + name + "); retry shortly",
                                                 1));
                             }

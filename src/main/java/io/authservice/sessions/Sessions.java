@@ -1,8 +1,8 @@
 package io.authservice.sessions;
 
 import io.authservice.config.AuthConfig;
-import io.authservice.platform.ApiError;
 import io.authservice.platform.Audit;
+import io.authservice.platform.Failure;
 import io.authservice.tokens.Subject;
 import io.quarkus.runtime.Startup;
 import io.smallrye.mutiny.Uni;
@@ -102,11 +102,11 @@ public class Sessions {
                 .map(
                         inserted -> {
                             if (!inserted.signerLive()) {
-                                throw ApiError.temporarilyUnavailable(
+                                throw Failure.temporarilyUnavailable(
                                         "the signing key was withdrawn meanwhile; retry the login");
                             }
                             if (!inserted.stored()) {
-                                throw ApiError.invalidGrant(
+                                throw Failure.invalidGrant(
                                         "the password was changed or the account disabled");
                             }
                             return new Issued(token, inserted.expiresIn(), false);
@@ -120,7 +120,7 @@ public class Sessions {
      */
     public Uni<Presented> inspect(String token, String clientId) {
         if (!codec.plausible(token)) {
-            return Uni.createFrom().failure(ApiError.invalidGrant(INVALID));
+            return Uni.createFrom().failure(Failure.invalidGrant(INVALID));
         }
         return store.find(RefreshTokenCodec.hash(token))
                 .map(
@@ -131,7 +131,7 @@ public class Sessions {
                                     || (!found.spent()
                                             && !(found.live()
                                                     && clientId.equals(found.clientId())))) {
-                                throw ApiError.invalidGrant(INVALID);
+                                throw Failure.invalidGrant(INVALID);
                             }
                             return new Presented(
                                     token,
@@ -151,7 +151,7 @@ public class Sessions {
      */
     public Uni<Rotated> spend(String token, String clientId) {
         if (!codec.plausible(token)) {
-            return Uni.createFrom().failure(ApiError.invalidGrant(INVALID));
+            return Uni.createFrom().failure(Failure.invalidGrant(INVALID));
         }
         String successor = codec.successor(token);
         return store.spend(
@@ -213,7 +213,7 @@ public class Sessions {
                                                 () ->
                                                         Uni.createFrom()
                                                                 .failure(
-                                                                        ApiError.invalidGrant(
+                                                                        Failure.invalidGrant(
                                                                                 INVALID)));
                             }
                             for (int i = 0; i < candidates.size(); i++) {

@@ -2,7 +2,7 @@ package io.authservice.users;
 
 import io.authservice.config.AuthConfig;
 import io.authservice.passwords.PasswordHasher;
-import io.authservice.platform.ApiError;
+import io.authservice.platform.Failure;
 import io.authservice.platform.db.Database;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.vertx.VertxContextSupport;
@@ -103,10 +103,12 @@ class BootstrapAdmin {
                                                                                 e ->
                                                                                         e
                                                                                                         instanceof
-                                                                                                        ApiError
-                                                                                                                api
-                                                                                                && api.status
-                                                                                                        == 409)
+                                                                                                        Failure
+                                                                                                                failure
+                                                                                                && failure.reason
+                                                                                                        == Failure
+                                                                                                                .Reason
+                                                                                                                .USERNAME_TAKEN)
                                                                         .transform(
                                                                                 e ->
                                                                                         new IllegalStateException(

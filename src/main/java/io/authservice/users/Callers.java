@@ -1,7 +1,6 @@
 package io.authservice.users;
 
 import io.quarkus.security.AuthenticationFailedException;
-import jakarta.ws.rs.core.SecurityContext;
 import java.security.Principal;
 import java.util.UUID;
 import org.eclipse.microprofile.jwt.JsonWebToken;
@@ -12,11 +11,11 @@ public final class Callers {
     private Callers() {}
 
     /**
-     * The caller's user id; a validly signed token whose {@code sub} is not one is no user's token
-     * (401).
+     * The user id of a request's principal; a validly signed token whose {@code sub} is not one is
+     * no user's token (unauthenticated).
      */
-    public static UUID id(SecurityContext security) {
-        UUID id = userId(security.getUserPrincipal());
+    public static UUID id(Principal caller) {
+        UUID id = userId(caller);
         if (id == null) {
             throw new AuthenticationFailedException("the token's subject is not a user");
         }
@@ -25,13 +24,10 @@ public final class Callers {
 
     /**
      * The session ({@code sid}) a user's token was issued in; a token without one is no session's
-     * (401).
+     * (unauthenticated).
      */
-    public static UUID session(SecurityContext security) {
-        UUID session =
-                security.getUserPrincipal() instanceof JsonWebToken token
-                        ? userId(claim(token, "sid"))
-                        : null;
+    public static UUID session(Principal caller) {
+        UUID session = caller instanceof JsonWebToken token ? userId(claim(token, "sid")) : null;
         if (session == null) {
             throw new AuthenticationFailedException("the token names no session");
         }

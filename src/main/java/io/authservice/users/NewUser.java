@@ -1,6 +1,6 @@
 package io.authservice.users;
 
-import io.authservice.api.http.ControlCharacters;
+import io.authservice.platform.ControlCharacters;
 import jakarta.validation.constraints.Email;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;

@@ -1,7 +1,7 @@
 package io.authservice.users;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-import io.authservice.api.http.ControlCharacters;
+import io.authservice.platform.ControlCharacters;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;

@@ -1,12 +1,11 @@
 package io.authservice.users;
 
 import io.authservice.passwords.LoginThrottle;
-import io.authservice.platform.ApiError;
+import io.authservice.platform.Failure;
 import io.authservice.platform.db.Database;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.ws.rs.core.Response.Status;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Function;
@@ -136,9 +135,8 @@ public class UserAdministration {
         if (id.equals(caller)) {
             return Uni.createFrom()
                     .failure(
-                            new ApiError(
-                                    Status.FORBIDDEN,
-                                    "own_account",
+                            new Failure(
+                                    Failure.Reason.OWN_ACCOUNT,
                                     "administrators cannot enable, disable, delete or change the roles of their own account"));
         }
         return db.inTransaction(
@@ -152,9 +150,8 @@ public class UserAdministration {
                                                     if (self == null
                                                             || !self.enabled
                                                             || !self.isAdmin()) {
-                                                        throw new ApiError(
-                                                                Status.FORBIDDEN,
-                                                                "forbidden",
+                                                        throw new Failure(
+                                                                Failure.Reason.FORBIDDEN,
                                                                 "the access token does not grant this");
                                                     }
                                                 })
@@ -172,10 +169,10 @@ public class UserAdministration {
                                                                         .invoke(
                                                                                 others -> {
                                                                                     if (!others) {
-                                                                                        throw new ApiError(
-                                                                                                Status
-                                                                                                        .CONFLICT,
-                                                                                                "last_admin",
+                                                                                        throw new Failure(
+                                                                                                Failure
+                                                                                                        .Reason
+                                                                                                        .LAST_ADMIN,
                                                                                                 "the last enabled administrator must stay");
                                                                                     }
                                                                                 }))

@@ -4,8 +4,8 @@ import io.authservice.config.AuthConfig;
 import io.authservice.passwords.HashingShare;
 import io.authservice.passwords.LoginThrottle;
 import io.authservice.passwords.PasswordHasher;
-import io.authservice.platform.ApiError;
 import io.authservice.platform.Audit;
+import io.authservice.platform.Failure;
 import io.authservice.platform.db.Database;
 import io.authservice.sessions.SessionStore;
 import io.authservice.sessions.Sessions;
@@ -14,7 +14,6 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.pgclient.PgException;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.ws.rs.core.Response.Status;
 import java.util.List;
 import java.util.UUID;
 import org.jboss.logging.Logger;
@@ -61,9 +60,8 @@ public class UserService {
         if (!config.registration().enabled()) {
             return Uni.createFrom()
                     .failure(
-                            new ApiError(
-                                    Status.FORBIDDEN,
-                                    "registration_disabled",
+                            new Failure(
+                                    Failure.Reason.REGISTRATION_DISABLED,
                                     "registration is not open"));
         }
         return create(
@@ -94,7 +92,9 @@ public class UserService {
                                                                 roles))));
     }
 
-    /** Adds a user in the caller's transaction; a taken username fails with 409. */
+    /**
+     * Adds a user in the caller's transaction; a taken username fails with {@code username_taken}.
+     */
     Uni<User> insert(SqlConnection conn, User user) {
         return users.insert(conn, user)
                 .onFailure(UserService::isUniqueViolation)
@@ -134,9 +134,8 @@ public class UserService {
                             if (!user.enabled) {
                                 return Uni.createFrom()
                                         .failure(
-                                                new ApiError(
-                                                        Status.FORBIDDEN,
-                                                        "account_disabled",
+                                                new Failure(
+                                                        Failure.Reason.ACCOUNT_DISABLED,
                                                         "the account is disabled"));
                             }
                             java.util.Optional<String> weak =
@@ -144,7 +143,7 @@ public class UserService {
                             if (weak.isPresent()) {
                                 return Uni.createFrom()
                                         .failure(
-                                                ApiError.invalidRequest(
+                                                Failure.invalidRequest(
                                                         "new_password " + weak.get()));
                             }
                             return throttle.reserveCheck(user.username)
@@ -168,10 +167,10 @@ public class UserService {
                                                                                                                     .createFrom()
                                                                                                                     .<String>
                                                                                                                             failure(
-                                                                                                                                    new ApiError(
-                                                                                                                                            Status
-                                                                                                                                                    .BAD_REQUEST,
-                                                                                                                                            "invalid_grant",
+                                                                                                                                    new Failure(
+                                                                                                                                            Failure
+                                                                                                                                                    .Reason
+                                                                                                                                                    .INVALID_GRANT,
                                                                                                                                             "the current password is not correct")))
                                                                                     : throttle.checkSucceeded(
                                                                                                     attempt)
@@ -202,12 +201,12 @@ public class UserService {
                                                                                                                             : Uni
                                                                                                                                     .createFrom()
                                                                                                                                     .failure(
-                                                                                                                                            new ApiError(
-                                                                                                                                                    Status
-                                                                                                                                                            .CONFLICT,
-                                                                                                                                                    "password_changed",
+                                                                                                                                            new Failure(
+                                                                                                                                                    Failure
+                                                                                                                                                            .Reason
+                                                                                                                                                            .PASSWORD_CHANGED,
                                                                                                                                                     "the password was changed or the account disabled meanwhile; try again")))))
-                                                            .onFailure(ApiError.class)
+                                                            .onFailure(Failure.class)
                                                             .invoke(
                                                                     () ->
                                                                             audit.passwordChange(
@@ -226,7 +225,8 @@ public class UserService {
 
     /**
      * Ends every session of a user, in the caller's transaction: refreshes refuse sessions created
-     * before now, and the existing ones are revoked. Fails with 404 if there is no such user.
+     * before now, and the existing ones are revoked. Fails with {@code not_found} if there is no
+     * such user.
      */
     Uni<Integer> endSessions(SqlConnection conn, UUID id, String reason, String source) {
         return users.endSessionsNow(conn, id)
@@ -238,12 +238,12 @@ public class UserService {
                 .invoke(n -> audit.revocation(reason, id, n, source));
     }
 
-    static ApiError notFound() {
-        return new ApiError(Status.NOT_FOUND, "not_found", "no such user");
+    static Failure notFound() {
+        return new Failure(Failure.Reason.NOT_FOUND, "no such user");
     }
 
-    private static ApiError usernameTaken() {
-        return new ApiError(Status.CONFLICT, "username_taken", "that username is taken");
+    private static Failure usernameTaken() {
+        return new Failure(Failure.Reason.USERNAME_TAKEN, "that username is taken");
     }
 
     private static boolean isUniqueViolation(Throwable failure) {

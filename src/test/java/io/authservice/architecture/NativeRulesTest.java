@@ -89,7 +89,8 @@ class NativeRulesTest {
                     .because(
                             "its @RegisterForReflection keeps those fields in the native executable, and it stops the service if they moved");
 
-    private static final JavaClasses APPLICATION =
+    /** The application's classes (not the tests'), imported once for every rule test. */
+    static final JavaClasses APPLICATION =
             new ClassFileImporter()
                     .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
                     .importPackages("io.authservice");

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.authservice.passwords.PasswordHasher.Outcome;
-import io.authservice.platform.ApiError;
+import io.authservice.platform.Failure;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.Cancellable;
 import java.util.ArrayList;
@@ -70,8 +70,8 @@ class HashingShareTest {
         CompletableFuture<Outcome> ninth =
                 share.verify("2001:db8:1:2:ffff::9", "flood", null).subscribeAsCompletionStage();
         assertTrue(ninth.isCompletedExceptionally(), "beyond its admitted jobs the /64 gets 429");
-        ApiError refused = assertInstanceOf(ApiError.class, ninth.handle((ok, e) -> e).join());
-        assertEquals(429, refused.status);
+        Failure refused = assertInstanceOf(Failure.class, ninth.handle((ok, e) -> e).join());
+        assertEquals(Failure.Reason.TOO_MANY_REQUESTS, refused.reason);
 
         for (List<CompletableFuture<Outcome>> pending = hasher.pending();
                 !pending.isEmpty();

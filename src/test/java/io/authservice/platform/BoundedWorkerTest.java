@@ -37,8 +37,8 @@ class BoundedWorkerTest {
                             .recoverWithItem(f -> f)
                             .await()
                             .atMost(Duration.ofSeconds(5));
-            ApiError error = assertInstanceOf(ApiError.class, refused);
-            assertEquals(429, error.status);
+            Failure error = assertInstanceOf(Failure.class, refused);
+            assertEquals(Failure.Reason.TOO_MANY_REQUESTS, error.reason);
             assertTrue(error.retryAfter >= 1);
             release.countDown();
         }

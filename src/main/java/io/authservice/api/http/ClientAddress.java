@@ -64,34 +64,6 @@ public class ClientAddress {
         return colon > 0 && colon == text.lastIndexOf(':') ? text.substring(0, colon) : text;
     }
 
-    /**
-     * The key per-source controls count by: an IPv4 address as it is, an IPv6 address by its /64
-     * (one subscriber's prefix: its 2^64 addresses are one source), an IPv4-mapped IPv6 address as
-     * the IPv4 address it carries.
-     */
-    public static String source(String address) {
-        byte[] bytes = NetUtil.createByteArrayFromIpAddressString(address);
-        if (bytes == null || bytes.length == 4) {
-            return address;
-        }
-        boolean mapped = true;
-        for (int i = 0; i < 12; i++) {
-            mapped &= bytes[i] == (i < 10 ? 0 : (byte) 0xff);
-        }
-        if (mapped) {
-            return (bytes[12] & 0xff)
-                    + "."
-                    + (bytes[13] & 0xff)
-                    + "."
-                    + (bytes[14] & 0xff)
-                    + "."
-                    + (bytes[15] & 0xff);
-        }
-        byte[] prefix = java.util.Arrays.copyOf(bytes, 16);
-        java.util.Arrays.fill(prefix, 8, 16, (byte) 0);
-        return NetUtil.bytesToIpAddress(prefix) + "/64";
-    }
-
     boolean isTrusted(String address) {
         byte[] bytes = NetUtil.createByteArrayFromIpAddressString(address);
         return bytes != null && trusted.stream().anyMatch(range -> range.contains(bytes));

@@ -3,6 +3,7 @@ package io.authservice.api.http;
 import io.authservice.api.ErrorBody;
 import io.authservice.api.RouterErrors;
 import io.authservice.config.AuthConfig;
+import io.authservice.platform.SourceKey;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -35,7 +36,7 @@ import java.util.concurrent.TimeUnit;
  * quarkus.http.limits.max-connections}):
  *
  * <ul>
- *   <li>one source ({@link ClientAddress#source} of the TCP peer) holds at most {@code
+ *   <li>one source ({@link SourceKey#of} of the TCP peer) holds at most {@code
  *       auth.http.connections-per-source} connections: a further one is closed as it is accepted. A
  *       trusted proxy ({@code auth.trusted-proxies}) carries many clients and is not capped;
  *   <li>every request's line and headers must arrive within {@code auth.http.request-timeout}: the
@@ -195,7 +196,7 @@ public class ConnectionGuard {
         if (clientAddress.isTrusted(address)) {
             return true;
         }
-        String source = ClientAddress.source(address);
+        String source = SourceKey.of(address);
         if (open.merge(source, 1, Integer::sum) > perSource) {
             release(source);
             return false;

@@ -1,9 +1,9 @@
 package io.authservice.api.http;
 
-import io.authservice.api.ErrorBody;
 import io.authservice.api.RouterErrors;
 import io.authservice.config.AuthConfig;
-import io.vertx.core.http.HttpHeaders;
+import io.authservice.platform.Failure;
+import io.authservice.platform.SourceKey;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -18,9 +18,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Per client source ({@link ClientAddress#source}), token buckets in front of the public {@code
- * POST} endpoints: one budget ({@code auth.rate-limit.*}) for those that cost a password hash
- * ({@code /oauth2/token}, {@code /users}, {@code /users/me/password}), another ({@code
+ * Per client source ({@link SourceKey#of}), token buckets in front of the public {@code POST}
+ * endpoints: one budget ({@code auth.rate-limit.*}) for those that cost a password hash ({@code
+ * /oauth2/token}, {@code /users}, {@code /users/me/password}), another ({@code
  * auth.rate-limit.revoke-introspect.*}) for {@code /oauth2/revoke} and {@code /oauth2/introspect}.
  * On {@code /oauth2/token} and {@code /oauth2/introspect} a request holds its token only while it
  * is served and gives it back when answered with success: their successes are what a gateway or a
@@ -75,10 +75,7 @@ public class RateLimit {
                 && (raw.indexOf(';') >= 0 || raw.toLowerCase(Locale.ROOT).contains("%3b"))) {
             RouterErrors.answer(
                     rc,
-                    400,
-                    new ErrorBody(
-                            "invalid_request",
-                            "matrix parameters (;) are not accepted in the path"));
+                    Failure.invalidRequest("matrix parameters (;) are not accepted in the path"));
             return;
         }
         String path =
@@ -88,7 +85,7 @@ public class RateLimit {
             rc.next();
             return;
         }
-        String source = ClientAddress.source(clientAddress.of(rc.request()));
+        String source = SourceKey.of(clientAddress.of(rc.request()));
         long wait = budget.take(source);
         if (wait == 0) {
             if (SUCCESS_RETURNS.contains(path)) {
@@ -119,12 +116,10 @@ public class RateLimit {
     }
 
     private static void refuse(RoutingContext rc, long retryAfter) {
-        rc.response().putHeader(HttpHeaders.RETRY_AFTER, Long.toString(retryAfter));
         RouterErrors.answer(
                 rc,
-                429,
-                new ErrorBody(
-                        "too_many_requests", "too many requests from this address; retry later"));
+                Failure.tooManyRequests(
+                        "too many requests from this address; retry later", retryAfter));
     }
 
     private Budget budgetOf(String path) {

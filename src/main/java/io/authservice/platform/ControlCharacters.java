@@ -1,4 +1,4 @@
-package io.authservice.api.http;
+package io.authservice.platform;
 
 /**
  * Text a client sends may not hold control characters (PostgreSQL refuses NUL outright; the others

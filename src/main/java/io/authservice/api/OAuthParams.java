@@ -1,11 +1,12 @@
-package io.authservice.oauth;
+package io.authservice.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.authservice.api.http.ControlCharacters;
 import io.authservice.clients.ClientAuthentication;
-import io.authservice.platform.ApiError;
+import io.authservice.oauth.GrantRequest;
+import io.authservice.platform.ControlCharacters;
+import io.authservice.platform.Failure;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import jakarta.ws.rs.core.MediaType;
 import java.nio.charset.StandardCharsets;
@@ -21,7 +22,7 @@ import java.util.Optional;
  * values count as absent (§3.1), a parameter given twice is an error (§3.2), and so is a value with
  * control characters.
  */
-public final class OAuthParams {
+final class OAuthParams {
 
     private static final int MAX_PARAMS = 32;
     private final Map<String, String> values;
@@ -30,14 +31,14 @@ public final class OAuthParams {
         values.forEach(
                 (name, value) -> {
                     if (ControlCharacters.in(value)) {
-                        throw ApiError.invalidRequest(
+                        throw Failure.invalidRequest(
                                 "parameter contains control characters: " + name);
                     }
                 });
         this.values = values;
     }
 
-    public static OAuthParams parse(String contentType, byte[] body, ObjectMapper json) {
+    static OAuthParams parse(String contentType, byte[] body, ObjectMapper json) {
         MediaType type;
         try {
             type = contentType == null ? null : MediaType.valueOf(contentType);
@@ -50,19 +51,19 @@ public final class OAuthParams {
         if (type != null && type.isCompatible(MediaType.APPLICATION_JSON_TYPE)) {
             return json(body, json);
         }
-        throw ApiError.invalidRequest(
+        throw Failure.invalidRequest(
                 "the body must be application/x-www-form-urlencoded or application/json");
     }
 
-    public String required(String name) {
+    String required(String name) {
         String value = values.get(name);
         if (value == null) {
-            throw ApiError.invalidRequest("missing parameter: " + name);
+            throw Failure.invalidRequest("missing parameter: " + name);
         }
         return value;
     }
 
-    public Optional<String> optional(String name) {
+    Optional<String> optional(String name) {
         return Optional.ofNullable(values.get(name));
     }
 
@@ -70,14 +71,25 @@ public final class OAuthParams {
      * These parameters and {@code name} = {@code value}; for a value that came another way (the
      * refresh cookie).
      */
-    public OAuthParams with(String name, String value) {
+    OAuthParams with(String name, String value) {
         Map<String, String> more = new HashMap<>(values);
         more.put(name, value);
         return new OAuthParams(more);
     }
 
+    /** A token request's fields, for its grant. */
+    GrantRequest grant() {
+        return new GrantRequest(
+                values.get("grant_type"),
+                values.get("username"),
+                values.get("password"),
+                values.get("refresh_token"),
+                values.get("scope"),
+                values.get(DeviceCookie.FIELD));
+    }
+
     /** What the request presents to authenticate its client, with its Authorization header. */
-    public ClientAuthentication.Presented client(String authorization) {
+    ClientAuthentication.Presented client(String authorization) {
         return new ClientAuthentication.Presented(
                 authorization,
                 values.get("client_id"),
@@ -93,14 +105,14 @@ public final class OAuthParams {
                     new QueryStringDecoder(body, StandardCharsets.UTF_8, false, MAX_PARAMS)
                             .parameters();
         } catch (IllegalArgumentException e) {
-            throw ApiError.invalidRequest("the form body is not valid URL encoding");
+            throw Failure.invalidRequest("the form body is not valid URL encoding");
         }
         Map<String, String> values = new HashMap<>();
         decoded.forEach(
                 (name, list) -> {
                     List<String> present = list.stream().filter(v -> !v.isEmpty()).toList();
                     if (present.size() > 1) {
-                        throw ApiError.invalidRequest("parameter given more than once: " + name);
+                        throw Failure.invalidRequest("parameter given more than once: " + name);
                     }
                     if (!present.isEmpty()) {
                         values.put(name, present.get(0));
@@ -114,12 +126,12 @@ public final class OAuthParams {
         try {
             tree = mapper.readTree(body);
         } catch (JsonProcessingException e) {
-            throw ApiError.invalidRequest("the body is not valid JSON");
+            throw Failure.invalidRequest("the body is not valid JSON");
         } catch (java.io.IOException e) {
-            throw ApiError.invalidRequest("the body could not be read");
+            throw Failure.invalidRequest("the body could not be read");
         }
         if (tree == null || !tree.isObject()) {
-            throw ApiError.invalidRequest("the JSON body must be an object");
+            throw Failure.invalidRequest("the JSON body must be an object");
         }
         Map<String, String> values = new HashMap<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = tree.fields(); it.hasNext(); ) {
@@ -129,7 +141,7 @@ public final class OAuthParams {
                 continue;
             }
             if (!value.isTextual()) {
-                throw ApiError.invalidRequest("parameter must be a string: " + field.getKey());
+                throw Failure.invalidRequest("parameter must be a string: " + field.getKey());
             }
             if (!value.textValue().isEmpty()) {
                 values.put(field.getKey(), value.textValue());

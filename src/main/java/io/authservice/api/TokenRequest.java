@@ -1,4 +1,4 @@
-package io.authservice.oauth;
+package io.authservice.api;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
