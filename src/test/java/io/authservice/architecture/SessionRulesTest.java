@@ -5,9 +5,6 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
 import com.tngtech.archunit.base.DescribedPredicate;
 import com.tngtech.archunit.core.domain.JavaClass;
-import com.tngtech.archunit.core.domain.JavaClasses;
-import com.tngtech.archunit.core.importer.ClassFileImporter;
-import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.ArchRule;
 import org.junit.jupiter.api.Test;
 
@@ -43,19 +40,14 @@ class SessionRulesTest {
                     .because(
                             "every statement on sessions is in SessionStore; the codec and the rotation policy stay free of SQL");
 
-    private static final JavaClasses APPLICATION =
-            new ClassFileImporter()
-                    .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-                    .importPackages("io.authservice");
-
     @Test
     void keysDoNotDependOnSessions() {
-        KEYS_DO_NOT_DEPEND_ON_SESSIONS.check(APPLICATION);
+        KEYS_DO_NOT_DEPEND_ON_SESSIONS.check(NativeRulesTest.APPLICATION);
     }
 
     @Test
     void withinSessionsOnlyStoresUseTheSqlClient() {
-        SQL_ONLY_IN_SESSION_STORES.check(APPLICATION);
+        SQL_ONLY_IN_SESSION_STORES.check(NativeRulesTest.APPLICATION);
     }
 
     /** A class named *Store, or one nested in it. */
