@@ -48,26 +48,32 @@ public class KeyAdministration {
      * signing end. A login racing it cannot slip through: its session is stored only while it holds
      * the key's row (FOR KEY SHARE), so the delete waits for it and the revocation after the delete
      * sees it; once the key is gone such a login is refused (503, and retried with the next key).
-     * This replica then reloads its keys and stops signing with the withdrawn one.
+     * This replica then reloads its keys and stops signing with the withdrawn one; until then its
+     * refreshes still signed with it, so the sessions they rotated end too, in a second
+     * transaction.
      */
     public Uni<Withdrawn> withdraw(String kid) {
         return database.inTransaction(
                         lifecycle.transitionDeadline(),
-                        conn ->
-                                lifecycle
-                                        .withdraw(conn, kid)
-                                        .chain(
-                                                w ->
-                                                        endSessions(conn, w)
-                                                                .map(
-                                                                        n ->
-                                                                                new Withdrawn(
-                                                                                        w.kid(),
-                                                                                        w
-                                                                                                .activeKid(),
-                                                                                        n))))
-                .call(() -> keys.reload())
+                        conn -> lifecycle.withdraw(conn, kid).chain(w -> ended(conn, w, 0)))
+                .call(keys::reload)
+                .chain(
+                        first ->
+                                database.inTransaction(
+                                        conn -> ended(conn, first.withdrawal, first.sessions)))
+                .map(
+                        all ->
+                                new Withdrawn(
+                                        all.withdrawal.kid(),
+                                        all.withdrawal.activeKid(),
+                                        all.sessions))
                 .invoke(w -> audit.revocation("key_withdrawn", null, w.revokedSessions(), "admin"));
+    }
+
+    private record Ended(Withdrawal withdrawal, int sessions) {}
+
+    private Uni<Ended> ended(SqlConnection conn, Withdrawal w, int before) {
+        return endSessions(conn, w).map(n -> new Ended(w, before + n));
     }
 
     private Uni<Integer> endSessions(SqlConnection conn, Withdrawal w) {
