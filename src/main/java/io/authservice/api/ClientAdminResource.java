@@ -179,7 +179,7 @@ public class ClientAdminResource {
                 .map(ClientView::of);
     }
 
-    /** Deletes the client; its sessions (refresh families) end with it. */
+    /** Deletes the client; its sessions end with it. */
     @DELETE
     @Path("/{clientId}")
     @APIResponse(responseCode = "204", description = "deleted; the client's sessions ended")

@@ -2,13 +2,10 @@ package io.authservice.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
-import io.authservice.keys.KeyLifecycle;
+import io.authservice.admin.KeyAdministration;
 import io.authservice.keys.KeyRing;
 import io.authservice.keys.SigningKey;
-import io.authservice.platform.Audit;
 import io.authservice.platform.Failure;
-import io.authservice.platform.db.Database;
-import io.authservice.sessions.RefreshTokens;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
@@ -64,22 +61,11 @@ public class KeyAdminResource {
             @JsonProperty("revoked_sessions") int revokedSessions) {}
 
     private final KeyRing keys;
-    private final KeyLifecycle lifecycle;
-    private final RefreshTokens sessions;
-    private final Database db;
-    private final Audit audit;
+    private final KeyAdministration administration;
 
-    KeyAdminResource(
-            KeyRing keys,
-            KeyLifecycle lifecycle,
-            RefreshTokens sessions,
-            Database db,
-            Audit audit) {
-        this.db = db;
-        this.audit = audit;
+    KeyAdminResource(KeyRing keys, KeyAdministration administration) {
         this.keys = keys;
-        this.lifecycle = lifecycle;
-        this.sessions = sessions;
+        this.administration = administration;
     }
 
     @GET
@@ -101,9 +87,7 @@ public class KeyAdminResource {
     @Path("/rotate")
     public Uni<KeyView> rotate() {
         databaseKeys();
-        return lifecycle
-                .rotateNow()
-                .chain(kid -> keys.reload().map(s -> KeyView.of(s.published().get(kid))));
+        return administration.rotate().map(KeyView::of);
     }
 
     /**
@@ -114,33 +98,9 @@ public class KeyAdminResource {
     @Path("/{kid}/withdraw")
     public Uni<Withdrawn> withdraw(@PathParam("kid") String kid) {
         databaseKeys();
-        return lifecycle
+        return administration
                 .withdraw(kid)
-                .chain(
-                        w ->
-                                keys.reload()
-                                        // Until the reload this replica still signed with the key:
-                                        // sessions started meanwhile end too.
-                                        .chain(
-                                                () ->
-                                                        w.signedFrom() == null
-                                                                ? Uni.createFrom().item(0)
-                                                                : db.inTransaction(
-                                                                        conn ->
-                                                                                sessions
-                                                                                        .revokeIssuedBetween(
-                                                                                                conn,
-                                                                                                w
-                                                                                                        .signedFrom(),
-                                                                                                w
-                                                                                                        .signedUntil(),
-                                                                                                "key_withdrawn")))
-                                        .map(late -> w.revokedSessions() + late)
-                                        .invoke(
-                                                n ->
-                                                        audit.revocation(
-                                                                "key_withdrawn", null, n, "admin"))
-                                        .map(n -> new Withdrawn(w.kid(), w.activeKid(), n)));
+                .map(w -> new Withdrawn(w.kid(), w.activeKid(), w.revokedSessions()));
     }
 
     private void databaseKeys() {

@@ -10,7 +10,7 @@ import io.authservice.oauth.TokenResponse;
 import io.authservice.oauth.TokenService;
 import io.authservice.platform.Audit;
 import io.authservice.platform.Failure;
-import io.authservice.sessions.RefreshTokens;
+import io.authservice.sessions.Sessions;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.ws.rs.Consumes;
@@ -46,7 +46,7 @@ public class OAuthResource {
     static final String INVALID_ORIGIN = Failure.Reason.INVALID_ORIGIN.code;
 
     private final TokenService tokens;
-    private final RefreshTokens refreshTokens;
+    private final Sessions sessions;
     private final Introspection introspection;
     private final ClientAuthentication clientAuthentication;
     private final ObjectMapper json;
@@ -58,7 +58,7 @@ public class OAuthResource {
 
     OAuthResource(
             TokenService tokens,
-            RefreshTokens refreshTokens,
+            Sessions sessions,
             Introspection introspection,
             ClientAuthentication clientAuthentication,
             ObjectMapper json,
@@ -66,7 +66,7 @@ public class OAuthResource {
             ClientAddress clientAddress,
             AuthConfig config) {
         this.tokens = tokens;
-        this.refreshTokens = refreshTokens;
+        this.sessions = sessions;
         this.introspection = introspection;
         this.clientAuthentication = clientAuthentication;
         this.json = json;
@@ -214,7 +214,7 @@ public class OAuthResource {
     }
 
     /**
-     * Revoking a refresh token ends its family; unknown tokens, other clients' and access tokens
+     * Revoking a refresh token ends its session; unknown tokens, other clients' and access tokens
      * answer 200 too.
      */
     @POST
@@ -253,7 +253,7 @@ public class OAuthResource {
                             Response.ok().header(HttpHeaders.CACHE_CONTROL, "no-store");
                     Optional<String> token = params.optional("token");
                     if (token.isEmpty() && client.cookieMode()) {
-                        // Logging out of a cookie-mode client: its cookie's family ends and the
+                        // Logging out of a cookie-mode client: its cookie's session ends and the
                         // cookie goes.
                         requireAllowedOrigin(client, request);
                         token = refreshCookie.read(request, client.clientId());
@@ -264,7 +264,7 @@ public class OAuthResource {
                     }
                     Uni<Integer> revoked =
                             token.isPresent()
-                                    ? refreshTokens.revoke(token.get(), client.clientId())
+                                    ? sessions.revoke(token.get(), client.clientId())
                                     : Uni.createFrom().item(0);
                     return revoked.invoke(count -> audit.revocation("revoked", null, count, source))
                             .map(done -> answer.build());

@@ -31,7 +31,7 @@ import java.util.regex.Pattern;
  *       forbid {@code Domain} but requires {@code Path=/} (RFC 6265bis §4.1.3.2). A sibling host of
  *       the site could still set a cookie of this name with {@code Domain}; a request carrying the
  *       name twice is therefore refused rather than guessed.
- *   <li>{@code Max-Age}: the token's own lifetime, the idle lifetime capped by the family's
+ *   <li>{@code Max-Age}: the token's own lifetime, the idle lifetime capped by the session's
  *       absolute one ({@code refresh_expires_in}); a revocation clears it with {@code Max-Age=0}.
  * </ul>
  *

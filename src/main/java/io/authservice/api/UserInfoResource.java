@@ -3,7 +3,7 @@ package io.authservice.api;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.authservice.platform.Failure;
-import io.authservice.sessions.RefreshTokens;
+import io.authservice.sessions.Sessions;
 import io.authservice.users.Callers;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.quarkus.security.Authenticated;
@@ -42,9 +42,9 @@ public class UserInfoResource {
             @JsonProperty("email_verified") Boolean emailVerified,
             List<String> groups) {}
 
-    private final RefreshTokens sessions;
+    private final Sessions sessions;
 
-    UserInfoResource(RefreshTokens sessions) {
+    UserInfoResource(Sessions sessions) {
         this.sessions = sessions;
     }
 

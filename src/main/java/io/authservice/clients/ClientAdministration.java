@@ -3,7 +3,7 @@ package io.authservice.clients;
 import io.authservice.config.AuthConfig;
 import io.authservice.platform.Failure;
 import io.authservice.platform.db.Database;
-import io.authservice.sessions.RefreshTokens;
+import io.authservice.sessions.SessionStore;
 import io.smallrye.mutiny.Uni;
 import io.vertx.pgclient.PgException;
 import jakarta.inject.Singleton;
@@ -34,7 +34,7 @@ public class ClientAdministration {
             Pattern.compile("[\\x21-\\x7E\\u00A0-\\uFFFF&&[^\\p{Cs}]]{1,128}");
 
     private final ClientRepository repository;
-    private final RefreshTokens sessions;
+    private final SessionStore sessionStore;
     private final Database database;
     private final Clients clients;
     private final List<String> defaultScope;
@@ -45,14 +45,14 @@ public class ClientAdministration {
 
     ClientAdministration(
             ClientRepository repository,
-            RefreshTokens sessions,
+            SessionStore sessionStore,
             Database database,
             Clients clients,
             CorsOrigins corsOrigins,
             AuthConfig config) {
         this.corsOrigins = corsOrigins;
         this.repository = repository;
-        this.sessions = sessions;
+        this.sessionStore = sessionStore;
         this.database = database;
         this.clients = clients;
         this.defaultScope = List.copyOf(config.tokens().scopes());
@@ -174,7 +174,7 @@ public class ClientAdministration {
                                                     if (!deleted) {
                                                         throw notFound();
                                                     }
-                                                    return sessions.revokeAllOfClient(
+                                                    return sessionStore.revokeAllOfClient(
                                                             conn, clientId, "client_deleted");
                                                 }))
                 .call(() -> changed(clientId));

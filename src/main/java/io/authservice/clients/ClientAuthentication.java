@@ -4,9 +4,7 @@ import io.authservice.config.AuthConfig;
 import io.authservice.platform.BoundedWorker;
 import io.authservice.platform.ControlCharacters;
 import io.authservice.platform.Failure;
-import io.authservice.platform.db.Database;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 import java.net.URLDecoder;
@@ -14,7 +12,6 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -97,7 +94,7 @@ public class ClientAuthentication {
     private final Clients clients;
     private final ClientRepository repository;
     private final ClientThrottle throttle;
-    private final Database database;
+    private final ClientAssertionStore assertions;
     private final String issuer;
     private final int clockSkewSeconds;
 
@@ -115,12 +112,12 @@ public class ClientAuthentication {
             Clients clients,
             ClientRepository repository,
             ClientThrottle throttle,
-            Database database,
+            ClientAssertionStore assertions,
             AuthConfig config) {
         this.clients = clients;
         this.repository = repository;
         this.throttle = throttle;
-        this.database = database;
+        this.assertions = assertions;
         this.issuer = config.issuer();
         this.clockSkewSeconds = (int) config.tokens().clockSkew().toSeconds();
     }
@@ -359,16 +356,11 @@ public class ClientAuthentication {
         if (jti.isEmpty() || jti.length() > MAX_JTI_LENGTH || ControlCharacters.in(jti)) {
             return Uni.createFrom().failure(failed("the client assertion's jti is not acceptable"));
         }
-        return database.execute(
-                        "insert into client_assertions (client_id, jti, expires_at) values ($1, $2, $3)"
-                                + " on conflict do nothing",
-                        Tuple.of(
-                                clientId,
-                                jti,
-                                expires.plusSeconds(clockSkewSeconds).atOffset(ZoneOffset.UTC)))
+        return assertions
+                .recordFirstUse(clientId, jti, expires.plusSeconds(clockSkewSeconds))
                 .map(
-                        rows -> {
-                            if (rows.rowCount() == 0) {
+                        first -> {
+                            if (!first) {
                                 throw failed("the client assertion was used before (jti)");
                             }
                             return null;

@@ -8,7 +8,6 @@ import io.authservice.keys.KeyPlan.Step;
 import io.authservice.keys.SigningKey.KeyState;
 import io.authservice.platform.Failure;
 import io.authservice.platform.db.Database;
-import io.authservice.sessions.RefreshTokens;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
@@ -35,15 +34,11 @@ public class KeyLifecycle {
     private static final long LOCK = 0x617574686b657973L;
 
     /**
-     * An emergency withdrawal: which key went, which signs now, when the withdrawn one signed (null
-     * if never), and how many sessions it ended.
+     * An emergency withdrawal: which key went, which signs now, and when the withdrawn one signed
+     * (from null if never), with a margin of one replica reload on each side.
      */
     public record Withdrawal(
-            String kid,
-            String activeKid,
-            Instant signedFrom,
-            Instant signedUntil,
-            int revokedSessions) {}
+            String kid, String activeKid, Instant signedFrom, Instant signedUntil) {}
 
     private record State(List<SigningKey> keys, Instant now) {}
 
@@ -53,22 +48,15 @@ public class KeyLifecycle {
     private final Database database;
     private final Duration deadline;
     private final KeyRepository repository;
-    private final RefreshTokens sessions;
     private final Vertx vertx;
     private final KeyPlan.Settings settings;
     private final Duration retireAfter;
     private final Duration replicaDelay;
 
-    KeyLifecycle(
-            Database database,
-            KeyRepository repository,
-            RefreshTokens sessions,
-            Vertx vertx,
-            AuthConfig config) {
+    KeyLifecycle(Database database, KeyRepository repository, Vertx vertx, AuthConfig config) {
         this.database = database;
         this.deadline = config.database().timeout().plus(KEY_GENERATION_ALLOWANCE);
         this.repository = repository;
-        this.sessions = sessions;
         this.vertx = vertx;
         AuthConfig.Keys keys = config.keys();
         this.settings =
@@ -175,103 +163,66 @@ public class KeyLifecycle {
     }
 
     /**
-     * Withdraws a key at once (it is compromised): it leaves the JWKS, and if it was signing, the
-     * next key (or a new one) signs from now on. Tokens it signed stop verifying, and the sessions
-     * that received them end in the same transaction.
+     * Withdraws a key at once (it is compromised), in the caller's transaction: it leaves the JWKS,
+     * and if it was signing, the next key (or a new one) signs from now on. Tokens it signed stop
+     * verifying; ending the sessions that received them ({@link Withdrawal#signedFrom}) is the
+     * caller's part of the same transaction, whose deadline must allow for generating a key ({@link
+     * #transitionDeadline}).
      */
-    public Uni<Withdrawal> withdraw(String kid) {
-        return database.inTransaction(
-                deadline,
-                conn ->
-                        lock(conn, true)
-                                .chain(() -> state(conn))
-                                .chain(
-                                        state -> {
-                                            SigningKey key =
-                                                    state.keys().stream()
-                                                            .filter(k -> k.kid().equals(kid))
-                                                            .findFirst()
-                                                            .orElseThrow(
-                                                                    () ->
-                                                                            new Failure(
-                                                                                    Failure.Reason
-                                                                                            .NOT_FOUND,
-                                                                                    "no key "
-                                                                                            + kid));
-                                            Optional<SigningKey> next =
-                                                    KeyPlan.find(state.keys(), KeyState.NEXT);
-                                            Uni<Void> replace =
-                                                    key.state() != KeyState.ACTIVE
-                                                            ? Uni.createFrom().voidItem()
-                                                            : next.isPresent()
-                                                                    ? conn.preparedQuery(
-                                                                                    "update signing_keys set state = 'active', activated_at = $2,"
-                                                                                            + " activate_at = null where kid = $1")
-                                                                            .execute(
-                                                                                    Tuple.of(
-                                                                                            next.get()
-                                                                                                    .kid(),
-                                                                                            KeyRepository
-                                                                                                    .timestamp(
-                                                                                                            state
-                                                                                                                    .now())))
-                                                                            .replaceWithVoid()
-                                                                    : create(
-                                                                            conn,
-                                                                            new Create(
-                                                                                    KeyState.ACTIVE,
-                                                                                    settings
-                                                                                            .algorithm(),
-                                                                                    null),
-                                                                            state.now());
-                                            Instant from =
-                                                    key.dates().activated() == null
-                                                            ? null
-                                                            : key.dates()
-                                                                    .activated()
-                                                                    .minus(replicaDelay);
-                                            Instant until =
-                                                    (key.dates().retired() == null
-                                                                    ? state.now()
-                                                                    : key.dates().retired())
-                                                            .plus(replicaDelay);
-                                            return conn.preparedQuery(
-                                                            "delete from signing_keys where kid = $1")
-                                                    .execute(Tuple.of(kid))
-                                                    .chain(() -> replace)
-                                                    .chain(
-                                                            () ->
-                                                                    from == null
-                                                                            ? Uni.createFrom()
-                                                                                    .item(0)
-                                                                            : sessions
-                                                                                    .revokeIssuedBetween(
-                                                                                            conn,
-                                                                                            from,
-                                                                                            until,
-                                                                                            "key_withdrawn"))
-                                                    .chain(
-                                                            revoked ->
-                                                                    conn.query(
-                                                                                    "select kid from signing_keys where state = 'active'")
-                                                                            .execute()
-                                                                            .map(
-                                                                                    rows ->
-                                                                                            new Withdrawal(
-                                                                                                    kid,
-                                                                                                    rows.iterator()
-                                                                                                            .next()
-                                                                                                            .getString(
-                                                                                                                    0),
-                                                                                                    from,
-                                                                                                    until,
-                                                                                                    revoked)))
-                                                    .invoke(
-                                                            w ->
-                                                                    LOG.warnf(
-                                                                            "signing key %s withdrawn; key %s signs now",
-                                                                            kid, w.activeKid()));
-                                        }));
+    public Uni<Withdrawal> withdraw(SqlConnection conn, String kid) {
+        return lock(conn, true)
+                .chain(() -> state(conn))
+                .chain(state -> withdraw(conn, state, kid))
+                .invoke(
+                        w ->
+                                LOG.warnf(
+                                        "signing key %s withdrawn; key %s signs now",
+                                        kid, w.activeKid()));
+    }
+
+    /** A transaction making key transitions may generate a key: its deadline. */
+    public Duration transitionDeadline() {
+        return deadline;
+    }
+
+    private Uni<Withdrawal> withdraw(SqlConnection conn, State state, String kid) {
+        SigningKey key =
+                state.keys().stream()
+                        .filter(k -> k.kid().equals(kid))
+                        .findFirst()
+                        .orElseThrow(() -> new Failure(Failure.Reason.NOT_FOUND, "no key " + kid));
+        Optional<SigningKey> next = KeyPlan.find(state.keys(), KeyState.NEXT);
+        Uni<Void> replace =
+                key.state() != KeyState.ACTIVE
+                        ? Uni.createFrom().voidItem()
+                        : next.isPresent()
+                                ? conn.preparedQuery(
+                                                "update signing_keys set state = 'active', activated_at = $2,"
+                                                        + " activate_at = null where kid = $1")
+                                        .execute(
+                                                Tuple.of(
+                                                        next.get().kid(),
+                                                        KeyRepository.timestamp(state.now())))
+                                        .replaceWithVoid()
+                                : create(
+                                        conn,
+                                        new Create(KeyState.ACTIVE, settings.algorithm(), null),
+                                        state.now());
+        Instant from =
+                key.dates().activated() == null
+                        ? null
+                        : key.dates().activated().minus(replicaDelay);
+        Instant until =
+                (key.dates().retired() == null ? state.now() : key.dates().retired())
+                        .plus(replicaDelay);
+        return conn.preparedQuery("delete from signing_keys where kid = $1")
+                .execute(Tuple.of(kid))
+                .chain(() -> replace)
+                .chain(
+                        () ->
+                                conn.query("select kid from signing_keys where state = 'active'")
+                                        .execute())
+                .map(rows -> new Withdrawal(kid, rows.iterator().next().getString(0), from, until));
     }
 
     private Uni<Boolean> lock(SqlConnection conn, boolean wait) {

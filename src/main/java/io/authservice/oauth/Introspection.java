@@ -4,7 +4,7 @@ import io.authservice.clients.Client;
 import io.authservice.clients.Clients;
 import io.authservice.config.AuthConfig;
 import io.authservice.keys.KeyRing;
-import io.authservice.sessions.RefreshTokens;
+import io.authservice.sessions.Sessions;
 import io.authservice.tokens.AccessTokenVerifier;
 import io.authservice.users.Callers;
 import io.smallrye.mutiny.Uni;
@@ -47,16 +47,16 @@ public class Introspection {
                     "sid");
 
     private final JwtConsumer accessTokens;
-    private final RefreshTokens refreshTokens;
+    private final Sessions sessions;
     private final Clients clients;
     private final String issuer;
 
-    Introspection(AuthConfig config, KeyRing keys, RefreshTokens refreshTokens, Clients clients) {
+    Introspection(AuthConfig config, KeyRing keys, Sessions sessions, Clients clients) {
         this.accessTokens =
                 AccessTokenVerifier.builder(config, keys)
                         .setSkipDefaultAudienceValidation()
                         .build();
-        this.refreshTokens = refreshTokens;
+        this.sessions = sessions;
         this.clients = clients;
         this.issuer = config.issuer();
     }
@@ -81,16 +81,14 @@ public class Introspection {
             return Uni.createFrom().item(INACTIVE);
         }
         String sub = claims.getClaimValueAsString("sub");
-        String sid = claims.getClaimValueAsString("sid");
+        String sessionClaim = claims.getClaimValueAsString("sid");
         String clientId = claims.getClaimValueAsString("client_id");
         UUID user = Callers.userId(sub);
         Uni<Boolean> live;
-        if (user != null && Callers.userId(sid) != null) {
-            live =
-                    refreshTokens
-                            .liveSession(Callers.userId(sid), user)
-                            .map(session -> session != null);
-        } else if (user == null && sid == null && sub.equals(clientId)) {
+        UUID session = Callers.userId(sessionClaim);
+        if (user != null && session != null) {
+            live = sessions.liveSession(session, user).map(found -> found != null);
+        } else if (user == null && sessionClaim == null && sub.equals(clientId)) {
             live =
                     clients.find(clientId)
                             .map(
@@ -114,8 +112,7 @@ public class Introspection {
     }
 
     private Uni<Map<String, Object>> refreshToken(String token, String caller) {
-        return refreshTokens
-                .usable(token)
+        return sessions.usable(token)
                 .map(
                         usable -> {
                             if (usable == null || !usable.clientId().equals(caller)) {

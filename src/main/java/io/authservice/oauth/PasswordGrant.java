@@ -6,7 +6,7 @@ import io.authservice.passwords.LoginThrottle;
 import io.authservice.passwords.PasswordHasher.Outcome;
 import io.authservice.platform.Audit;
 import io.authservice.platform.Failure;
-import io.authservice.sessions.RefreshTokens;
+import io.authservice.sessions.Sessions;
 import io.authservice.tokens.AccessTokens;
 import io.authservice.tokens.AccessTokens.Content;
 import io.authservice.tokens.Subject;
@@ -41,7 +41,7 @@ public class PasswordGrant {
     private final HashingShare hashing;
     private final LoginThrottle throttle;
     private final AccessTokens accessTokens;
-    private final RefreshTokens refreshTokens;
+    private final Sessions sessions;
     private final Audit audit;
 
     PasswordGrant(
@@ -49,13 +49,13 @@ public class PasswordGrant {
             HashingShare hashing,
             LoginThrottle throttle,
             AccessTokens accessTokens,
-            RefreshTokens refreshTokens,
+            Sessions sessions,
             Audit audit) {
         this.users = users;
         this.hashing = hashing;
         this.throttle = throttle;
         this.accessTokens = accessTokens;
-        this.refreshTokens = refreshTokens;
+        this.sessions = sessions;
         this.audit = audit;
     }
 
@@ -176,8 +176,7 @@ public class PasswordGrant {
                                 lifespan))
                 .chain(
                         signed ->
-                                refreshTokens
-                                        .start(
+                                sessions.start(
                                                 session,
                                                 subject.id(),
                                                 passwordHash,

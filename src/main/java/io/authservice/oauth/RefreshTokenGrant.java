@@ -3,7 +3,7 @@ package io.authservice.oauth;
 import io.authservice.clients.Client;
 import io.authservice.platform.Audit;
 import io.authservice.platform.Failure;
-import io.authservice.sessions.RefreshTokens;
+import io.authservice.sessions.Sessions;
 import io.authservice.tokens.AccessTokens;
 import io.authservice.tokens.AccessTokens.Content;
 import io.authservice.tokens.Subject;
@@ -20,12 +20,12 @@ import java.util.Optional;
 class RefreshTokenGrant {
 
     private final AccessTokens accessTokens;
-    private final RefreshTokens refreshTokens;
+    private final Sessions sessions;
     private final Audit audit;
 
-    RefreshTokenGrant(AccessTokens accessTokens, RefreshTokens refreshTokens, Audit audit) {
+    RefreshTokenGrant(AccessTokens accessTokens, Sessions sessions, Audit audit) {
         this.accessTokens = accessTokens;
-        this.refreshTokens = refreshTokens;
+        this.sessions = sessions;
         this.audit = audit;
     }
 
@@ -42,9 +42,9 @@ class RefreshTokenGrant {
         String presented = GrantRequest.required(request.refreshToken(), "refresh_token");
         Optional<String> requested = request.requestedScope();
         Duration lifespan = client.lifespan().orElseGet(accessTokens::defaultLifespan);
-        Uni<RefreshTokens.Rotated> spent =
+        Uni<Sessions.Rotated> spent =
                 requested.isEmpty()
-                        ? refreshTokens.spend(presented, clientId)
+                        ? sessions.spend(presented, clientId)
                         : Uni.createFrom().nullItem();
         return spent.chain(
                         rotated ->
@@ -60,7 +60,7 @@ class RefreshTokenGrant {
                                     .issue(
                                             Content.user(
                                                     subject,
-                                                    rotated.session().familyId(),
+                                                    rotated.session().sessionId(),
                                                     clientId,
                                                     scope,
                                                     client.audience(),
@@ -87,15 +87,13 @@ class RefreshTokenGrant {
     }
 
     /** Judges the token first: a scope beyond the grant fails before anything is spent. */
-    private Uni<RefreshTokens.Rotated> inspectThenRotate(
+    private Uni<Sessions.Rotated> inspectThenRotate(
             String presented, String clientId, Optional<String> requested) {
-        return refreshTokens
-                .inspect(presented, clientId)
+        return sessions.inspect(presented, clientId)
                 .invoke(session -> Scopes.narrow(requested, session.grantedScope()))
                 .chain(
                         session ->
-                                refreshTokens
-                                        .rotate(session, clientId)
-                                        .map(next -> new RefreshTokens.Rotated(session, next)));
+                                sessions.rotate(session, clientId)
+                                        .map(next -> new Sessions.Rotated(session, next)));
     }
 }

@@ -2,7 +2,7 @@ package io.authservice.oauth;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
-import io.authservice.sessions.RefreshTokens;
+import io.authservice.sessions.Sessions;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.time.Duration;
 
@@ -26,10 +26,7 @@ public record TokenResponse(
 
     /** A bearer access token and the session's refresh token. */
     static TokenResponse bearer(
-            String accessToken,
-            Duration lifespan,
-            RefreshTokens.Issued refreshToken,
-            String scope) {
+            String accessToken, Duration lifespan, Sessions.Issued refreshToken, String scope) {
         return new TokenResponse(
                 accessToken,
                 "Bearer",

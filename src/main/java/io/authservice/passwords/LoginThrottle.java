@@ -231,19 +231,6 @@ public class LoginThrottle {
     }
 
     /**
-     * Forgets what no longer counts: quiet pairs whose source is no longer known, and accounts'
-     * counts that outlived their window (those of usernames nobody has too).
-     */
-    public Uni<Void> purge(SqlConnection conn) {
-        return conn.preparedQuery(
-                        "delete from login_failures where updated_at < now() - make_interval(secs => $1)"
-                                + " and (locked_until is null or locked_until < now())"
-                                + " and (succeeded_at is null or succeeded_at < now() - make_interval(secs => $2))")
-                .execute(Tuple.of(Math.max(maxSeconds, windowSeconds), knownSeconds))
-                .replaceWithVoid();
-    }
-
-    /**
      * Whether the source logged in to the account before; fails with {@code too_many_requests}
      * while the pair is locked.
      */

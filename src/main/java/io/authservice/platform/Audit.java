@@ -60,7 +60,7 @@ public class Audit {
         this.metrics = metrics;
         LOGIN_OUTCOMES.forEach(outcome -> loginCounter(outcome));
         REFRESH_OUTCOMES.forEach(outcome -> refreshCounter(outcome));
-        reuse = counter(REUSE, "Spent refresh tokens presented again: each revokes its family");
+        reuse = counter(REUSE, "Spent refresh tokens presented again: each ends its session");
         REVOCATION_REASONS.forEach(reason -> revocationCounter(reason));
         PASSWORD_CHANGE_OUTCOMES.forEach(outcome -> passwordChangeCounter(outcome));
     }
@@ -107,13 +107,7 @@ public class Audit {
 
     private Counter revocationCounter(String reason) {
         return revocations.computeIfAbsent(
-                reason,
-                r ->
-                        counter(
-                                REVOCATIONS,
-                                "Sessions (refresh-token families) ended, by reason",
-                                "reason",
-                                r));
+                reason, r -> counter(REVOCATIONS, "Sessions ended, by reason", "reason", r));
     }
 
     private Counter passwordChangeCounter(String outcome) {
@@ -145,12 +139,13 @@ public class Audit {
                 field(outcome), id(userId), field(clientId), field(source));
     }
 
-    /** A spent refresh token presented again: its family is revoked. */
-    public void reuseDetected(UUID familyId, UUID userId) {
+    /** A spent refresh token presented again: its session is revoked. */
+    public void reuseDetected(UUID sessionId, UUID userId) {
         reuse.increment();
+        // The event's fields are what log pipelines match on: unchanged.
         LOG.warnf(
                 "event=refresh_reuse outcome=family_revoked user=%s family=%s",
-                id(userId), familyId);
+                id(userId), sessionId);
     }
 
     /** Sessions ended: {@code reason} is revoked, password_changed, key_withdrawn… */

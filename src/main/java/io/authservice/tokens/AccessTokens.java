@@ -47,9 +47,9 @@ public class AccessTokens {
     }
 
     /**
-     * What an access token says. A user's token names the user, its roles and its session (the
-     * refresh family, {@code sid}); a client's own token (client_credentials) has {@code sub} = the
-     * client_id and none of those.
+     * What an access token says. A user's token names the user, its roles and its session ({@code
+     * sid}); a client's own token (client_credentials) has {@code sub} = the client_id and none of
+     * those.
      */
     public record Content(
             String subject,

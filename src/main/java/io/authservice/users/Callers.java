@@ -27,11 +27,11 @@ public final class Callers {
      * (unauthenticated).
      */
     public static UUID session(Principal caller) {
-        UUID sid = caller instanceof JsonWebToken token ? userId(claim(token, "sid")) : null;
-        if (sid == null) {
+        UUID session = caller instanceof JsonWebToken token ? userId(claim(token, "sid")) : null;
+        if (session == null) {
             throw new AuthenticationFailedException("the token names no session");
         }
-        return sid;
+        return session;
     }
 
     /** The user id of a token's subject, or null when it names no user (e.g. a client). */

@@ -172,8 +172,8 @@ public class UserRepository {
     }
 
     /**
-     * Refreshes refuse families created before now. The wall clock, not the transaction's start: a
-     * login whose family insert waited for this transaction began before it and must not count as
+     * Refreshes refuse sessions created before now. The wall clock, not the transaction's start: a
+     * login whose session insert waited for this transaction began before it and must not count as
      * later. Returns whether the user exists.
      */
     Uni<Boolean> endSessionsNow(SqlConnection conn, UUID id) {

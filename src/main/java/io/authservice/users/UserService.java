@@ -7,7 +7,8 @@ import io.authservice.passwords.PasswordHasher;
 import io.authservice.platform.Audit;
 import io.authservice.platform.Failure;
 import io.authservice.platform.db.Database;
-import io.authservice.sessions.RefreshTokens;
+import io.authservice.sessions.SessionStore;
+import io.authservice.sessions.Sessions;
 import io.quarkus.security.AuthenticationFailedException;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlConnection;
@@ -28,7 +29,8 @@ public class UserService {
     private final UserRepository users;
     private final HashingShare hashing;
     private final LoginThrottle throttle;
-    private final RefreshTokens sessions;
+    private final Sessions sessions;
+    private final SessionStore sessionStore;
     private final Audit audit;
     private final AuthConfig config;
 
@@ -37,7 +39,8 @@ public class UserService {
             UserRepository users,
             HashingShare hashing,
             LoginThrottle throttle,
-            RefreshTokens sessions,
+            Sessions sessions,
+            SessionStore sessionStore,
             Audit audit,
             AuthConfig config) {
         this.db = db;
@@ -46,6 +49,7 @@ public class UserService {
         this.hashing = hashing;
         this.throttle = throttle;
         this.sessions = sessions;
+        this.sessionStore = sessionStore;
         this.config = config;
     }
 
@@ -220,7 +224,7 @@ public class UserService {
     }
 
     /**
-     * Ends every session of a user, in the caller's transaction: refreshes refuse families created
+     * Ends every session of a user, in the caller's transaction: refreshes refuse sessions created
      * before now, and the existing ones are revoked. Fails with {@code not_found} if there is no
      * such user.
      */
@@ -229,7 +233,7 @@ public class UserService {
                 .chain(
                         exists ->
                                 exists
-                                        ? sessions.revokeAllOf(conn, id, reason)
+                                        ? sessionStore.revokeAllOfUser(conn, id, reason)
                                         : Uni.createFrom().failure(notFound()))
                 .invoke(n -> audit.revocation(reason, id, n, source));
     }

@@ -221,7 +221,7 @@ class RefreshCookieTest {
     }
 
     @Test
-    void reuseOfASpentCookieTokenRevokesTheFamily() {
+    void reuseOfASpentCookieTokenEndsTheSession() {
         SetCookie a = tokenCookie(login());
         SetCookie b = tokenCookie(refresh(ORIGIN, a.value()));
         SetCookie c = tokenCookie(refresh(ORIGIN, b.value()));
@@ -230,7 +230,7 @@ class RefreshCookieTest {
         assertEquals("invalid_grant", reused.path("error"));
         Response newest = refresh(ORIGIN, c.value());
         newest.then().statusCode(400);
-        assertEquals("invalid_grant", newest.path("error"), "the whole family ended");
+        assertEquals("invalid_grant", newest.path("error"), "the whole session ended");
     }
 
     @Test
@@ -245,7 +245,7 @@ class RefreshCookieTest {
     }
 
     @Test
-    void aRevocationWithoutTokenEndsTheCookiesFamilyAndClearsTheCookie() {
+    void aRevocationWithoutTokenEndsTheCookiesSessionAndClearsTheCookie() {
         SetCookie a = tokenCookie(login());
         SetCookie b = tokenCookie(refresh(ORIGIN, a.value()));
         Response out = logout(ORIGIN, b.value());

@@ -96,7 +96,7 @@ class GroupCommitIT {
                 number(
                         "select count(*) from refresh_families where revoked_at is not null"
                                 + ourFamilies()),
-                "families revoked");
+                "sessions revoked");
         assertEquals(
                 0L,
                 number(
@@ -108,7 +108,7 @@ class GroupCommitIT {
                                 + " or count(spent_at) <> "
                                 + rounds
                                 + ") wrong"),
-                "a family whose tokens were not spent exactly once each");
+                "a session whose tokens were not spent exactly once each");
         assertEquals(
                 (long) sessions * (rounds + 1),
                 number(
@@ -241,7 +241,7 @@ class GroupCommitIT {
         assertEquals(
                 0L,
                 number("select count(*) from refresh_families where revoked_at is not null"),
-                "families revoked");
+                "sessions revoked");
     }
 
     /** Registers {@code count} users on A and logs each in once: their first refresh tokens. */

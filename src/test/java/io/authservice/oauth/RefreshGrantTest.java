@@ -105,7 +105,7 @@ class RefreshGrantTest {
     }
 
     @Test
-    void replayingASpentTokenAfterItsSuccessorWasUsedRevokesTheWholeFamily() {
+    void replayingASpentTokenAfterItsSuccessorWasUsedEndsTheWholeSession() {
         String username = Api.newUser("reuse");
         Tokens first = Api.tokens(username);
         Tokens other = Api.tokens(username);
@@ -129,7 +129,7 @@ class RefreshGrantTest {
                 .statusCode(400)
                 .body("error", equalTo("invalid_grant"));
 
-        // The newest token of the family is dead too; another session of the same user is not.
+        // The newest token of the session is dead too; another session of the same user is not.
         Api.refresh(third.refreshToken())
                 .then()
                 .statusCode(400)
@@ -212,7 +212,7 @@ class RefreshGrantTest {
                         .body("scope", equalTo("openid"))
                         .extract()
                         .path("refresh_token");
-        // The family keeps its original grant.
+        // The session keeps its original grant.
         Api.refresh(next).then().statusCode(200).body("scope", equalTo("openid profile email"));
     }
 
@@ -229,7 +229,7 @@ class RefreshGrantTest {
     }
 
     @Test
-    void aFamilyExpiresAtItsAbsoluteLifetime() {
+    void aSessionExpiresAtItsAbsoluteLifetime() {
         Tokens tokens = Api.tokens(Api.newUser("absolute"));
         Db.update(
                 "update refresh_families set expires_at = now() - interval '1 second' where id ="
@@ -242,7 +242,7 @@ class RefreshGrantTest {
     }
 
     @Test
-    void theNextTokenNeverOutlivesItsFamily() {
+    void theNextTokenNeverOutlivesItsSession() {
         Tokens tokens = Api.tokens(Api.newUser("cap"));
         Db.update(
                 "update refresh_families set expires_at = now() + interval '1 hour' where id ="

@@ -112,7 +112,7 @@ class RefreshRetryTest {
                                 .statusCode(200)
                                 .extract()
                                 .response());
-        // The family belongs to another client than the one presenting the token (web).
+        // The session belongs to another client than the one presenting the token (web).
         Db.update(
                 "update refresh_families set client_id = 'other' where id ="
                         + " (select family_id from refresh_tokens where token_hash = ?)",

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 class RevocationTest {
 
     @Test
-    void revokingARefreshTokenEndsItsFamily() {
+    void revokingARefreshTokenEndsItsSession() {
         Tokens first = Api.tokens(Api.newUser("revoke"));
         Tokens second =
                 Tokens.of(
@@ -30,7 +30,7 @@ class RevocationTest {
     }
 
     @Test
-    void revokingTheNewestTokenEndsItsFamily() {
+    void revokingTheNewestTokenEndsItsSession() {
         Tokens tokens = Api.tokens(Api.newUser("revoke2"));
         given().contentType(ContentType.URLENC)
                 .formParam("token", tokens.refreshToken())

@@ -13,7 +13,6 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
-import io.vertx.mutiny.sqlclient.Row;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -31,7 +30,9 @@ class GroupCommitRefreshTest {
 
     private static final int SESSIONS = 24;
 
-    @Inject RefreshTokens refreshTokens;
+    @Inject SessionStore sessionStore;
+
+    @Inject RefreshTokenCodec codec;
 
     @Inject MeterRegistry metrics;
 
@@ -52,8 +53,9 @@ class GroupCommitRefreshTest {
                 answers.get(i).then().statusCode(200);
                 Tokens next = Tokens.of(answers.get(i));
                 successors.add(next.refreshToken());
-                // Its own session: the successor is of the family of the token presented.
-                assertEquals(family(sessions.get(i).refreshToken()), family(next.refreshToken()));
+                // Its own session: the successor is of the session of the token presented.
+                assertEquals(
+                        sessionOf(sessions.get(i).refreshToken()), sessionOf(next.refreshToken()));
                 Api.me(next.accessToken()).then().statusCode(200);
                 sessions.set(i, next);
             }
@@ -65,7 +67,7 @@ class GroupCommitRefreshTest {
             assertNull(
                     Db.value(
                             "select revoked_reason from refresh_families where id = ?",
-                            family(session.refreshToken())));
+                            sessionOf(session.refreshToken())));
         }
     }
 
@@ -74,13 +76,13 @@ class GroupCommitRefreshTest {
         Tokens twice = Api.tokens(Api.newUser("twice"));
         Tokens other = Api.tokens(Api.newUser("other"));
 
-        List<Row> rows =
-                refreshTokens
+        List<SessionStore.Spent> rows =
+                sessionStore
                         .spendAll(
                                 List.of(
-                                        refreshTokens.spendOf(twice.refreshToken(), "web"),
-                                        refreshTokens.spendOf(twice.refreshToken(), "web"),
-                                        refreshTokens.spendOf(other.refreshToken(), "web")))
+                                        spendOf(twice.refreshToken()),
+                                        spendOf(twice.refreshToken()),
+                                        spendOf(other.refreshToken())))
                         .await()
                         .indefinitely();
 
@@ -92,7 +94,7 @@ class GroupCommitRefreshTest {
                 2L,
                 Db.value(
                         "select count(*) from refresh_tokens where family_id = ?",
-                        family(twice.refreshToken())));
+                        sessionOf(twice.refreshToken())));
         // The other presentation, judged alone, is a retry: the one successor, the session lives
         // on.
         String successor =
@@ -105,7 +107,15 @@ class GroupCommitRefreshTest {
         assertNull(
                 Db.value(
                         "select revoked_reason from refresh_families where id = ?",
-                        family(twice.refreshToken())));
+                        sessionOf(twice.refreshToken())));
+    }
+
+    /** A spend of {@code token} by the client web, as a refresh makes it. */
+    private SessionStore.Spend spendOf(String token) {
+        return new SessionStore.Spend(
+                RefreshTokenCodec.hash(token),
+                RefreshTokenCodec.hash(codec.successor(token)),
+                "web");
     }
 
     /** Spends that shared a statement with another: the batched spends beyond one per statement. */
@@ -114,7 +124,7 @@ class GroupCommitRefreshTest {
         return batches == null ? 0 : batches.totalAmount() - batches.count();
     }
 
-    private static Object family(String refreshToken) {
+    private static Object sessionOf(String refreshToken) {
         return Db.value(
                 "select family_id from refresh_tokens where token_hash = ?",
                 (Object) Db.sha256(refreshToken));

@@ -16,9 +16,9 @@ class RetryWindowTest {
 
     @Test
     void aWindowUpToTheCapIsKept() {
-        assertEquals(0.0, RefreshTokens.retryWindowSeconds(Duration.ZERO));
-        assertEquals(10.0, RefreshTokens.retryWindowSeconds(Duration.ofSeconds(10)));
-        assertEquals(60.0, RefreshTokens.retryWindowSeconds(Duration.ofSeconds(60)));
+        assertEquals(0.0, Sessions.retryWindowSeconds(Duration.ZERO));
+        assertEquals(10.0, Sessions.retryWindowSeconds(Duration.ofSeconds(10)));
+        assertEquals(60.0, Sessions.retryWindowSeconds(Duration.ofSeconds(60)));
     }
 
     @Test
@@ -33,7 +33,7 @@ class RetryWindowTest {
             IllegalStateException refused =
                     assertThrows(
                             IllegalStateException.class,
-                            () -> RefreshTokens.retryWindowSeconds(window),
+                            () -> Sessions.retryWindowSeconds(window),
                             window.toString());
             assertTrue(
                     refused.getMessage()
