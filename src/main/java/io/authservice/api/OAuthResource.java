@@ -1,7 +1,6 @@
 package io.authservice.api;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.authservice.api.http.ClientAddress;
 import io.authservice.clients.Client;
 import io.authservice.clients.ClientAuthentication;
 import io.authservice.config.AuthConfig;

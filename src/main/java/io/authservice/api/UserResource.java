@@ -1,6 +1,5 @@
 package io.authservice.api;
 
-import io.authservice.api.http.ClientAddress;
 import io.authservice.config.AuthConfig;
 import io.authservice.users.Callers;
 import io.authservice.users.NewUser;

@@ -1,5 +1,6 @@
 package io.authservice.api.http;
 
+import io.authservice.api.ClientAddress;
 import io.authservice.api.RouterErrors;
 import io.authservice.config.AuthConfig;
 import io.authservice.platform.Failure;

@@ -1,4 +1,4 @@
-package io.authservice.api.http;
+package io.authservice.api;
 
 import io.authservice.config.AuthConfig;
 import io.netty.util.NetUtil;
@@ -64,7 +64,7 @@ public class ClientAddress {
         return colon > 0 && colon == text.lastIndexOf(':') ? text.substring(0, colon) : text;
     }
 
-    boolean isTrusted(String address) {
+    public boolean isTrusted(String address) {
         byte[] bytes = NetUtil.createByteArrayFromIpAddressString(address);
         return bytes != null && trusted.stream().anyMatch(range -> range.contains(bytes));
     }
