@@ -5,10 +5,7 @@ import io.authservice.platform.Failure;
 import io.authservice.platform.SourceKey;
 import io.authservice.platform.db.Database;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlConnection;
-import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.time.OffsetDateTime;
@@ -48,36 +45,8 @@ public class LoginThrottle {
     private static final String DEVICE = "device:";
     private static final String PASSWORD_CHANGE = "password-change";
 
-    /** Counts one attempt of a pair unless it is locked; returns no row while it is locked. */
-    private static final String RESERVE_PAIR =
-            "insert into login_failures as lf (username, source, failures, locked_until)"
-                    + " values ($1, $2, 1, case when 1 >= $3 then now() + make_interval(secs => $4) end)"
-                    + " on conflict (username, source) do update set"
-                    + " failures = case when lf.updated_at < now() - make_interval(secs => $5) then 1 else lf.failures + 1 end,"
-                    + " locked_until = case when lf.updated_at >= now() - make_interval(secs => $5) and lf.failures + 1 >= $3"
-                    + "   then now() + make_interval(secs => least($4 * power(2, lf.failures + 1 - $3), $5)) end,"
-                    + " updated_at = now()"
-                    + " where lf.locked_until is null or lf.locked_until <= now()"
-                    + " returning coalesce(succeeded_at > now() - make_interval(secs => $6), false) as known";
-
-    /**
-     * Counts a stranger's attempt on the account unless the account limit holds; returns no row
-     * while it does. A count that ended its window, or lay quiet for one, starts afresh.
-     */
-    private static final String RESERVE_ACCOUNT =
-            "insert into login_failures as lf (username, source, failures, locked_until)"
-                    + " values ($1, '', 1, case when 1 >= $2 then now() + make_interval(secs => $3) end)"
-                    + " on conflict (username, source) do update set"
-                    + " failures = case when lf.updated_at < now() - make_interval(secs => $3) or lf.locked_until <= now()"
-                    + "   then 1 else lf.failures + 1 end,"
-                    + " locked_until = case when lf.updated_at < now() - make_interval(secs => $3) or lf.locked_until <= now()"
-                    + "   then case when 1 >= $2 then now() + make_interval(secs => $3) end"
-                    + "   when lf.failures + 1 >= $2 then now() + make_interval(secs => $3) end,"
-                    + " updated_at = now()"
-                    + " where lf.locked_until is null or lf.locked_until <= now()"
-                    + " returning failures";
-
     private final Database database;
+    private final LoginFailureStore store;
     private final KnownDevices devices;
     private final int maxFailures;
     private final int maxAccountFailures;
@@ -87,8 +56,10 @@ public class LoginThrottle {
     private final double knownSeconds;
     private final Duration accountDelayMax;
 
-    LoginThrottle(Database database, KnownDevices devices, AuthConfig config) {
+    LoginThrottle(
+            Database database, LoginFailureStore store, KnownDevices devices, AuthConfig config) {
         this.database = database;
+        this.store = store;
         this.devices = devices;
         this.maxFailures = config.login().maxFailures();
         this.maxAccountFailures = config.login().maxAccountFailures();
@@ -122,12 +93,10 @@ public class LoginThrottle {
     }
 
     private Uni<Attempt> reserveAsStranger(Attempt attempt) {
-        return database.execute(
-                        RESERVE_ACCOUNT,
-                        Tuple.of(attempt.username(), maxAccountFailures, windowSeconds))
+        return store.reserveAccount(attempt.username(), maxAccountFailures, windowSeconds)
                 .chain(
-                        rows -> {
-                            if (!rows.iterator().hasNext()) {
+                        failures -> {
+                            if (failures.isEmpty()) {
                                 return lockedFor(attempt.username(), ACCOUNT)
                                         .map(
                                                 wait -> {
@@ -137,8 +106,7 @@ public class LoginThrottle {
                                                             wait);
                                                 });
                             }
-                            Duration delay =
-                                    accountDelay(rows.iterator().next().getInteger("failures"));
+                            Duration delay = accountDelay(failures.get());
                             return delay.isZero()
                                     ? Uni.createFrom().item(attempt)
                                     : Uni.createFrom().item(attempt).onItem().delayIt().by(delay);
@@ -150,17 +118,8 @@ public class LoginThrottle {
      * after the answer however long the hashing took.
      */
     public Uni<Void> failed(Attempt attempt) {
-        return database.execute(
-                        "update login_failures set locked_until = greatest(locked_until,"
-                                + " now() + make_interval(secs => least($4 * power(2, failures - $3), $5)))"
-                                + " where username = $1 and source = $2 and locked_until is not null",
-                        Tuple.of(
-                                attempt.username(),
-                                attempt.source(),
-                                maxFailures,
-                                baseSeconds,
-                                maxSeconds))
-                .replaceWithVoid();
+        return store.relock(
+                attempt.username(), attempt.source(), maxFailures, baseSeconds, maxSeconds);
     }
 
     /**
@@ -169,11 +128,7 @@ public class LoginThrottle {
     public Uni<Void> succeeded(Attempt attempt) {
         return database.inTransaction(
                 conn ->
-                        conn.preparedQuery(
-                                        "update login_failures set failures = 0,"
-                                                + " locked_until = null, succeeded_at = now(), updated_at = now()"
-                                                + " where username = $1 and source = $2")
-                                .execute(Tuple.of(attempt.username(), attempt.source()))
+                        store.succeeded(conn, attempt.username(), attempt.source())
                                 .chain(() -> lift(conn, attempt.username())));
     }
 
@@ -194,30 +149,14 @@ public class LoginThrottle {
 
     /** The checked password was right: the account's count of such checks is forgotten. */
     public Uni<Void> checkSucceeded(Attempt attempt) {
-        return database.execute(
-                        "delete from login_failures where username = $1 and source = $2",
-                        Tuple.of(attempt.username(), attempt.source()))
-                .replaceWithVoid();
+        return store.forget(attempt.username(), attempt.source());
     }
 
     /**
      * Strangers' consecutive failures on {@code username} and the end of its limit, if it holds.
      */
     public Uni<AccountLimit> accountLimit(String username) {
-        return database.execute(
-                        "select failures, locked_until from login_failures where username = $1 and source = ''"
-                                + " and updated_at >= now() - make_interval(secs => $2) and (locked_until is null or locked_until > now())",
-                        Tuple.of(username, windowSeconds))
-                .map(
-                        rows -> {
-                            if (!rows.iterator().hasNext()) {
-                                return new AccountLimit(0, Optional.empty());
-                            }
-                            Row row = rows.iterator().next();
-                            return new AccountLimit(
-                                    row.getInteger("failures"),
-                                    Optional.ofNullable(row.getOffsetDateTime("locked_until")));
-                        });
+        return store.accountLimit(username, windowSeconds);
     }
 
     /**
@@ -225,9 +164,7 @@ public class LoginThrottle {
      * forgotten.
      */
     public Uni<Void> lift(SqlConnection conn, String username) {
-        return conn.preparedQuery("delete from login_failures where username = $1 and source = $2")
-                .execute(Tuple.of(username, ACCOUNT))
-                .replaceWithVoid();
+        return store.forget(conn, username, ACCOUNT);
     }
 
     /**
@@ -235,20 +172,12 @@ public class LoginThrottle {
      * while the pair is locked.
      */
     private Uni<Boolean> reservePair(String username, String source) {
-        return database.execute(
-                        RESERVE_PAIR,
-                        Tuple.of(
-                                username,
-                                source,
-                                maxFailures,
-                                baseSeconds,
-                                maxSeconds,
-                                knownSeconds))
+        return store.reservePair(
+                        username, source, maxFailures, baseSeconds, maxSeconds, knownSeconds)
                 .chain(
-                        rows ->
-                                rows.iterator().hasNext()
-                                        ? Uni.createFrom()
-                                                .item(rows.iterator().next().getBoolean("known"))
+                        known ->
+                                known.isPresent()
+                                        ? Uni.createFrom().item(known.get())
                                         : lockedFor(username, source)
                                                 .map(
                                                         wait -> {
@@ -259,11 +188,7 @@ public class LoginThrottle {
     }
 
     private Uni<Long> lockedFor(String username, String source) {
-        return database.execute(
-                        "select ceil(extract(epoch from locked_until - now()))::bigint from login_failures"
-                                + " where username = $1 and source = $2",
-                        Tuple.of(username, source))
-                .map(LoginThrottle::firstLong);
+        return store.lockedFor(username, source);
     }
 
     /**
@@ -282,10 +207,5 @@ public class LoginThrottle {
 
     private static double seconds(Duration duration) {
         return duration.toMillis() / 1000.0;
-    }
-
-    private static long firstLong(RowSet<Row> rows) {
-        Long value = rows.iterator().hasNext() ? rows.iterator().next().getLong(0) : null;
-        return value == null || value < 1 ? 1 : value;
     }
 }
