@@ -42,6 +42,9 @@ public class LoginFailureStore {
                     + " where lf.locked_until is null or lf.locked_until <= now()"
                     + " returning failures";
 
+    private static final String FORGET =
+            "delete from login_failures where username = $1 and source = $2";
+
     private final Database database;
 
     private final double forgetAfterSeconds;
@@ -155,17 +158,12 @@ public class LoginFailureStore {
 
     /** The pair forgotten. */
     Uni<Void> forget(String username, String source) {
-        return database.execute(
-                        "delete from login_failures where username = $1 and source = $2",
-                        Tuple.of(username, source))
-                .replaceWithVoid();
+        return database.execute(FORGET, Tuple.of(username, source)).replaceWithVoid();
     }
 
     /** The pair forgotten, in the caller's transaction. */
     Uni<Void> forget(SqlClient conn, String username, String source) {
-        return conn.preparedQuery("delete from login_failures where username = $1 and source = $2")
-                .execute(Tuple.of(username, source))
-                .replaceWithVoid();
+        return conn.preparedQuery(FORGET).execute(Tuple.of(username, source)).replaceWithVoid();
     }
 
     /** Strangers' failures on the account within the window, and the end of its limit. */

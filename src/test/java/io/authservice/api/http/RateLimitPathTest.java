@@ -1,12 +1,15 @@
 package io.authservice.api.http;
 
+import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.authservice.ProxiedProfile;
+import io.authservice.clients.ClientsApi;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
+import io.restassured.http.ContentType;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -143,6 +146,38 @@ class RateLimitPathTest {
         // The password grant of that address draws on the other budget.
         RawHttp.Answer token = post(address, "/oauth2/token");
         assertEquals(400, token.status(), token.toString());
+    }
+
+    @Test
+    void successfulIntrospectionsGiveTheirShareBackFailuresDoNot() {
+        String address = newAddress();
+        ClientsApi.Registered client = ClientsApi.machine(Map.of("introspection_allowed", true));
+        String basic = ClientsApi.basic(client.id(), client.secret());
+        // Three times the burst, faster than it refills: a resource server's steady checks pass.
+        for (int i = 0; i < 3 * BURST; i++) {
+            given().header("X-Forwarded-For", address)
+                    .header("Authorization", basic)
+                    .contentType(ContentType.URLENC)
+                    .formParam("token", "not-a-token")
+                    .post("/oauth2/introspect")
+                    .then()
+                    .statusCode(200);
+        }
+        // A wrong secret spends the budget: the same address is refused after the burst.
+        String wrong = ClientsApi.basic(client.id(), "wrong-secret");
+        int refused = 0;
+        for (int i = 0; i < 2 * BURST; i++) {
+            int status =
+                    given().header("X-Forwarded-For", address)
+                            .header("Authorization", wrong)
+                            .contentType(ContentType.URLENC)
+                            .formParam("token", "not-a-token")
+                            .post("/oauth2/introspect")
+                            .statusCode();
+            assertTrue(status == 401 || status == 429, "status " + status);
+            refused += status == 429 ? 1 : 0;
+        }
+        assertTrue(refused >= BURST - 1, refused + " of " + 2 * BURST + " failures refused");
     }
 
     /**
