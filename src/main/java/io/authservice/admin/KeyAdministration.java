@@ -6,9 +6,9 @@ import io.authservice.keys.KeyRing;
 import io.authservice.keys.SigningKey;
 import io.authservice.platform.Audit;
 import io.authservice.platform.db.Database;
+import io.authservice.platform.db.Transaction;
 import io.authservice.sessions.SessionStore;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.inject.Singleton;
 
 /** What administrators do to the signing keys: staged rotation and emergency withdrawal. */
@@ -72,11 +72,11 @@ public class KeyAdministration {
 
     private record Ended(Withdrawal withdrawal, int sessions) {}
 
-    private Uni<Ended> ended(SqlConnection conn, Withdrawal w, int before) {
+    private Uni<Ended> ended(Transaction conn, Withdrawal w, int before) {
         return endSessions(conn, w).map(n -> new Ended(w, before + n));
     }
 
-    private Uni<Integer> endSessions(SqlConnection conn, Withdrawal w) {
+    private Uni<Integer> endSessions(Transaction conn, Withdrawal w) {
         return w.signedFrom() == null
                 ? Uni.createFrom().item(0)
                 : sessionStore.revokeIssuedBetween(

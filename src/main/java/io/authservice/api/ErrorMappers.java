@@ -6,18 +6,17 @@ import io.authservice.api.ErrorBody.Violation;
 import io.authservice.platform.Failure;
 import io.authservice.platform.Failure.Reason;
 import io.authservice.platform.db.Database;
+import io.authservice.platform.db.DatabaseError;
 import io.authservice.platform.db.DatabaseUnavailable;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
-import io.vertx.pgclient.PgException;
 import jakarta.validation.ConstraintViolationException;
 import jakarta.validation.Path;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.sql.SQLException;
 import java.util.Comparator;
 import java.util.List;
 import org.jboss.logging.Logger;
@@ -158,28 +157,11 @@ public class ErrorMappers {
      */
     @ServerExceptionMapper
     public Response dataException(RuntimeException e) {
-        String state = sqlState(e);
-        if (state == null || !state.startsWith("22")) {
+        if (DatabaseError.of(e) != DatabaseError.INVALID_VALUE) {
             return unexpected(e);
         }
-        LOG.warnf(
-                "the database refused a value (SQLSTATE %s) that validation let through: %s",
-                state, e.getMessage());
+        LOG.warnf("the database refused a value that validation let through: %s", e.getMessage());
         return failure(Failure.invalidRequest("the request holds a value that cannot be stored"));
-    }
-
-    private static String sqlState(Throwable e) {
-        for (Throwable cause = e;
-                cause != null && cause != cause.getCause();
-                cause = cause.getCause()) {
-            if (cause instanceof PgException pg) {
-                return pg.getSqlState();
-            }
-            if (cause instanceof SQLException sql && sql.getSQLState() != null) {
-                return sql.getSQLState();
-            }
-        }
-        return null;
     }
 
     /** RFC 6749 §5.2 / API.md: the database could not be asked; the client may retry. */

@@ -3,9 +3,9 @@ package io.authservice.clients;
 import io.authservice.config.AuthConfig;
 import io.authservice.platform.Failure;
 import io.authservice.platform.db.Database;
+import io.authservice.platform.db.DatabaseError;
 import io.authservice.sessions.SessionStore;
 import io.smallrye.mutiny.Uni;
-import io.vertx.pgclient.PgException;
 import jakarta.inject.Singleton;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -235,7 +235,7 @@ public class ClientAdministration {
     }
 
     private static boolean duplicate(Throwable e) {
-        return e instanceof PgException pg && "23505".equals(pg.getSqlState());
+        return DatabaseError.of(e) == DatabaseError.DUPLICATE;
     }
 
     private static Failure taken() {

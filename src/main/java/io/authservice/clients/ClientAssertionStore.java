@@ -1,8 +1,8 @@
 package io.authservice.clients;
 
 import io.authservice.platform.db.Database;
+import io.authservice.platform.db.Transaction;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Singleton;
 import java.time.Instant;
@@ -31,7 +31,7 @@ public class ClientAssertionStore {
     }
 
     /** Forgets assertions that expired long enough ago, in the caller's transaction. */
-    public Uni<Void> purge(SqlClient conn) {
+    public Uni<Void> purge(Transaction conn) {
         return conn.query(
                         "delete from client_assertions where expires_at < now() - interval '10 minutes'")
                 .execute()

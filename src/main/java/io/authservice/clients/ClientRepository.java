@@ -2,11 +2,11 @@ package io.authservice.clients;
 
 import io.authservice.config.AuthConfig;
 import io.authservice.platform.db.Database;
+import io.authservice.platform.db.Transaction;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.buffer.Buffer;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
-import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Singleton;
 import java.time.Duration;
@@ -88,7 +88,7 @@ public class ClientRepository {
     }
 
     /** {@link #find(String)} in a transaction, the row locked until it ends. */
-    Uni<Stored> find(SqlClient db, String clientId) {
+    Uni<Stored> find(Transaction db, String clientId) {
         return db.preparedQuery(FIND + " for update")
                 .execute(Tuple.of(clientId))
                 .map(ClientRepository::stored);
@@ -125,7 +125,7 @@ public class ClientRepository {
                 .map(ClientRepository::clients);
     }
 
-    Uni<Void> insert(SqlClient db, Client c, byte[] secretHash) {
+    Uni<Void> insert(Transaction db, Client c, byte[] secretHash) {
         return db.preparedQuery(
                         "insert into clients ("
                                 + COLUMNS
@@ -145,7 +145,7 @@ public class ClientRepository {
      * is a change of credentials, and an old secret must not outlive it. Returns the client as
      * stored, or null if there is none.
      */
-    Uni<Client> replace(SqlClient db, Client c, byte[] newSecretHash) {
+    Uni<Client> replace(Transaction db, Client c, byte[] newSecretHash) {
         return db.preparedQuery(
                         "update clients set client_name = $2, grant_types = $3, token_endpoint_auth_method = $4,"
                                 + " scope = $5, audience = $6, jwks = $7, allowed_cors_origins = $8, refresh_token_mode = $9,"
@@ -161,7 +161,7 @@ public class ClientRepository {
     }
 
     /** Deletes a client; false if there is none. */
-    Uni<Boolean> delete(SqlClient db, String clientId) {
+    Uni<Boolean> delete(Transaction db, String clientId) {
         return db.preparedQuery("delete from clients where client_id = $1")
                 .execute(Tuple.of(clientId))
                 .map(rows -> rows.rowCount() > 0);

@@ -8,10 +8,10 @@ import io.authservice.keys.KeyPlan.Step;
 import io.authservice.keys.SigningKey.KeyState;
 import io.authservice.platform.Failure;
 import io.authservice.platform.db.Database;
+import io.authservice.platform.db.Transaction;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
-import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Singleton;
 import java.time.Duration;
@@ -169,7 +169,7 @@ public class KeyLifecycle {
      * caller's part of the same transaction, whose deadline must allow for generating a key ({@link
      * #transitionDeadline}).
      */
-    public Uni<Withdrawal> withdraw(SqlConnection conn, String kid) {
+    public Uni<Withdrawal> withdraw(Transaction conn, String kid) {
         return lock(conn, true)
                 .chain(() -> state(conn))
                 .chain(state -> withdraw(conn, state, kid))
@@ -185,7 +185,7 @@ public class KeyLifecycle {
         return deadline;
     }
 
-    private Uni<Withdrawal> withdraw(SqlConnection conn, State state, String kid) {
+    private Uni<Withdrawal> withdraw(Transaction conn, State state, String kid) {
         SigningKey key =
                 state.keys().stream()
                         .filter(k -> k.kid().equals(kid))
@@ -225,7 +225,7 @@ public class KeyLifecycle {
                 .map(rows -> new Withdrawal(kid, rows.iterator().next().getString(0), from, until));
     }
 
-    private Uni<Boolean> lock(SqlConnection conn, boolean wait) {
+    private Uni<Boolean> lock(Transaction conn, boolean wait) {
         if (wait) {
             return conn.preparedQuery("select pg_advisory_xact_lock($1)")
                     .execute(Tuple.of(LOCK))
@@ -236,14 +236,14 @@ public class KeyLifecycle {
                 .map(rows -> rows.iterator().next().getBoolean(0));
     }
 
-    private Uni<State> state(SqlConnection conn) {
+    private Uni<State> state(Transaction conn) {
         return conn.query("select now()")
                 .execute()
                 .map(rows -> rows.iterator().next().getOffsetDateTime(0).toInstant())
                 .chain(now -> repository.loadAll(conn).map(keys -> new State(keys, now)));
     }
 
-    private Uni<Boolean> apply(SqlConnection conn, List<Step> steps, Instant now) {
+    private Uni<Boolean> apply(Transaction conn, List<Step> steps, Instant now) {
         if (steps.isEmpty()) {
             return Uni.createFrom().item(false);
         }
@@ -256,7 +256,7 @@ public class KeyLifecycle {
                 .replaceWith(true);
     }
 
-    private Uni<Void> perform(SqlConnection conn, Step step, Instant now) {
+    private Uni<Void> perform(Transaction conn, Step step, Instant now) {
         if (step instanceof Create create) {
             return create(conn, create, now);
         }
@@ -270,7 +270,7 @@ public class KeyLifecycle {
                 .replaceWithVoid();
     }
 
-    private Uni<Void> create(SqlConnection conn, Create create, Instant now) {
+    private Uni<Void> create(Transaction conn, Create create, Instant now) {
         // Generating an RSA key takes up to a second of CPU: not on an event loop.
         return vertx.executeBlocking(
                         Uni.createFrom()
@@ -312,7 +312,7 @@ public class KeyLifecycle {
                                                                                         .activateAt())));
     }
 
-    private Uni<Void> promote(SqlConnection conn, Promote promote, Instant now) {
+    private Uni<Void> promote(Transaction conn, Promote promote, Instant now) {
         return conn.preparedQuery(
                         "update signing_keys set state = 'retired', retired_at = $2::timestamptz,"
                                 + " remove_at = $2::timestamptz + make_interval(secs => $3) where kid = $1")
@@ -339,7 +339,7 @@ public class KeyLifecycle {
     }
 
     /** KEK rotation: keys sealed under an earlier KEK are sealed again under the current one. */
-    private Uni<Boolean> reseal(SqlConnection conn, List<SigningKey> keys) {
+    private Uni<Boolean> reseal(Transaction conn, List<SigningKey> keys) {
         return repository
                 .sealedUnderEarlierKek(conn)
                 .chain(

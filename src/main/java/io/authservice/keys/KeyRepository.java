@@ -1,9 +1,9 @@
 package io.authservice.keys;
 
+import io.authservice.platform.db.Transaction;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Singleton;
 import java.security.GeneralSecurityException;
@@ -34,7 +34,7 @@ public class KeyRepository {
         this.encryption = encryption;
     }
 
-    Uni<List<SigningKey>> loadAll(SqlClient db) {
+    Uni<List<SigningKey>> loadAll(Transaction db) {
         return db.query("select " + COLUMNS + " from signing_keys order by created_at, kid")
                 .execute()
                 .map(
@@ -48,7 +48,7 @@ public class KeyRepository {
     }
 
     /** A cheap digest of the key rows, to notice changes made by other replicas. */
-    Uni<String> fingerprint(SqlClient db) {
+    Uni<String> fingerprint(Transaction db) {
         return db.query(
                         "select coalesce(string_agg(kid || ':' || state || ':' || kek_id, ',' order by kid), '')"
                                 + " from signing_keys")
@@ -56,7 +56,7 @@ public class KeyRepository {
                 .map(rows -> rows.iterator().next().getString(0));
     }
 
-    Uni<Void> insert(SqlClient db, SigningKey key) {
+    Uni<Void> insert(Transaction db, SigningKey key) {
         byte[] sealed = encryption.seal(key.kid(), key.privateKey().getEncoded());
         SigningKey.Dates dates = key.dates();
         return db.preparedQuery(
@@ -78,7 +78,7 @@ public class KeyRepository {
     }
 
     /** The kids of keys sealed under another KEK than the current one. */
-    Uni<List<String>> sealedUnderEarlierKek(SqlClient db) {
+    Uni<List<String>> sealedUnderEarlierKek(Transaction db) {
         return db.preparedQuery("select kid from signing_keys where kek_id <> $1")
                 .execute(Tuple.of(encryption.kekId()))
                 .map(
@@ -90,7 +90,7 @@ public class KeyRepository {
     }
 
     /** Seals a key again under the current KEK (KEK rotation). */
-    Uni<Void> reseal(SqlClient db, SigningKey key) {
+    Uni<Void> reseal(Transaction db, SigningKey key) {
         byte[] sealed = encryption.seal(key.kid(), key.privateKey().getEncoded());
         return db.preparedQuery(
                         "update signing_keys set private_key = $2, kek_id = $3 where kid = $1")

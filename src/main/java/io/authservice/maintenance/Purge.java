@@ -4,10 +4,10 @@ import io.authservice.clients.ClientAssertionStore;
 import io.authservice.passwords.LoginFailureStore;
 import io.authservice.platform.db.AdvisoryLock;
 import io.authservice.platform.db.Database;
+import io.authservice.platform.db.Transaction;
 import io.authservice.sessions.SessionStore;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.inject.Singleton;
 import java.time.Duration;
 import org.jboss.logging.Logger;
@@ -80,7 +80,7 @@ public class Purge {
     }
 
     /** Each store deletes what it keeps; answers the number of sessions deleted. */
-    private Uni<Integer> purgeAll(SqlConnection conn) {
+    private Uni<Integer> purgeAll(Transaction conn) {
         return sessionStore
                 .purge(conn)
                 .call(() -> loginFailures.purge(conn))

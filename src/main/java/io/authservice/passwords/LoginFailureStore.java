@@ -2,9 +2,9 @@ package io.authservice.passwords;
 
 import io.authservice.config.AuthConfig;
 import io.authservice.platform.db.Database;
+import io.authservice.platform.db.Transaction;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Singleton;
 import java.util.Optional;
@@ -64,7 +64,7 @@ public class LoginFailureStore {
      * longer known, and accounts' counts that outlived their window (those of usernames nobody has
      * too).
      */
-    public Uni<Void> purge(SqlClient conn) {
+    public Uni<Void> purge(Transaction conn) {
         return conn.preparedQuery(
                         "delete from login_failures where updated_at < now() - make_interval(secs => $1)"
                                 + " and (locked_until is null or locked_until < now())"
@@ -147,7 +147,7 @@ public class LoginFailureStore {
     }
 
     /** The pair's count and lock reset, the source known from now, in the caller's transaction. */
-    Uni<Void> succeeded(SqlClient conn, String username, String source) {
+    Uni<Void> succeeded(Transaction conn, String username, String source) {
         return conn.preparedQuery(
                         "update login_failures set failures = 0,"
                                 + " locked_until = null, succeeded_at = now(), updated_at = now()"
@@ -162,7 +162,7 @@ public class LoginFailureStore {
     }
 
     /** The pair forgotten, in the caller's transaction. */
-    Uni<Void> forget(SqlClient conn, String username, String source) {
+    Uni<Void> forget(Transaction conn, String username, String source) {
         return conn.preparedQuery(FORGET).execute(Tuple.of(username, source)).replaceWithVoid();
     }
 

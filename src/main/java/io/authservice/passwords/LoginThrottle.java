@@ -4,8 +4,8 @@ import io.authservice.config.AuthConfig;
 import io.authservice.platform.Failure;
 import io.authservice.platform.SourceKey;
 import io.authservice.platform.db.Database;
+import io.authservice.platform.db.Transaction;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.time.OffsetDateTime;
@@ -163,7 +163,7 @@ public class LoginThrottle {
      * An administrator (or the owner's success) vouches for the account: strangers' failures are
      * forgotten.
      */
-    public Uni<Void> lift(SqlConnection conn, String username) {
+    public Uni<Void> lift(Transaction conn, String username) {
         return store.forget(conn, username, ACCOUNT);
     }
 

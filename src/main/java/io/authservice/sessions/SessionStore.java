@@ -3,6 +3,7 @@ package io.authservice.sessions;
 import io.authservice.config.AuthConfig;
 import io.authservice.platform.db.Database;
 import io.authservice.platform.db.GroupCommit;
+import io.authservice.platform.db.Transaction;
 import io.authservice.tokens.Subject;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -10,7 +11,6 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
-import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Singleton;
 import java.time.Instant;
@@ -318,18 +318,18 @@ public class SessionStore {
      * Ends every session of a user (password change, disabling, deletion), in the caller's
      * transaction.
      */
-    public Uni<Integer> revokeAllOfUser(SqlClient db, UUID userId, String reason) {
+    public Uni<Integer> revokeAllOfUser(Transaction db, UUID userId, String reason) {
         return revokeAllWhere(db, "user_id", userId, reason);
     }
 
     /** Ends every session of a client (the client was deleted), in the caller's transaction. */
-    public Uni<Integer> revokeAllOfClient(SqlClient db, String clientId, String reason) {
+    public Uni<Integer> revokeAllOfClient(Transaction db, String clientId, String reason) {
         return revokeAllWhere(db, "client_id", clientId, reason);
     }
 
     /** Ends the live sessions whose {@code column} (one of this class's) is {@code owner}. */
     private static Uni<Integer> revokeAllWhere(
-            SqlClient db, String column, Object owner, String reason) {
+            Transaction db, String column, Object owner, String reason) {
         return changed(
                 db,
                 "update refresh_families set revoked_at = now(), revoked_reason = $2"
@@ -344,7 +344,7 @@ public class SessionStore {
      * signing): their access tokens were signed by that key. In the caller's transaction.
      */
     public Uni<Integer> revokeIssuedBetween(
-            SqlClient db, Instant from, Instant until, String reason) {
+            Transaction db, Instant from, Instant until, String reason) {
         return changed(
                 db,
                 "update refresh_families set revoked_at = now(), revoked_reason = $3"
@@ -361,7 +361,7 @@ public class SessionStore {
      * caller's transaction; answers how many. A spent token is kept as long as its session lives:
      * that is how reuse is caught.
      */
-    public Uni<Integer> purge(SqlClient db) {
+    public Uni<Integer> purge(Transaction db) {
         return changed(
                 db,
                 "delete from refresh_families where expires_at < now() - interval '1 day'"
@@ -370,7 +370,7 @@ public class SessionStore {
     }
 
     /** Runs a statement in the caller's transaction; answers the rows it changed. */
-    private static Uni<Integer> changed(SqlClient db, String sql, Tuple arguments) {
+    private static Uni<Integer> changed(Transaction db, String sql, Tuple arguments) {
         return db.preparedQuery(sql).execute(arguments).map(RowSet::rowCount);
     }
 

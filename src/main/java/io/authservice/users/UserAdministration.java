@@ -3,8 +3,8 @@ package io.authservice.users;
 import io.authservice.passwords.LoginThrottle;
 import io.authservice.platform.Failure;
 import io.authservice.platform.db.Database;
+import io.authservice.platform.db.Transaction;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
 import java.util.UUID;
@@ -131,7 +131,7 @@ public class UserAdministration {
      * could re-enable or re-promote themselves would survive their own removal.
      */
     private <T> Uni<T> guarded(
-            UUID caller, UUID id, boolean keepsAdmin, Function<SqlConnection, Uni<T>> change) {
+            UUID caller, UUID id, boolean keepsAdmin, Function<Transaction, Uni<T>> change) {
         if (id.equals(caller)) {
             return Uni.createFrom()
                     .failure(

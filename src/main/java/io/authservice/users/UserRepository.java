@@ -1,10 +1,10 @@
 package io.authservice.users;
 
 import io.authservice.platform.db.Database;
+import io.authservice.platform.db.Transaction;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
-import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Singleton;
 import java.time.ZoneOffset;
@@ -104,27 +104,27 @@ public class UserRepository {
      * Waits for other changes that could remove an enabled administrator, until the transaction
      * ends.
      */
-    Uni<Void> lockAdministration(SqlConnection conn) {
+    Uni<Void> lockAdministration(Transaction conn) {
         return conn.preparedQuery("select pg_advisory_xact_lock($1)")
                 .execute(Tuple.of(ADMINISTRATION_LOCK))
                 .replaceWithVoid();
     }
 
     /** Enabled administrators other than {@code except} (null: any) exist. */
-    Uni<Boolean> enabledAdminExists(SqlConnection conn, UUID except) {
+    Uni<Boolean> enabledAdminExists(Transaction conn, UUID except) {
         return conn.preparedQuery(ENABLED_ADMIN)
                 .execute(Tuple.of(except))
                 .map(UserRepository::bool);
     }
 
     /** The user, locked against other changes until the transaction ends; null if there is none. */
-    Uni<User> lock(SqlConnection conn, UUID id) {
+    Uni<User> lock(Transaction conn, UUID id) {
         return conn.preparedQuery("select " + COLUMNS + " from users where id = $1 for update")
                 .execute(Tuple.of(id))
                 .map(UserRepository::first);
     }
 
-    Uni<User> insert(SqlConnection conn, User user) {
+    Uni<User> insert(Transaction conn, User user) {
         return conn.preparedQuery(
                         "insert into users (id, username, email, password_hash, roles, enabled,"
                                 + " created_at, updated_at) values ($1, $2, $3, $4, $5, $6, $7, $7)")
@@ -143,13 +143,13 @@ public class UserRepository {
     }
 
     Uni<Boolean> replacePasswordHash(
-            SqlConnection conn, UUID id, String verifiedHash, String newHash) {
+            Transaction conn, UUID id, String verifiedHash, String newHash) {
         return conn.preparedQuery(REPLACE_HASH)
                 .execute(Tuple.of(id, verifiedHash, newHash))
                 .map(rows -> rows.rowCount() == 1);
     }
 
-    Uni<User> setEnabled(SqlConnection conn, UUID id, boolean enabled) {
+    Uni<User> setEnabled(Transaction conn, UUID id, boolean enabled) {
         return conn.preparedQuery(
                         "update users set enabled = $2, updated_at = now() where id = $1 returning "
                                 + COLUMNS)
@@ -157,7 +157,7 @@ public class UserRepository {
                 .map(UserRepository::first);
     }
 
-    Uni<User> setRoles(SqlConnection conn, UUID id, List<String> roles) {
+    Uni<User> setRoles(Transaction conn, UUID id, List<String> roles) {
         return conn.preparedQuery(
                         "update users set roles = $2, updated_at = now() where id = $1 returning "
                                 + COLUMNS)
@@ -165,7 +165,7 @@ public class UserRepository {
                 .map(UserRepository::first);
     }
 
-    Uni<Void> delete(SqlConnection conn, UUID id) {
+    Uni<Void> delete(Transaction conn, UUID id) {
         return conn.preparedQuery("delete from users where id = $1")
                 .execute(Tuple.of(id))
                 .replaceWithVoid();
@@ -176,7 +176,7 @@ public class UserRepository {
      * login whose session insert waited for this transaction began before it and must not count as
      * later. Returns whether the user exists.
      */
-    Uni<Boolean> endSessionsNow(SqlConnection conn, UUID id) {
+    Uni<Boolean> endSessionsNow(Transaction conn, UUID id) {
         return conn.preparedQuery(
                         "update users set sessions_not_before = clock_timestamp() where id = $1")
                 .execute(Tuple.of(id))

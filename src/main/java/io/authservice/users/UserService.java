@@ -7,12 +7,12 @@ import io.authservice.passwords.PasswordHasher;
 import io.authservice.platform.Audit;
 import io.authservice.platform.Failure;
 import io.authservice.platform.db.Database;
+import io.authservice.platform.db.DatabaseError;
+import io.authservice.platform.db.Transaction;
 import io.authservice.sessions.SessionStore;
 import io.authservice.sessions.Sessions;
 import io.quarkus.security.AuthenticationFailedException;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.SqlConnection;
-import io.vertx.pgclient.PgException;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
 import java.util.UUID;
@@ -95,7 +95,7 @@ public class UserService {
     /**
      * Adds a user in the caller's transaction; a taken username fails with {@code username_taken}.
      */
-    Uni<User> insert(SqlConnection conn, User user) {
+    Uni<User> insert(Transaction conn, User user) {
         return users.insert(conn, user)
                 .onFailure(UserService::isUniqueViolation)
                 .transform(e -> usernameTaken())
@@ -228,7 +228,7 @@ public class UserService {
      * before now, and the existing ones are revoked. Fails with {@code not_found} if there is no
      * such user.
      */
-    Uni<Integer> endSessions(SqlConnection conn, UUID id, String reason, String source) {
+    Uni<Integer> endSessions(Transaction conn, UUID id, String reason, String source) {
         return users.endSessionsNow(conn, id)
                 .chain(
                         exists ->
@@ -247,11 +247,6 @@ public class UserService {
     }
 
     private static boolean isUniqueViolation(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof PgException pg && "23505".equals(pg.getSqlState())) {
-                return true;
-            }
-        }
-        return false;
+        return DatabaseError.of(failure) == DatabaseError.DUPLICATE;
     }
 }

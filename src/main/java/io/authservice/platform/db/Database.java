@@ -2,19 +2,13 @@ package io.authservice.platform.db;
 
 import io.authservice.config.AuthConfig;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.VertxException;
-import io.vertx.core.impl.NoStackTraceThrowable;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
-import io.vertx.pgclient.PgException;
 import jakarta.inject.Singleton;
-import java.io.IOException;
-import java.sql.SQLException;
 import java.time.Duration;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 
 /**
@@ -61,7 +55,7 @@ public class Database {
      * does not commit: work that is still running when its connection comes back rolls back, so an
      * answered failure leaves nothing behind (unless the commit itself was already on its way).
      */
-    public <T> Uni<T> inTransaction(Function<SqlConnection, Uni<T>> work) {
+    public <T> Uni<T> inTransaction(Function<Transaction, Uni<T>> work) {
         return inTransaction(timeout, work);
     }
 
@@ -69,7 +63,7 @@ public class Database {
      * {@link #inTransaction(Function)} with a longer deadline, for background work that computes
      * inside its transaction (key generation), never for a request a client waits on.
      */
-    public <T> Uni<T> inTransaction(Duration deadline, Function<SqlConnection, Uni<T>> work) {
+    public <T> Uni<T> inTransaction(Duration deadline, Function<Transaction, Uni<T>> work) {
         return Uni.createFrom()
                 .deferred(
                         () -> {
@@ -79,7 +73,7 @@ public class Database {
                                             conn ->
                                                     !lease.hold(conn)
                                                             ? Database.<T>late()
-                                                            : work.apply(conn)
+                                                            : work.apply(new Transaction(conn))
                                                                     .chain(
                                                                             result ->
                                                                                     lease
@@ -181,28 +175,10 @@ public class Database {
     }
 
     /**
-     * Whether a failure means the database could not be asked (refused, reset, closed, timed out,
-     * shutting down, overloaded) rather than that it answered with an error.
+     * Whether a failure means the database could not be asked rather than that it answered with an
+     * error.
      */
     public static boolean unreachable(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause()) {
-            String state =
-                    t instanceof PgException pg
-                            ? pg.getSqlState()
-                            : t instanceof SQLException sql ? sql.getSQLState() : null;
-            if (state != null) { // the server answered: only these classes mean it cannot serve us
-                return state.startsWith("08") || state.startsWith("53") || state.startsWith("57");
-            }
-            // NoStackTraceThrowable: how the SQL client and its pool say "Timeout" (acquiring) and
-            // "Connection is not active now" (closed under a transaction).
-            if (t instanceof DatabaseUnavailable
-                    || t instanceof IOException
-                    || t instanceof TimeoutException
-                    || t instanceof VertxException
-                    || t instanceof NoStackTraceThrowable) {
-                return true;
-            }
-        }
-        return false;
+        return DatabaseError.of(failure) == DatabaseError.UNAVAILABLE;
     }
 }
