@@ -81,6 +81,13 @@ public final class Api {
                 .post("/oauth2/token");
     }
 
+    /** Refreshes and returns the token answer; fails the test unless it is 200. */
+    public static Tokens refreshed(String refreshToken) {
+        Response answer = refresh(refreshToken);
+        answer.then().statusCode(200);
+        return Tokens.of(answer);
+    }
+
     public static Response me(String accessToken) {
         return given().header("Authorization", "Bearer " + accessToken).get("/users/me");
     }
