@@ -213,10 +213,7 @@ class RefreshGrantTest {
     @Test
     void aSessionExpiresAtItsAbsoluteLifetime() {
         Tokens tokens = Api.tokens(Api.newUser("absolute"));
-        Db.update(
-                "update refresh_families set expires_at = now() - interval '1 second' where id ="
-                        + " (select family_id from refresh_tokens where token_hash = ?)",
-                (Object) Db.sha256(tokens.refreshToken()));
+        Db.updateSession("expires_at = now() - interval '1 second'", tokens.refreshToken());
         Api.refresh(tokens.refreshToken())
                 .then()
                 .statusCode(400)
@@ -226,10 +223,7 @@ class RefreshGrantTest {
     @Test
     void theNextTokenNeverOutlivesItsSession() {
         Tokens tokens = Api.tokens(Api.newUser("cap"));
-        Db.update(
-                "update refresh_families set expires_at = now() + interval '1 hour' where id ="
-                        + " (select family_id from refresh_tokens where token_hash = ?)",
-                (Object) Db.sha256(tokens.refreshToken()));
+        Db.updateSession("expires_at = now() + interval '1 hour'", tokens.refreshToken());
         int expiresIn =
                 Api.refresh(tokens.refreshToken())
                         .then()

@@ -77,20 +77,14 @@ class RefreshRetryTest {
         Tokens first = Api.tokens(Api.newUser("retryclient"));
         Tokens second = Api.refreshed(first.refreshToken());
         // The session belongs to another client than the one presenting the token (web).
-        Db.update(
-                "update refresh_families set client_id = 'other' where id ="
-                        + " (select family_id from refresh_tokens where token_hash = ?)",
-                (Object) Db.sha256(first.refreshToken()));
+        Db.updateSession("client_id = 'other'", first.refreshToken());
 
         Api.refresh(first.refreshToken())
                 .then()
                 .statusCode(400)
                 .body("error", equalTo("invalid_grant"));
 
-        Db.update(
-                "update refresh_families set client_id = 'web' where id ="
-                        + " (select family_id from refresh_tokens where token_hash = ?)",
-                (Object) Db.sha256(first.refreshToken()));
+        Db.updateSession("client_id = 'web'", first.refreshToken());
         Api.refresh(second.refreshToken()).then().statusCode(400);
         assertEquals("reuse", revokedReason(first));
     }
@@ -98,10 +92,7 @@ class RefreshRetryTest {
     @Test
     void anUnspentTokenOfAnotherClientIsRefusedWithoutBeingSpent() {
         Tokens first = Api.tokens(Api.newUser("otherclient"));
-        Db.update(
-                "update refresh_families set client_id = 'other' where id ="
-                        + " (select family_id from refresh_tokens where token_hash = ?)",
-                (Object) Db.sha256(first.refreshToken()));
+        Db.updateSession("client_id = 'other'", first.refreshToken());
 
         Api.refresh(first.refreshToken())
                 .then()
