@@ -423,18 +423,7 @@ class ClientAdminTest {
                                 "none"));
         String user = Api.newUser("spa-user");
         String refresh =
-                given().contentType(ContentType.URLENC)
-                        .formParams(
-                                Map.of(
-                                        "grant_type",
-                                        "password",
-                                        "username",
-                                        user,
-                                        "password",
-                                        Api.PASSWORD,
-                                        "client_id",
-                                        spa.id()))
-                        .post("/oauth2/token")
+                Api.loginThrough(spa.id(), user)
                         .then()
                         .statusCode(200)
                         .extract()
