@@ -55,6 +55,16 @@ public final class Api {
                 .post("/oauth2/token");
     }
 
+    /** A login with {@link #PASSWORD} through the public client {@code clientId}. */
+    public static Response loginThrough(String clientId, String username) {
+        return given().contentType(ContentType.URLENC)
+                .formParam("grant_type", "password")
+                .formParam("username", username)
+                .formParam("password", PASSWORD)
+                .formParam("client_id", clientId)
+                .post("/oauth2/token");
+    }
+
     /** Logs in and returns the token answer; fails the test unless it is 200. */
     public static Tokens tokens(String username) {
         Response answer = login(username, PASSWORD);
@@ -79,6 +89,13 @@ public final class Api {
                 .formParam("grant_type", "refresh_token")
                 .formParam("refresh_token", refreshToken)
                 .post("/oauth2/token");
+    }
+
+    /** Refreshes and returns the token answer; fails the test unless it is 200. */
+    public static Tokens refreshed(String refreshToken) {
+        Response answer = refresh(refreshToken);
+        answer.then().statusCode(200);
+        return Tokens.of(answer);
     }
 
     public static Response me(String accessToken) {

@@ -42,6 +42,18 @@ public final class Db {
         }
     }
 
+    /**
+     * Changes the session (refresh_families row) of {@code refreshToken}: {@code set} is the SET
+     * clause's assignments.
+     */
+    public static int updateSession(String set, String refreshToken) {
+        return update(
+                "update refresh_families set "
+                        + set
+                        + " where id = (select family_id from refresh_tokens where token_hash = ?)",
+                (Object) sha256(refreshToken));
+    }
+
     /** The first column of the first row, or null. */
     public static Object value(String sql, Object... params) {
         try (Connection c = connect();

@@ -2,28 +2,21 @@ package io.authservice.clients;
 
 import io.authservice.Await;
 import io.authservice.Db;
+import io.authservice.OtherSettingsProfile;
 import io.authservice.clients.ClientsApi.Registered;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * A replica authenticates a client from its last reading for auth.clients.cache-ttl; its own
- * changes count at once.
+ * A replica authenticates a client from its last reading for auth.clients.cache-ttl ({@link
+ * OtherSettingsProfile#CLIENT_CACHE_TTL}); its own changes count at once.
  */
 @QuarkusTest
-@TestProfile(ClientCacheTest.Cached.class)
+@TestProfile(OtherSettingsProfile.class)
 class ClientCacheTest {
-
-    public static class Cached implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("auth.clients.cache-ttl", "PT3S");
-        }
-    }
 
     @Test
     void anotherReplicasDeletionCountsWithinTheTtl() throws Exception {
@@ -34,7 +27,9 @@ class ClientCacheTest {
         ClientsApi.clientCredentials(client, Map.of()).then().statusCode(200);
         int status =
                 Await.value(
-                        "the deletion seen within the TTL (PT3S here)",
+                        "the deletion seen within the TTL ("
+                                + OtherSettingsProfile.CLIENT_CACHE_TTL
+                                + " here)",
                         Duration.ofMillis(3_500),
                         () -> ClientsApi.clientCredentials(client, Map.of()).statusCode(),
                         s -> s != 200);

@@ -249,19 +249,7 @@ class IntrospectionTest {
                                 "none",
                                 "audience",
                                 List.of(resourceServer.id())));
-        Response spaLogin =
-                given().contentType(ContentType.URLENC)
-                        .formParams(
-                                Map.of(
-                                        "grant_type",
-                                        "password",
-                                        "username",
-                                        user,
-                                        "password",
-                                        Api.PASSWORD,
-                                        "client_id",
-                                        spa.id()))
-                        .post("/oauth2/token");
+        Response spaLogin = Api.loginThrough(spa.id(), user);
         spaLogin.then().statusCode(200);
         active(spaLogin.path("access_token"));
         inactive(spaLogin.path("refresh_token"));

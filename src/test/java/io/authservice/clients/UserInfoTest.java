@@ -56,18 +56,7 @@ class UserInfoTest {
     void claimsFollowTheScope() {
         String user = Api.newUser("userinfo-scope");
         String openidOnly =
-                given().contentType(ContentType.URLENC)
-                        .formParams(
-                                Map.of(
-                                        "grant_type",
-                                        "password",
-                                        "username",
-                                        user,
-                                        "password",
-                                        Api.PASSWORD,
-                                        "scope",
-                                        "openid"))
-                        .post("/oauth2/token")
+                Api.login(user, Api.PASSWORD, "openid")
                         .then()
                         .statusCode(200)
                         .extract()
@@ -80,18 +69,7 @@ class UserInfoTest {
                 .body("email", nullValue())
                 .body("$", not(hasKey("email_verified")));
         String noOpenid =
-                given().contentType(ContentType.URLENC)
-                        .formParams(
-                                Map.of(
-                                        "grant_type",
-                                        "password",
-                                        "username",
-                                        user,
-                                        "password",
-                                        Api.PASSWORD,
-                                        "scope",
-                                        "profile"))
-                        .post("/oauth2/token")
+                Api.login(user, Api.PASSWORD, "profile")
                         .then()
                         .statusCode(200)
                         .extract()

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jwt.SignedJWT;
-import java.net.http.HttpResponse;
 import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -21,17 +20,7 @@ class AlgorithmsIT {
         String database = Service.createDatabase();
         try (Service service = Service.start(database, Map.of("AUTH_KEYS_ALGORITHM", algorithm))) {
             service.awaitReady();
-            HttpResponse<String> answer =
-                    service.post(
-                            "/oauth2/token",
-                            "application/x-www-form-urlencoded",
-                            "grant_type=password&username="
-                                    + Service.ADMIN
-                                    + "&password="
-                                    + Service.ADMIN_PASSWORD,
-                            null);
-            assertEquals(200, answer.statusCode(), answer.body());
-            String token = Jose.field(answer.body(), "access_token");
+            String token = service.adminToken();
 
             assertEquals(algorithm, SignedJWT.parse(token).getHeader().getAlgorithm().getName());
             JWKSet jwks = JWKSet.parse(service.get("/.well-known/jwks.json", null).body());

@@ -16,8 +16,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
@@ -35,7 +33,6 @@ import org.junit.jupiter.api.Test;
  */
 class BrowserIT {
 
-    private static final Pattern TOKEN = Pattern.compile("\"access_token\"\\s*:\\s*\"([^\"]+)\"");
     private static final Path SPA = Path.of("examples/spa");
 
     private String database;
@@ -82,16 +79,7 @@ class BrowserIT {
         int crossSitePort = serve(InetAddress.getLoopbackAddress());
         String spa = "http://127.0.0.1:" + spaPort;
 
-        String admin =
-                accessToken(
-                        service.post(
-                                "/oauth2/token",
-                                "application/x-www-form-urlencoded",
-                                "grant_type=password&username="
-                                        + Service.ADMIN
-                                        + "&password="
-                                        + Service.ADMIN_PASSWORD,
-                                null));
+        String admin = service.adminToken();
         String clientId = "example-spa";
         HttpResponse<String> client =
                 service.post(
@@ -202,11 +190,5 @@ class BrowserIT {
         server.start();
         servers.add(server);
         return server.getAddress().getPort();
-    }
-
-    private static String accessToken(HttpResponse<String> answer) {
-        Matcher m = TOKEN.matcher(answer.body());
-        assertTrue(answer.statusCode() == 200 && m.find(), answer.body());
-        return m.group(1);
     }
 }

@@ -49,6 +49,13 @@ class DatabaseFaultsIT {
     private static final long ANSWER_MS = 2000;
     private static final long DATABASE_DOWN_MS = 5000;
     private static final long RECOVERY_MS = 5000;
+
+    /**
+     * The stall timeout, lower than its default (5 s) so that the round after it comes sooner;
+     * still above the request deadline (1.5 s), as in production.
+     */
+    private static final long STALL_MS = 2000;
+
     private static final String FORM = "application/x-www-form-urlencoded";
     private static final String READINESS = "/q/health/ready";
     private static final String DATABASE_GROUP = "/q/health/group/database";
@@ -77,10 +84,13 @@ class DatabaseFaultsIT {
                         database,
                         Map.of(
                                 "QUARKUS_DATASOURCE_REACTIVE_URL",
-                                        "postgresql://127.0.0.1:" + proxy.port() + "/" + database,
-                                "QUARKUS_HTTP_PORT", String.valueOf(FaultProxy.freeLowPort()),
+                                "postgresql://127.0.0.1:" + proxy.port() + "/" + database,
+                                "QUARKUS_HTTP_PORT",
+                                String.valueOf(FaultProxy.freeLowPort()),
                                 "QUARKUS_MANAGEMENT_PORT",
-                                        String.valueOf(FaultProxy.freeLowPort())));
+                                String.valueOf(FaultProxy.freeLowPort()),
+                                "AUTH_DATABASE_STALL_TIMEOUT",
+                                "PT" + STALL_MS / 1000.0 + "S"));
         service.awaitReady();
         HttpResponse<String> created =
                 service.registerClient(
@@ -137,7 +147,7 @@ class DatabaseFaultsIT {
         long faultStart = System.nanoTime();
         Probes probes = Probes.poll(this, faultStart);
         try {
-            // Twice: at once (pooled connections meet the fault) and after the stall timeout (5 s).
+            // Twice: at once (pooled connections meet the fault) and after the stall timeout.
             for (int round = 1; round <= 2; round++) {
                 Timed refresh = timed(() -> refresh(first.refresh));
                 Timed login = timed(() -> loginResponse(user, PASSWORD));
@@ -204,8 +214,8 @@ class DatabaseFaultsIT {
                                 + " ms, liveness "
                                 + live.millis);
                 if (round == 1) {
-                    // Round 2 runs 6 s into the fault on purpose: after the stall timeout (5 s).
-                    Thread.sleep(Math.max(0, 6000 - millisSince(faultStart)));
+                    // Round 2 runs 1 s after the stall timeout on purpose: a time, not a condition.
+                    Thread.sleep(Math.max(0, STALL_MS + 1000 - millisSince(faultStart)));
                 }
             }
             long downMs = probes.awaitDatabaseDown(DATABASE_DOWN_MS);

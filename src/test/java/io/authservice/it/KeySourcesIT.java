@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.nimbusds.jose.jwk.JWKSet;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPairGenerator;
@@ -47,7 +46,7 @@ class KeySourcesIT {
             JWKSet jwks = JWKSet.parse(service.get("/.well-known/jwks.json", null).body());
             assertEquals(2, jwks.getKeys().size());
             assertEquals("from-secret-1", jwks.getKeys().get(0).getKeyID());
-            String token = login(service);
+            String token = service.adminToken();
             assertEquals("from-secret-1", Jose.kid(token));
             Jose.verify(token, jwks, "RS256");
 
@@ -68,7 +67,7 @@ class KeySourcesIT {
             try (Service first =
                     Service.start(database, Map.of("AUTH_KEYS_ENCRYPTION_KEY", oldKek))) {
                 first.awaitReady();
-                kid = Jose.kid(login(first));
+                kid = Jose.kid(first.adminToken());
             }
             try (Service rotated =
                     Service.start(
@@ -79,7 +78,7 @@ class KeySourcesIT {
                                     "AUTH_KEYS_PREVIOUS_ENCRYPTION_KEYS",
                                     oldKek))) {
                 rotated.awaitReady();
-                assertEquals(kid, Jose.kid(login(rotated)));
+                assertEquals(kid, Jose.kid(rotated.adminToken()));
                 assertTrue(
                         rotated.log().contains("sealed again under the current KEK"),
                         rotated.log());
@@ -88,24 +87,10 @@ class KeySourcesIT {
             try (Service after =
                     Service.start(database, Map.of("AUTH_KEYS_ENCRYPTION_KEY", newKek))) {
                 after.awaitReady();
-                assertEquals(kid, Jose.kid(login(after)));
+                assertEquals(kid, Jose.kid(after.adminToken()));
             }
         } finally {
             Service.dropDatabase(database);
         }
-    }
-
-    private static String login(Service service) throws Exception {
-        HttpResponse<String> answer =
-                service.post(
-                        "/oauth2/token",
-                        "application/x-www-form-urlencoded",
-                        "grant_type=password&username="
-                                + Service.ADMIN
-                                + "&password="
-                                + Service.ADMIN_PASSWORD,
-                        null);
-        assertEquals(200, answer.statusCode(), answer.body());
-        return Jose.field(answer.body(), "access_token");
     }
 }

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -25,9 +26,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 
 /**
  * Two packaged replicas on one database under a refresh load, restarted as a rollout does (SIGTERM)
@@ -35,6 +38,7 @@ import org.junit.jupiter.api.Test;
  * retry the same request on the other replica. Nothing may be lost: every refresh ends in a 200,
  * every session still refreshes afterwards, every access token issued still verifies.
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RestartIT {
 
     private static final Pattern FIELD =
@@ -50,7 +54,11 @@ class RestartIT {
                     .connectTimeout(Duration.ofSeconds(2))
                     .build();
 
-    @BeforeEach
+    /**
+     * One pair for the class: each test leaves both replicas running (those it stopped, it
+     * replaced) and keeps to its own users, so a pair per test would only add starts.
+     */
+    @BeforeAll
     void twoReplicas() throws Exception {
         database = Service.createDatabase();
         for (String name : List.of("a", "b")) {
@@ -67,12 +75,28 @@ class RestartIT {
         }
     }
 
-    @AfterEach
-    void stop() throws Exception {
-        for (Service service : replicas.values()) {
-            service.close();
+    /** A test that failed midway may leave a replica stopped: the next one starts with both. */
+    @BeforeEach
+    void bothRunning() throws Exception {
+        for (String name : List.of("a", "b")) {
+            if (!replicas.get(name).process.isAlive()) {
+                replicas.get(name).close();
+                replace(name);
+            }
         }
-        Service.dropDatabase(database);
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        try {
+            // Both at once: each waits out its shutdown delay.
+            replicas.values().forEach(service -> service.process.destroy());
+            for (Service service : replicas.values()) {
+                service.close();
+            }
+        } finally {
+            Service.dropDatabase(database);
+        }
     }
 
     @Test
@@ -134,12 +158,15 @@ class RestartIT {
     void aRetryOnTheOtherReplicaGetsTheSameSuccessor() throws Exception {
         Service a = replicas.get("a");
         Service b = replicas.get("b");
+        String user = unique("twice");
         assertEquals(
                 201,
                 a.post(
                                 "/users",
                                 "application/json",
-                                "{\"username\":\"twice\",\"password\":\"restart-test-password\"}",
+                                "{\"username\":\""
+                                        + user
+                                        + "\",\"password\":\"restart-test-password\"}",
                                 null)
                         .statusCode());
         String token =
@@ -151,7 +178,7 @@ class RestartIT {
                                                 "grant_type",
                                                 "password",
                                                 "username",
-                                                "twice",
+                                                user,
                                                 "password",
                                                 "restart-test-password"))
                                 .body(),
@@ -235,6 +262,24 @@ class RestartIT {
         throw new AssertionError("no " + name + " in " + body);
     }
 
+    /** The refreshes {@code service} answered as retries (its metric). */
+    private static long retries(Service service) throws Exception {
+        return service.manage("/q/metrics")
+                .body()
+                .lines()
+                .filter(
+                        l ->
+                                l.startsWith("auth_refreshes_total{")
+                                        && l.contains("outcome=\"retry\""))
+                .mapToLong(l -> (long) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                .sum();
+    }
+
+    /** A user name no other test of the pair uses. */
+    private static String unique(String prefix) {
+        return prefix + "-" + UUID.randomUUID().toString().substring(0, 8) + "-";
+    }
+
     private static String form(String... pairs) {
         StringBuilder out = new StringBuilder();
         for (int i = 0; i < pairs.length; i += 2) {
@@ -259,11 +304,18 @@ class RestartIT {
         final AtomicBoolean running = new AtomicBoolean(true);
         final ExecutorService clients = Executors.newFixedThreadPool(SESSIONS);
         final List<Future<?>> loops = new ArrayList<>();
+        final String users = unique("load");
+
+        /** What the replicas running at the start had counted for earlier tests. */
+        final Map<Service, Long> retriesBefore = new HashMap<>();
 
         Load() throws Exception {
+            for (Service service : replicas.values()) {
+                retriesBefore.put(service, retries(service));
+            }
             Service first = replicas.get("a");
             for (int i = 0; i < SESSIONS; i++) {
-                String user = "load" + i;
+                String user = users + i;
                 HttpResponse<String> created =
                         first.post(
                                 "/users",
@@ -360,21 +412,7 @@ class RestartIT {
             }
             long retries = 0;
             for (Service service : replicas.values()) {
-                retries +=
-                        service.manage("/q/metrics")
-                                .body()
-                                .lines()
-                                .filter(
-                                        l ->
-                                                l.startsWith("auth_refreshes_total{")
-                                                        && l.contains("outcome=\"retry\""))
-                                .mapToLong(
-                                        l ->
-                                                (long)
-                                                        Double.parseDouble(
-                                                                l.substring(
-                                                                        l.lastIndexOf(' ') + 1)))
-                                .sum();
+                retries += retries(service) - retriesBefore.getOrDefault(service, 0L);
             }
             System.out.printf(
                     "restart: %d refreshes, %d failovers, %d answered as retries by the replicas"

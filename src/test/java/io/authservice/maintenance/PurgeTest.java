@@ -29,10 +29,7 @@ class PurgeTest {
                         .extract()
                         .path("refresh_token");
         Api.refresh(next).then().statusCode(200);
-        Db.update(
-                "update refresh_families set revoked_at = now() - interval '2 days' where id ="
-                        + " (select family_id from refresh_tokens where token_hash = ?)",
-                (Object) Db.sha256(ended.refreshToken()));
+        Db.updateSession("revoked_at = now() - interval '2 days'", ended.refreshToken());
 
         assertTrue(purge.purge().await().atMost(Duration.ofSeconds(10)) >= 1);
 

@@ -70,13 +70,7 @@ class RefreshGrantTest {
         Map<String, Object> first = Api.claims(login.accessToken());
         assertTrue(
                 ((List<?>) first.get("groups")).contains("admin"), "roles in the token: " + first);
-        Tokens spent =
-                Tokens.of(
-                        Api.refresh(login.refreshToken())
-                                .then()
-                                .statusCode(200)
-                                .extract()
-                                .response());
+        Tokens spent = Api.refreshed(login.refreshToken());
         Tokens narrowed =
                 Tokens.of(
                         refreshWithScope(spent.refreshToken(), "openid profile")
@@ -109,20 +103,8 @@ class RefreshGrantTest {
         String username = Api.newUser("reuse");
         Tokens first = Api.tokens(username);
         Tokens other = Api.tokens(username);
-        Tokens second =
-                Tokens.of(
-                        Api.refresh(first.refreshToken())
-                                .then()
-                                .statusCode(200)
-                                .extract()
-                                .response());
-        Tokens third =
-                Tokens.of(
-                        Api.refresh(second.refreshToken())
-                                .then()
-                                .statusCode(200)
-                                .extract()
-                                .response());
+        Tokens second = Api.refreshed(first.refreshToken());
+        Tokens third = Api.refreshed(second.refreshToken());
 
         Api.refresh(first.refreshToken())
                 .then()
@@ -231,10 +213,7 @@ class RefreshGrantTest {
     @Test
     void aSessionExpiresAtItsAbsoluteLifetime() {
         Tokens tokens = Api.tokens(Api.newUser("absolute"));
-        Db.update(
-                "update refresh_families set expires_at = now() - interval '1 second' where id ="
-                        + " (select family_id from refresh_tokens where token_hash = ?)",
-                (Object) Db.sha256(tokens.refreshToken()));
+        Db.updateSession("expires_at = now() - interval '1 second'", tokens.refreshToken());
         Api.refresh(tokens.refreshToken())
                 .then()
                 .statusCode(400)
@@ -244,10 +223,7 @@ class RefreshGrantTest {
     @Test
     void theNextTokenNeverOutlivesItsSession() {
         Tokens tokens = Api.tokens(Api.newUser("cap"));
-        Db.update(
-                "update refresh_families set expires_at = now() + interval '1 hour' where id ="
-                        + " (select family_id from refresh_tokens where token_hash = ?)",
-                (Object) Db.sha256(tokens.refreshToken()));
+        Db.updateSession("expires_at = now() + interval '1 hour'", tokens.refreshToken());
         int expiresIn =
                 Api.refresh(tokens.refreshToken())
                         .then()

@@ -21,13 +21,7 @@ class RefreshRetryTest {
     @Test
     void aRetryGetsTheSameSuccessorAndTheSessionLivesOn() {
         Tokens first = Api.tokens(Api.newUser("retry"));
-        Tokens second =
-                Tokens.of(
-                        Api.refresh(first.refreshToken())
-                                .then()
-                                .statusCode(200)
-                                .extract()
-                                .response());
+        Tokens second = Api.refreshed(first.refreshToken());
 
         Tokens again =
                 Tokens.of(
@@ -41,13 +35,7 @@ class RefreshRetryTest {
         assertEquals(second.refreshToken(), again.refreshToken());
         assertNotEquals(second.accessToken(), again.accessToken());
         Api.me(again.accessToken()).then().statusCode(200);
-        Tokens third =
-                Tokens.of(
-                        Api.refresh(again.refreshToken())
-                                .then()
-                                .statusCode(200)
-                                .extract()
-                                .response());
+        Tokens third = Api.refreshed(again.refreshToken());
         Api.refresh(third.refreshToken()).then().statusCode(200);
         assertEquals(null, revokedReason(first));
     }
@@ -55,20 +43,8 @@ class RefreshRetryTest {
     @Test
     void aRetryAfterTheSuccessorWasUsedIsReuse() {
         Tokens first = Api.tokens(Api.newUser("retryused"));
-        Tokens second =
-                Tokens.of(
-                        Api.refresh(first.refreshToken())
-                                .then()
-                                .statusCode(200)
-                                .extract()
-                                .response());
-        Tokens third =
-                Tokens.of(
-                        Api.refresh(second.refreshToken())
-                                .then()
-                                .statusCode(200)
-                                .extract()
-                                .response());
+        Tokens second = Api.refreshed(first.refreshToken());
+        Tokens third = Api.refreshed(second.refreshToken());
 
         Api.refresh(first.refreshToken())
                 .then()
@@ -82,13 +58,7 @@ class RefreshRetryTest {
     @Test
     void aRetryAfterTheWindowIsReuse() {
         Tokens first = Api.tokens(Api.newUser("retrylate"));
-        Tokens second =
-                Tokens.of(
-                        Api.refresh(first.refreshToken())
-                                .then()
-                                .statusCode(200)
-                                .extract()
-                                .response());
+        Tokens second = Api.refreshed(first.refreshToken());
         Db.update(
                 "update refresh_tokens set spent_at = now() - interval '11 seconds' where token_hash = ?",
                 (Object) Db.sha256(first.refreshToken()));
@@ -105,28 +75,16 @@ class RefreshRetryTest {
     @Test
     void aRetryByAnotherClientIsReuse() {
         Tokens first = Api.tokens(Api.newUser("retryclient"));
-        Tokens second =
-                Tokens.of(
-                        Api.refresh(first.refreshToken())
-                                .then()
-                                .statusCode(200)
-                                .extract()
-                                .response());
+        Tokens second = Api.refreshed(first.refreshToken());
         // The session belongs to another client than the one presenting the token (web).
-        Db.update(
-                "update refresh_families set client_id = 'other' where id ="
-                        + " (select family_id from refresh_tokens where token_hash = ?)",
-                (Object) Db.sha256(first.refreshToken()));
+        Db.updateSession("client_id = 'other'", first.refreshToken());
 
         Api.refresh(first.refreshToken())
                 .then()
                 .statusCode(400)
                 .body("error", equalTo("invalid_grant"));
 
-        Db.update(
-                "update refresh_families set client_id = 'web' where id ="
-                        + " (select family_id from refresh_tokens where token_hash = ?)",
-                (Object) Db.sha256(first.refreshToken()));
+        Db.updateSession("client_id = 'web'", first.refreshToken());
         Api.refresh(second.refreshToken()).then().statusCode(400);
         assertEquals("reuse", revokedReason(first));
     }
@@ -134,10 +92,7 @@ class RefreshRetryTest {
     @Test
     void anUnspentTokenOfAnotherClientIsRefusedWithoutBeingSpent() {
         Tokens first = Api.tokens(Api.newUser("otherclient"));
-        Db.update(
-                "update refresh_families set client_id = 'other' where id ="
-                        + " (select family_id from refresh_tokens where token_hash = ?)",
-                (Object) Db.sha256(first.refreshToken()));
+        Db.updateSession("client_id = 'other'", first.refreshToken());
 
         Api.refresh(first.refreshToken())
                 .then()

@@ -15,13 +15,7 @@ class RevocationTest {
     @Test
     void revokingARefreshTokenEndsItsSession() {
         Tokens first = Api.tokens(Api.newUser("revoke"));
-        Tokens second =
-                Tokens.of(
-                        Api.refresh(first.refreshToken())
-                                .then()
-                                .statusCode(200)
-                                .extract()
-                                .response());
+        Tokens second = Api.refreshed(first.refreshToken());
         revoke(first.refreshToken()).then().statusCode(200);
         Api.refresh(second.refreshToken())
                 .then()

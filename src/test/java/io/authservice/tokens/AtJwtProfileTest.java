@@ -6,25 +6,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jwt.SignedJWT;
 import io.authservice.Api;
+import io.authservice.OtherSettingsProfile;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
-import java.util.Map;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
-/** The non-default settings: RFC 9068 {@code typ: at+jwt}, and registration closed. */
+/**
+ * The non-default settings ({@link OtherSettingsProfile}): RFC 9068 {@code typ: at+jwt}, and
+ * registration closed.
+ */
 @QuarkusTest
-@TestProfile(AtJwtProfileTest.Profile.class)
+@TestProfile(OtherSettingsProfile.class)
 class AtJwtProfileTest {
-
-    public static class Profile implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of(
-                    "auth.tokens.access-token-typ", "at+jwt", "auth.registration.enabled", "false");
-        }
-    }
 
     @ConfigProperty(name = "auth.bootstrap-admin.username")
     String admin;

@@ -1,4 +1,4 @@
-package io.authservice.clients;
+package io.authservice.admin;
 
 import static io.authservice.clients.ClientsApi.admin;
 import static io.authservice.clients.ClientsApi.register;
@@ -17,6 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.authservice.Api;
 import io.authservice.Db;
+import io.authservice.clients.ClientsApi;
 import io.authservice.clients.ClientsApi.Registered;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -423,18 +424,7 @@ class ClientAdminTest {
                                 "none"));
         String user = Api.newUser("spa-user");
         String refresh =
-                given().contentType(ContentType.URLENC)
-                        .formParams(
-                                Map.of(
-                                        "grant_type",
-                                        "password",
-                                        "username",
-                                        user,
-                                        "password",
-                                        Api.PASSWORD,
-                                        "client_id",
-                                        spa.id()))
-                        .post("/oauth2/token")
+                Api.loginThrough(spa.id(), user)
                         .then()
                         .statusCode(200)
                         .extract()
