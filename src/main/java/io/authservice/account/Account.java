@@ -1,6 +1,6 @@
 package io.authservice.account;
 
-import io.authservice.config.AuthConfig;
+import io.authservice.config.UsersConfig;
 import io.authservice.passwords.HashingShare;
 import io.authservice.passwords.LoginThrottle;
 import io.authservice.passwords.PasswordHasher;
@@ -40,7 +40,7 @@ public class Account {
     private final HashingShare hashing;
     private final LoginThrottle throttle;
     private final Audit audit;
-    private final AuthConfig config;
+    private final UsersConfig config;
 
     Account(
             Database db,
@@ -51,7 +51,7 @@ public class Account {
             HashingShare hashing,
             LoginThrottle throttle,
             Audit audit,
-            AuthConfig config) {
+            UsersConfig config) {
         this.db = db;
         this.users = users;
         this.sessions = sessions;

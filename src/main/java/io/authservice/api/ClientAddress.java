@@ -1,6 +1,6 @@
 package io.authservice.api;
 
-import io.authservice.config.AuthConfig;
+import io.authservice.config.HttpConfig;
 import io.netty.util.NetUtil;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.inject.Singleton;
@@ -17,7 +17,7 @@ public class ClientAddress {
 
     private final List<Range> trusted;
 
-    ClientAddress(AuthConfig config) {
+    ClientAddress(HttpConfig config) {
         this.trusted =
                 config.trustedProxies().orElse(List.of()).stream().map(Range::parse).toList();
     }

@@ -3,7 +3,8 @@ package io.authservice.api;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.authservice.clients.Client;
 import io.authservice.clients.ClientAuthentication;
-import io.authservice.config.AuthConfig;
+import io.authservice.config.LoginConfig;
+import io.authservice.config.TokensConfig;
 import io.authservice.oauth.Introspection;
 import io.authservice.oauth.TokenResponse;
 import io.authservice.oauth.TokenService;
@@ -63,7 +64,8 @@ public class OAuthResource {
             ObjectMapper json,
             Audit audit,
             ClientAddress clientAddress,
-            AuthConfig config) {
+            TokensConfig tokensConfig,
+            LoginConfig loginConfig) {
         this.tokens = tokens;
         this.sessions = sessions;
         this.introspection = introspection;
@@ -71,9 +73,9 @@ public class OAuthResource {
         this.json = json;
         this.audit = audit;
         this.clientAddress = clientAddress;
-        this.deviceCookie = new DeviceCookie(Cookies.forIssuer(config.issuer()));
+        this.deviceCookie = new DeviceCookie(Cookies.forIssuer(tokensConfig.issuer()));
         this.refreshCookie = new RefreshCookie(new Cookies(true));
-        this.deviceLifetimeSeconds = config.login().knownDeviceLifetime().toSeconds();
+        this.deviceLifetimeSeconds = loginConfig.knownDeviceLifetime().toSeconds();
     }
 
     @POST

@@ -1,7 +1,7 @@
 package io.authservice.api;
 
 import io.authservice.account.Account;
-import io.authservice.config.AuthConfig;
+import io.authservice.config.TokensConfig;
 import io.authservice.users.Callers;
 import io.authservice.users.NewUser;
 import io.authservice.users.PasswordChange;
@@ -35,7 +35,7 @@ public class UserResource {
 
     private final ClientAddress clientAddress;
 
-    UserResource(Account account, AuthConfig config, ClientAddress clientAddress) {
+    UserResource(Account account, TokensConfig config, ClientAddress clientAddress) {
         this.account = account;
         this.clientAddress = clientAddress;
         this.base = config.issuer().replaceAll("/+$", "");

@@ -3,7 +3,7 @@ package io.authservice.api.http;
 import io.authservice.api.ClientAddress;
 import io.authservice.api.ErrorBody;
 import io.authservice.api.RouterErrors;
-import io.authservice.config.AuthConfig;
+import io.authservice.config.HttpConfig;
 import io.authservice.platform.SourceKey;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -66,7 +66,7 @@ public class ConnectionGuard {
     private final Map<String, Integer> open = new ConcurrentHashMap<>();
     private final Acceptor acceptor = new Acceptor();
 
-    ConnectionGuard(ClientAddress clientAddress, Vertx vertx, AuthConfig config) {
+    ConnectionGuard(ClientAddress clientAddress, Vertx vertx, HttpConfig config) {
         this.clientAddress = clientAddress;
         this.vertx = vertx;
         this.timeoutMillis = Math.max(1, config.http().requestTimeout().toMillis());

@@ -2,7 +2,7 @@ package io.authservice.api.http;
 
 import io.authservice.api.ClientAddress;
 import io.authservice.api.RouterErrors;
-import io.authservice.config.AuthConfig;
+import io.authservice.config.HttpConfig;
 import io.authservice.platform.Failure;
 import io.authservice.platform.SourceKey;
 import io.vertx.core.http.HttpMethod;
@@ -55,7 +55,7 @@ public class RateLimit {
     private final Budget tokenChecks;
     private final long refusalDelayMillis;
 
-    RateLimit(ClientAddress clientAddress, AuthConfig config) {
+    RateLimit(ClientAddress clientAddress, HttpConfig config) {
         this.clientAddress = clientAddress;
         this.refusalDelayMillis = config.rateLimit().refusalDelay().toMillis();
         this.hashing =
