@@ -221,10 +221,6 @@ public class ClientAdministration {
         return corsOrigins.reload().onFailure().recoverWithNull();
     }
 
-    public Duration secretOverlap() {
-        return secretOverlap;
-    }
-
     private static boolean duplicate(Throwable e) {
         return DatabaseError.of(e) == DatabaseError.DUPLICATE;
     }

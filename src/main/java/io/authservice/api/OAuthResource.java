@@ -51,7 +51,7 @@ public class OAuthResource {
     private final ClientAuthentication clientAuthentication;
     private final ObjectMapper json;
     private final Audit audit;
-    private final ClientAddress clientAddress;
+    private final SourceAddress sourceAddress;
     private final DeviceCookie deviceCookie;
     private final RefreshCookie refreshCookie;
     private final long deviceLifetimeSeconds;
@@ -63,7 +63,7 @@ public class OAuthResource {
             ClientAuthentication clientAuthentication,
             ObjectMapper json,
             Audit audit,
-            ClientAddress clientAddress,
+            SourceAddress sourceAddress,
             TokensConfig tokensConfig,
             LoginConfig loginConfig) {
         this.tokens = tokens;
@@ -72,7 +72,7 @@ public class OAuthResource {
         this.clientAuthentication = clientAuthentication;
         this.json = json;
         this.audit = audit;
-        this.clientAddress = clientAddress;
+        this.sourceAddress = sourceAddress;
         this.deviceCookie = new DeviceCookie(Cookies.forIssuer(tokensConfig.issuer()));
         this.refreshCookie = new RefreshCookie(new Cookies(true));
         this.deviceLifetimeSeconds = loginConfig.knownDeviceLifetime().toSeconds();
@@ -121,7 +121,7 @@ public class OAuthResource {
             @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
             byte[] body,
             @Context HttpServerRequest request) {
-        String source = clientAddress.of(request);
+        String source = sourceAddress.of(request);
         return authenticated(
                 contentType,
                 authorization,
@@ -243,7 +243,7 @@ public class OAuthResource {
             @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
             byte[] body,
             @Context HttpServerRequest request) {
-        String source = clientAddress.of(request);
+        String source = sourceAddress.of(request);
         return authenticated(
                 contentType,
                 authorization,
@@ -306,7 +306,7 @@ public class OAuthResource {
             @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
             byte[] body,
             @Context HttpServerRequest request) {
-        String source = clientAddress.of(request);
+        String source = sourceAddress.of(request);
         return authenticated(
                         contentType,
                         authorization,

@@ -13,11 +13,11 @@ import java.util.List;
  * the proxy appends) and leaves a request with an empty entry unanswered.
  */
 @Singleton
-public class ClientAddress {
+public class SourceAddress {
 
     private final List<Range> trusted;
 
-    ClientAddress(HttpConfig config) {
+    SourceAddress(HttpConfig config) {
         this.trusted =
                 config.trustedProxies().orElse(List.of()).stream().map(Range::parse).toList();
     }
