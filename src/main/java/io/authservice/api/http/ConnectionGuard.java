@@ -19,7 +19,6 @@ import io.quarkus.vertx.http.HttpServerStart;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.Json;
-import io.vertx.core.net.impl.ConnectionBase;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.annotation.Priority;
@@ -245,7 +244,7 @@ public class ConnectionGuard {
     /** Ends the head's deadline and starts the body's. */
     private void guard(RoutingContext rc) {
         HttpServerRequest request = rc.request();
-        Heads heads = ((ConnectionBase) request.connection()).channel().attr(HEADS).get();
+        Heads heads = VertxInternals.channel(request.connection()).attr(HEADS).get();
         if (heads != null) {
             heads.headArrived();
             rc.addEndHandler(end -> heads.answered());

@@ -5,9 +5,11 @@ import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.impl.HttpServerImpl;
 import io.vertx.core.http.impl.HttpServerWorker;
 import io.vertx.core.impl.VertxInternal;
+import io.vertx.core.net.impl.ConnectionBase;
 import io.vertx.core.net.impl.TCPServerBase;
 import java.lang.reflect.Field;
 import java.util.List;
@@ -80,6 +82,11 @@ final class VertxInternals {
     /** Tells a worker to refuse HTTP/2 in clear text. */
     static void disableH2c(HttpServerWorker worker) throws ReflectiveOperationException {
         field(HttpServerWorker.class, "disableH2C").setBoolean(worker, true);
+    }
+
+    /** The Netty channel under a request's connection. */
+    static Channel channel(HttpConnection connection) {
+        return ((ConnectionBase) connection).channel();
     }
 
     private static Iterable<HttpServerImpl> servers(Vertx vertx) {

@@ -8,7 +8,6 @@ import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import io.vertx.sqlclient.SqlConnectOptions;
-import io.vertx.sqlclient.impl.SocketConnectionBase;
 import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.util.List;
@@ -58,10 +57,7 @@ public class BoundedPoolCreator implements PgPoolCreator {
                 .connectingTo(List.<SqlConnectOptions>copyOf(servers))
                 .withConnectHandler(
                         conn -> {
-                            SocketConnectionBase socket = Connections.socketOf(conn);
-                            if (socket != null) {
-                                StallWatchdog.watch(socket, stall);
-                            }
+                            Connections.watch(conn, stall);
                             conn.close(); // hands it to the pool
                         })
                 .using(vertx)

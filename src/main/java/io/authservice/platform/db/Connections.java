@@ -1,16 +1,18 @@
 package io.authservice.platform.db;
 
+import io.vertx.core.impl.NoStackTraceThrowable;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.impl.Connection;
 import io.vertx.sqlclient.impl.SocketConnectionBase;
 import io.vertx.sqlclient.impl.SqlConnectionInternal;
+import java.time.Duration;
 import org.jboss.logging.Logger;
 
 /**
- * Reaches under the pool to close a connection's socket. Vert.x SQL client 4.5 has no public way to
- * discard a pooled connection ({@code close()} returns it to the pool), so this uses its
- * implementation classes; if they change, it logs and does nothing (the deadline still answers
- * 503).
+ * The one class that uses the SQL client's implementation classes (ConnectionsTest fails when they
+ * change): Vert.x SQL client 4.5 has no public way to discard a pooled connection ({@code close()}
+ * returns it to the pool) or to watch its socket. If they change, it logs and does nothing (the
+ * deadline still answers 503).
  */
 final class Connections {
 
@@ -28,6 +30,30 @@ final class Connections {
         } catch (RuntimeException e) {
             LOG.warnf("could not close a stuck database connection: %s", e);
         }
+    }
+
+    /**
+     * Puts a {@link StallWatchdog} first in the pipeline of the connection's socket; false if the
+     * socket cannot be reached.
+     */
+    static boolean watch(SqlConnection connection, Duration stall) {
+        SocketConnectionBase socket = socketOf(connection);
+        if (socket == null) {
+            return false;
+        }
+        socket.socket()
+                .channelHandlerContext()
+                .pipeline()
+                .addFirst("auth-stall-watchdog", new StallWatchdog(socket::inflight, stall));
+        return true;
+    }
+
+    /**
+     * How the SQL client and its pool say "Timeout" (acquiring) and "Connection is not active now"
+     * (closed under a transaction): a failure without a stack trace, of a class of Vert.x's own.
+     */
+    static boolean clientSignal(Throwable failure) {
+        return failure instanceof NoStackTraceThrowable;
     }
 
     /**

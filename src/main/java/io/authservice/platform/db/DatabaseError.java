@@ -1,7 +1,6 @@
 package io.authservice.platform.db;
 
 import io.vertx.core.VertxException;
-import io.vertx.core.impl.NoStackTraceThrowable;
 import io.vertx.pgclient.PgException;
 import java.io.IOException;
 import java.sql.SQLException;
@@ -38,13 +37,11 @@ public enum DatabaseError {
                         state.startsWith("08") || state.startsWith("53") || state.startsWith("57");
                 return away ? UNAVAILABLE : OTHER;
             }
-            // NoStackTraceThrowable: how the SQL client and its pool say "Timeout" (acquiring) and
-            // "Connection is not active now" (closed under a transaction).
             if (t instanceof DatabaseUnavailable
                     || t instanceof IOException
                     || t instanceof TimeoutException
                     || t instanceof VertxException
-                    || t instanceof NoStackTraceThrowable) {
+                    || Connections.clientSignal(t)) {
                 return UNAVAILABLE;
             }
         }

@@ -6,7 +6,6 @@ import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.util.concurrent.ScheduledFuture;
-import io.vertx.sqlclient.impl.SocketConnectionBase;
 import java.time.Duration;
 import java.util.function.IntSupplier;
 import org.jboss.logging.Logger;
@@ -37,21 +36,10 @@ final class StallWatchdog extends ChannelDuplexHandler {
     /** Armed only while an answer is owed. */
     private ScheduledFuture<?> timer;
 
-    private StallWatchdog(IntSupplier owed, Duration stall) {
+    /** For the connection whose requests owed are {@code owed}; runs on its event loop. */
+    StallWatchdog(IntSupplier owed, Duration stall) {
         this.owed = owed;
         this.stallNanos = stall.toNanos();
-    }
-
-    /**
-     * Watches {@code connection} from now on (on its event loop, as every method of this handler
-     * runs).
-     */
-    static void watch(SocketConnectionBase connection, Duration stall) {
-        connection
-                .socket()
-                .channelHandlerContext()
-                .pipeline()
-                .addFirst("auth-stall-watchdog", new StallWatchdog(connection::inflight, stall));
     }
 
     @Override
