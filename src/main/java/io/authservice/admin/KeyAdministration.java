@@ -39,7 +39,8 @@ public class KeyAdministration {
 
     /** Staged rotation: the next key is published now and signs after the lead time. */
     public Uni<SigningKey> rotate() {
-        return lifecycle.rotateNow().chain(kid -> keys.reload().map(s -> s.published().get(kid)));
+        return database.inTransaction(lifecycle.transitionDeadline(), lifecycle::rotateNow)
+                .chain(kid -> keys.reload().map(s -> s.published().get(kid)));
     }
 
     /**

@@ -5,15 +5,17 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonRawValue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.authservice.admin.ClientAdministration;
+import io.authservice.admin.ClientAdministration.WithSecret;
 import io.authservice.clients.Client;
-import io.authservice.clients.ClientAdministration;
-import io.authservice.clients.ClientAdministration.WithSecret;
 import io.authservice.clients.ClientMetadata;
 import io.authservice.config.AuthConfig;
+import io.authservice.platform.ControlCharacters;
 import io.authservice.platform.Failure;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
+import jakarta.validation.constraints.Pattern;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -152,7 +154,10 @@ public class ClientAdminResource {
             responseCode = "404",
             description = "not_found",
             content = @Content(schema = @Schema(implementation = ErrorBody.class)))
-    public Uni<ClientView> readClient(@PathParam("clientId") String clientId) {
+    public Uni<ClientView> readClient(
+            @PathParam("clientId")
+                    @Pattern(regexp = ControlCharacters.NONE, message = ControlCharacters.MESSAGE)
+                    String clientId) {
         return admin.read(clientId).map(c -> ClientView.of(c, null));
     }
 
@@ -172,7 +177,11 @@ public class ClientAdminResource {
             responseCode = "404",
             description = "not_found",
             content = @Content(schema = @Schema(implementation = ErrorBody.class)))
-    public Uni<ClientView> replaceClient(@PathParam("clientId") String clientId, JsonNode body) {
+    public Uni<ClientView> replaceClient(
+            @PathParam("clientId")
+                    @Pattern(regexp = ControlCharacters.NONE, message = ControlCharacters.MESSAGE)
+                    String clientId,
+            JsonNode body) {
         return Uni.createFrom()
                 .item(() -> ClientMetadata.from(body, json))
                 .chain(metadata -> admin.replace(clientId, metadata))
@@ -187,7 +196,10 @@ public class ClientAdminResource {
             responseCode = "404",
             description = "not_found",
             content = @Content(schema = @Schema(implementation = ErrorBody.class)))
-    public Uni<Response> deleteClient(@PathParam("clientId") String clientId) {
+    public Uni<Response> deleteClient(
+            @PathParam("clientId")
+                    @Pattern(regexp = ControlCharacters.NONE, message = ControlCharacters.MESSAGE)
+                    String clientId) {
         return admin.delete(clientId).map(ended -> Response.noContent().build());
     }
 
@@ -211,7 +223,9 @@ public class ClientAdminResource {
             description = "not_found",
             content = @Content(schema = @Schema(implementation = ErrorBody.class)))
     public Uni<ClientView> rotateClientSecret(
-            @PathParam("clientId") String clientId,
+            @PathParam("clientId")
+                    @Pattern(regexp = ControlCharacters.NONE, message = ControlCharacters.MESSAGE)
+                    String clientId,
             @Parameter(
                             description =
                                     "false: the previous secret stops working now (default true: it overlaps"
@@ -236,7 +250,10 @@ public class ClientAdminResource {
             responseCode = "404",
             description = "not_found",
             content = @Content(schema = @Schema(implementation = ErrorBody.class)))
-    public Uni<Response> dropPreviousClientSecret(@PathParam("clientId") String clientId) {
+    public Uni<Response> dropPreviousClientSecret(
+            @PathParam("clientId")
+                    @Pattern(regexp = ControlCharacters.NONE, message = ControlCharacters.MESSAGE)
+                    String clientId) {
         return admin.dropPreviousSecret(clientId).map(done -> Response.noContent().build());
     }
 }

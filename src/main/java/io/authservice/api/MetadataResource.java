@@ -1,7 +1,7 @@
 package io.authservice.api;
 
 import io.authservice.clients.Client;
-import io.authservice.clients.ClientAuthentication;
+import io.authservice.clients.ClientAssertions;
 import io.authservice.config.AuthConfig;
 import io.authservice.keys.KeyRing;
 import io.smallrye.common.annotation.NonBlocking;
@@ -58,17 +58,15 @@ public class MetadataResource {
                 "grant_types_supported",
                 List.of(Client.PASSWORD, Client.REFRESH_TOKEN, Client.CLIENT_CREDENTIALS));
         m.put("token_endpoint_auth_methods_supported", AUTH_METHODS);
-        m.put(
-                "token_endpoint_auth_signing_alg_values_supported",
-                ClientAuthentication.assertionAlgorithms());
+        m.put("token_endpoint_auth_signing_alg_values_supported", ClientAssertions.algorithms());
         m.put("revocation_endpoint_auth_methods_supported", AUTH_METHODS);
         m.put(
                 "revocation_endpoint_auth_signing_alg_values_supported",
-                ClientAuthentication.assertionAlgorithms());
+                ClientAssertions.algorithms());
         m.put("introspection_endpoint_auth_methods_supported", CONFIDENTIAL_AUTH_METHODS);
         m.put(
                 "introspection_endpoint_auth_signing_alg_values_supported",
-                ClientAuthentication.assertionAlgorithms());
+                ClientAssertions.algorithms());
         // No authorization endpoint (yet): no response type is supported.
         m.put("response_types_supported", List.of());
         m.put("subject_types_supported", List.of("public"));

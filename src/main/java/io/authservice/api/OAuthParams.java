@@ -91,7 +91,7 @@ final class OAuthParams {
     /** What the request presents to authenticate its client, with its Authorization header. */
     ClientAuthentication.Presented client(String authorization) {
         return new ClientAuthentication.Presented(
-                authorization,
+                BasicAuthorization.read(authorization),
                 values.get("client_id"),
                 values.get("client_secret"),
                 values.get("client_assertion_type"),

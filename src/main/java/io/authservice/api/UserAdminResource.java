@@ -1,8 +1,8 @@
 package io.authservice.api;
 
+import io.authservice.admin.UserAdministration;
 import io.authservice.platform.ControlCharacters;
 import io.authservice.users.Callers;
-import io.authservice.users.UserAdministration;
 import io.authservice.users.UserView;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Uni;

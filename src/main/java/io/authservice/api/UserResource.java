@@ -1,10 +1,10 @@
 package io.authservice.api;
 
+import io.authservice.account.Account;
 import io.authservice.config.AuthConfig;
 import io.authservice.users.Callers;
 import io.authservice.users.NewUser;
 import io.authservice.users.PasswordChange;
-import io.authservice.users.UserService;
 import io.authservice.users.UserView;
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
@@ -28,15 +28,15 @@ import java.util.UUID;
 @Produces(MediaType.APPLICATION_JSON)
 public class UserResource {
 
-    private final UserService users;
+    private final Account account;
 
     /** Location is under the issuer, never built from Host or forwarded headers a client chose. */
     private final String base;
 
     private final ClientAddress clientAddress;
 
-    UserResource(UserService users, AuthConfig config, ClientAddress clientAddress) {
-        this.users = users;
+    UserResource(Account account, AuthConfig config, ClientAddress clientAddress) {
+        this.account = account;
         this.clientAddress = clientAddress;
         this.base = config.issuer().replaceAll("/+$", "");
     }
@@ -45,7 +45,7 @@ public class UserResource {
     @Consumes(MediaType.APPLICATION_JSON)
     public Uni<Response> register(
             @Valid @NotNull NewUser request, @Context HttpServerRequest http) {
-        return users.register(request, clientAddress.of(http))
+        return account.register(request, clientAddress.of(http))
                 .map(
                         user ->
                                 Response.created(URI.create(base + "/users/me")) // where the new
@@ -59,8 +59,7 @@ public class UserResource {
     @Path("/me")
     @Authenticated
     public Uni<UserView> me(@Context SecurityContext security) {
-        return users.me(caller(security), Callers.session(security.getUserPrincipal()))
-                .map(UserView::of);
+        return account.me(caller(security), Callers.session(security.getUserPrincipal()));
     }
 
     @POST
@@ -71,7 +70,7 @@ public class UserResource {
             @Context SecurityContext security,
             @Context HttpServerRequest request,
             @Valid @NotNull PasswordChange change) {
-        return users.changePassword(caller(security), change, clientAddress.of(request))
+        return account.changePassword(caller(security), change, clientAddress.of(request))
                 .map(done -> Response.noContent().build());
     }
 

@@ -79,7 +79,7 @@ public record ClientMetadata(
      *
      * @param defaults scope and audience of a client that names none
      */
-    Client validate(
+    public Client validate(
             String clientId,
             Instant createdAt,
             List<String> defaultScope,
@@ -301,7 +301,29 @@ public record ClientMetadata(
         return "\"" + shown.replaceAll("[\\p{Cc}\\p{Cs}]", "?") + "\"";
     }
 
-    static Failure invalid(String description) {
+    /**
+     * Ids administrators may choose: printable, no spaces; reserved URL characters are fine
+     * (encoded in Basic).
+     */
+    private static final Pattern CLIENT_ID =
+            Pattern.compile("[\\x21-\\x7E\\u00A0-\\uFFFF&&[^\\p{Cs}]]{1,128}");
+
+    private static final Pattern UUID_FORM =
+            Pattern.compile("(?i)[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}");
+
+    /** Refuses an id a new client may not have. */
+    public static void checkClientId(String clientId) {
+        if (!CLIENT_ID.matcher(clientId).matches()) {
+            throw invalid("client_id must be 1 to 128 printable characters without spaces");
+        }
+        if (UUID_FORM.matcher(clientId).matches()) {
+            // A client's own tokens have sub = client_id, and a user's sub is its UUID: they must
+            // never meet.
+            throw invalid("client_id may not have the form of a UUID: user ids have it");
+        }
+    }
+
+    public static Failure invalid(String description) {
         return new Failure(Failure.Reason.INVALID_CLIENT_METADATA, description);
     }
 }

@@ -17,14 +17,17 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** The {@code clients} table. */
+/**
+ * The store of registered clients: every statement on the {@code clients} table, and the cache that
+ * client authentication reads (with the secrets' hashes).
+ */
 @Singleton
 public class ClientRepository {
 
     /**
      * A registered client with the hashes of its current and (while it overlaps) previous secret.
      */
-    record Stored(Client client, byte[] secretHash, byte[] previousSecretHash) {}
+    public record Stored(Client client, byte[] secretHash, byte[] previousSecretHash) {}
 
     private static final String COLUMNS =
             "client_id, client_name, grant_types, token_endpoint_auth_method, scope,"
@@ -71,7 +74,7 @@ public class ClientRepository {
     }
 
     /** After a change on this replica: its next authentication reads the client again. */
-    void forget(String clientId) {
+    public void forget(String clientId) {
         cache.remove(clientId);
     }
 
@@ -83,12 +86,12 @@ public class ClientRepository {
                     + " from clients where client_id = $1";
 
     /** The client with its secrets (the previous one only while its overlap lasts), or null. */
-    Uni<Stored> find(String clientId) {
+    public Uni<Stored> find(String clientId) {
         return database.execute(FIND, Tuple.of(clientId)).map(ClientRepository::stored);
     }
 
     /** {@link #find(String)} in a transaction, the row locked until it ends. */
-    Uni<Stored> find(Transaction db, String clientId) {
+    public Uni<Stored> find(Transaction db, String clientId) {
         return db.preparedQuery(FIND + " for update")
                 .execute(Tuple.of(clientId))
                 .map(ClientRepository::stored);
@@ -118,14 +121,14 @@ public class ClientRepository {
                         });
     }
 
-    Uni<List<Client>> list() {
+    public Uni<List<Client>> list() {
         return database.execute(
                         "select " + COLUMNS + " from clients order by created_at, client_id",
                         Tuple.tuple())
                 .map(ClientRepository::clients);
     }
 
-    Uni<Void> insert(Transaction db, Client c, byte[] secretHash) {
+    public Uni<Void> insert(Transaction db, Client c, byte[] secretHash) {
         return db.preparedQuery(
                         "insert into clients ("
                                 + COLUMNS
@@ -145,7 +148,7 @@ public class ClientRepository {
      * is a change of credentials, and an old secret must not outlive it. Returns the client as
      * stored, or null if there is none.
      */
-    Uni<Client> replace(Transaction db, Client c, byte[] newSecretHash) {
+    public Uni<Client> replace(Transaction db, Client c, byte[] newSecretHash) {
         return db.preparedQuery(
                         "update clients set client_name = $2, grant_types = $3, token_endpoint_auth_method = $4,"
                                 + " scope = $5, audience = $6, jwks = $7, allowed_cors_origins = $8, refresh_token_mode = $9,"
@@ -161,7 +164,7 @@ public class ClientRepository {
     }
 
     /** Deletes a client; false if there is none. */
-    Uni<Boolean> delete(Transaction db, String clientId) {
+    public Uni<Boolean> delete(Transaction db, String clientId) {
         return db.preparedQuery("delete from clients where client_id = $1")
                 .execute(Tuple.of(clientId))
                 .map(rows -> rows.rowCount() > 0);
@@ -172,7 +175,7 @@ public class ClientRepository {
      * the previous one for {@code overlap} (none when it is zero). Returns the client, or null if
      * there is no such client.
      */
-    Uni<Client> rotateSecret(String clientId, byte[] secretHash, Duration overlap) {
+    public Uni<Client> rotateSecret(String clientId, byte[] secretHash, Duration overlap) {
         return database.execute(
                         "update clients set previous_secret_hash = case when $3 > 0 then secret_hash end,"
                                 + " previous_secret_expires_at = now() + make_interval(secs => $3), secret_hash = $2, updated_at = now()"
@@ -187,7 +190,7 @@ public class ClientRepository {
      * Ends the overlap of a rotation: the previous secret stops working. False if there is no such
      * client.
      */
-    Uni<Boolean> dropPreviousSecret(String clientId) {
+    public Uni<Boolean> dropPreviousSecret(String clientId) {
         return database.execute(
                         "update clients set previous_secret_hash = null, previous_secret_expires_at = null,"
                                 + " updated_at = now() where client_id = $1",

@@ -13,7 +13,7 @@ import java.util.Base64;
  * microseconds instead of the tens of milliseconds (and the hashing pool) that Argon2id would take
  * on every token request.
  */
-final class ClientSecrets {
+public final class ClientSecrets {
 
     private static final int MAX_LENGTH = 256;
 
@@ -23,13 +23,13 @@ final class ClientSecrets {
      * @param random held by a bean: a static generator would be seeded once, in the native image's
      *     build
      */
-    static String generate(SecureRandom random) {
+    public static String generate(SecureRandom random) {
         byte[] bytes = new byte[32];
         random.nextBytes(bytes);
         return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
-    static byte[] hash(String secret) {
+    public static byte[] hash(String secret) {
         try {
             return MessageDigest.getInstance("SHA-256")
                     .digest(secret.getBytes(StandardCharsets.UTF_8));

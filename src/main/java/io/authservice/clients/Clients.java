@@ -7,7 +7,10 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 
-/** Finds clients: the configured first-party public client, or a registered one. */
+/**
+ * Finds clients by id for the grants and endpoints: the configured first-party public client, or a
+ * registered one ({@link ClientRepository}, through its cache); never their secrets.
+ */
 @Singleton
 public class Clients {
 

@@ -7,12 +7,10 @@ import io.authservice.keys.KeyPlan.Promote;
 import io.authservice.keys.KeyPlan.Step;
 import io.authservice.keys.SigningKey.KeyState;
 import io.authservice.platform.Failure;
-import io.authservice.platform.db.Database;
 import io.authservice.platform.db.Transaction;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
-import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,17 +19,16 @@ import java.util.Optional;
 import org.jboss.logging.Logger;
 
 /**
- * Carries out key transitions in PostgreSQL. Every change happens in a transaction holding one
- * advisory lock, so across any number of replicas exactly one performs a given transition; the
- * others pick the result up when they next reload ({@code auth.keys.refresh-interval}).
+ * Decides and carries out key transitions, in the transaction of the use case that asks for them
+ * (its deadline: {@link #transitionDeadline}), through {@link KeyRepository}. Every change holds
+ * the one advisory lock of key transitions, so across any number of replicas exactly one performs a
+ * given transition; the others pick the result up when they next reload ({@code
+ * auth.keys.refresh-interval}).
  */
 @Singleton
 public class KeyLifecycle {
 
     private static final Logger LOG = Logger.getLogger(KeyLifecycle.class);
-
-    /** The advisory lock of key transitions ("authkeys"). */
-    private static final long LOCK = 0x617574686b657973L;
 
     /**
      * An emergency withdrawal: which key went, which signs now, and when the withdrawn one signed
@@ -45,7 +42,6 @@ public class KeyLifecycle {
     /** Transitions may generate a key inside their transaction: the database deadline plus this. */
     private static final Duration KEY_GENERATION_ALLOWANCE = Duration.ofSeconds(10);
 
-    private final Database database;
     private final Duration deadline;
     private final KeyRepository repository;
     private final Vertx vertx;
@@ -53,8 +49,7 @@ public class KeyLifecycle {
     private final Duration retireAfter;
     private final Duration replicaDelay;
 
-    KeyLifecycle(Database database, KeyRepository repository, Vertx vertx, AuthConfig config) {
-        this.database = database;
+    KeyLifecycle(KeyRepository repository, Vertx vertx, AuthConfig config) {
         this.deadline = config.database().timeout().plus(KEY_GENERATION_ALLOWANCE);
         this.repository = repository;
         this.vertx = vertx;
@@ -70,96 +65,61 @@ public class KeyLifecycle {
         this.replicaDelay = keys.refreshInterval();
     }
 
-    /**
-     * Performs the transitions that are due; {@code wait} blocks for the lock instead of skipping.
-     */
-    public Uni<Boolean> advance(boolean wait) {
-        return database.inTransaction(
-                deadline,
-                conn ->
-                        lock(conn, wait)
-                                .chain(
-                                        locked ->
-                                                !locked
-                                                        ? Uni.createFrom().item(false)
-                                                        : state(conn)
-                                                                .chain(
-                                                                        state ->
-                                                                                apply(
-                                                                                                conn,
-                                                                                                KeyPlan
-                                                                                                        .plan(
-                                                                                                                state
-                                                                                                                        .keys(),
-                                                                                                                state
-                                                                                                                        .now(),
-                                                                                                                settings),
-                                                                                                state
-                                                                                                        .now())
-                                                                                        .chain(
-                                                                                                changed ->
-                                                                                                        reseal(
-                                                                                                                        conn,
-                                                                                                                        state
-                                                                                                                                .keys())
-                                                                                                                .map(
-                                                                                                                        resealed ->
-                                                                                                                                changed
-                                                                                                                                        || resealed)))));
+    /** A transaction making key transitions may generate a key: its deadline. */
+    public Duration transitionDeadline() {
+        return deadline;
     }
 
-    /** Starts a staged rotation now: the next key signs after the lead time. */
-    public Uni<String> rotateNow() {
-        return database.inTransaction(
-                deadline,
-                conn ->
-                        lock(conn, true)
-                                .chain(() -> state(conn))
-                                .chain(
-                                        state -> {
-                                            Optional<SigningKey> next =
-                                                    KeyPlan.find(state.keys(), KeyState.NEXT);
-                                            if (next.isEmpty()) {
-                                                return apply(
-                                                                conn,
-                                                                List.of(
-                                                                        new Create(
-                                                                                KeyState.NEXT,
-                                                                                settings
-                                                                                        .algorithm(),
-                                                                                state.now()
-                                                                                        .plus(
-                                                                                                settings
-                                                                                                        .lead()))),
-                                                                state.now())
-                                                        .chain(
-                                                                () ->
-                                                                        conn.query(
-                                                                                        "select kid from signing_keys where state = 'next'")
-                                                                                .execute())
-                                                        .map(
-                                                                rows ->
-                                                                        rows.iterator()
-                                                                                .next()
-                                                                                .getString(0));
-                                            }
-                                            Instant earliest =
-                                                    next.get()
-                                                            .dates()
-                                                            .created()
-                                                            .plus(settings.lead());
-                                            Instant at =
-                                                    earliest.isAfter(state.now())
-                                                            ? earliest
-                                                            : state.now();
-                                            return conn.preparedQuery(
-                                                            "update signing_keys set activate_at = least(activate_at, $2) where kid = $1")
-                                                    .execute(
-                                                            Tuple.of(
-                                                                    next.get().kid(),
-                                                                    KeyRepository.timestamp(at)))
-                                                    .replaceWith(next.get().kid());
-                                        }));
+    /**
+     * Performs the transitions that are due, in the caller's transaction; {@code wait} blocks for
+     * the lock instead of skipping. Answers whether anything changed.
+     */
+    public Uni<Boolean> advance(Transaction conn, boolean wait) {
+        return repository
+                .lock(conn, wait)
+                .chain(locked -> locked ? due(conn) : Uni.createFrom().item(false));
+    }
+
+    private Uni<Boolean> due(Transaction conn) {
+        return state(conn)
+                .chain(
+                        state ->
+                                apply(
+                                                conn,
+                                                KeyPlan.plan(state.keys(), state.now(), settings),
+                                                state.now())
+                                        .chain(
+                                                changed ->
+                                                        reseal(conn, state.keys())
+                                                                .map(
+                                                                        resealed ->
+                                                                                changed
+                                                                                        || resealed)));
+    }
+
+    /**
+     * Starts a staged rotation now, in the caller's transaction: the next key signs after the lead
+     * time. Answers its kid.
+     */
+    public Uni<String> rotateNow(Transaction conn) {
+        return repository
+                .lock(conn, true)
+                .chain(() -> state(conn))
+                .chain(state -> rotateNow(conn, state));
+    }
+
+    private Uni<String> rotateNow(Transaction conn, State state) {
+        Optional<SigningKey> next = KeyPlan.find(state.keys(), KeyState.NEXT);
+        if (next.isEmpty()) {
+            Create create =
+                    new Create(
+                            KeyState.NEXT, settings.algorithm(), state.now().plus(settings.lead()));
+            return create(conn, create, state.now())
+                    .chain(() -> repository.kidIn(conn, KeyState.NEXT));
+        }
+        Instant earliest = next.get().dates().created().plus(settings.lead());
+        Instant at = earliest.isAfter(state.now()) ? earliest : state.now();
+        return repository.activateBy(conn, next.get().kid(), at).replaceWith(next.get().kid());
     }
 
     /**
@@ -170,7 +130,8 @@ public class KeyLifecycle {
      * #transitionDeadline}).
      */
     public Uni<Withdrawal> withdraw(Transaction conn, String kid) {
-        return lock(conn, true)
+        return repository
+                .lock(conn, true)
                 .chain(() -> state(conn))
                 .chain(state -> withdraw(conn, state, kid))
                 .invoke(
@@ -178,11 +139,6 @@ public class KeyLifecycle {
                                 LOG.warnf(
                                         "signing key %s withdrawn; key %s signs now",
                                         kid, w.activeKid()));
-    }
-
-    /** A transaction making key transitions may generate a key: its deadline. */
-    public Duration transitionDeadline() {
-        return deadline;
     }
 
     private Uni<Withdrawal> withdraw(Transaction conn, State state, String kid) {
@@ -196,14 +152,7 @@ public class KeyLifecycle {
                 key.state() != KeyState.ACTIVE
                         ? Uni.createFrom().voidItem()
                         : next.isPresent()
-                                ? conn.preparedQuery(
-                                                "update signing_keys set state = 'active', activated_at = $2,"
-                                                        + " activate_at = null where kid = $1")
-                                        .execute(
-                                                Tuple.of(
-                                                        next.get().kid(),
-                                                        KeyRepository.timestamp(state.now())))
-                                        .replaceWithVoid()
+                                ? repository.activate(conn, next.get().kid(), state.now())
                                 : create(
                                         conn,
                                         new Create(KeyState.ACTIVE, settings.algorithm(), null),
@@ -215,31 +164,16 @@ public class KeyLifecycle {
         Instant until =
                 (key.dates().retired() == null ? state.now() : key.dates().retired())
                         .plus(replicaDelay);
-        return conn.preparedQuery("delete from signing_keys where kid = $1")
-                .execute(Tuple.of(kid))
+        return repository
+                .delete(conn, kid)
                 .chain(() -> replace)
-                .chain(
-                        () ->
-                                conn.query("select kid from signing_keys where state = 'active'")
-                                        .execute())
-                .map(rows -> new Withdrawal(kid, rows.iterator().next().getString(0), from, until));
-    }
-
-    private Uni<Boolean> lock(Transaction conn, boolean wait) {
-        if (wait) {
-            return conn.preparedQuery("select pg_advisory_xact_lock($1)")
-                    .execute(Tuple.of(LOCK))
-                    .replaceWith(true);
-        }
-        return conn.preparedQuery("select pg_try_advisory_xact_lock($1)")
-                .execute(Tuple.of(LOCK))
-                .map(rows -> rows.iterator().next().getBoolean(0));
+                .chain(() -> repository.kidIn(conn, KeyState.ACTIVE))
+                .map(active -> new Withdrawal(kid, active, from, until));
     }
 
     private Uni<State> state(Transaction conn) {
-        return conn.query("select now()")
-                .execute()
-                .map(rows -> rows.iterator().next().getOffsetDateTime(0).toInstant())
+        return repository
+                .now(conn)
                 .chain(now -> repository.loadAll(conn).map(keys -> new State(keys, now)));
     }
 
@@ -264,10 +198,9 @@ public class KeyLifecycle {
             return promote(conn, promote, now);
         }
         Delete delete = (Delete) step;
-        return conn.preparedQuery("delete from signing_keys where kid = $1")
-                .execute(Tuple.of(delete.kid()))
-                .invoke(() -> LOG.infof("signing key %s removed from the JWKS", delete.kid()))
-                .replaceWithVoid();
+        return repository
+                .delete(conn, delete.kid())
+                .invoke(() -> LOG.infof("signing key %s removed from the JWKS", delete.kid()));
     }
 
     private Uni<Void> create(Transaction conn, Create create, Instant now) {
@@ -313,29 +246,14 @@ public class KeyLifecycle {
     }
 
     private Uni<Void> promote(Transaction conn, Promote promote, Instant now) {
-        return conn.preparedQuery(
-                        "update signing_keys set state = 'retired', retired_at = $2::timestamptz,"
-                                + " remove_at = $2::timestamptz + make_interval(secs => $3) where kid = $1")
-                .execute(
-                        Tuple.of(
-                                promote.activeKid(),
-                                KeyRepository.timestamp(now),
-                                (double) retireAfter.toSeconds()))
-                .chain(
-                        () ->
-                                conn.preparedQuery(
-                                                "update signing_keys set state = 'active', activated_at = $2,"
-                                                        + " activate_at = null where kid = $1")
-                                        .execute(
-                                                Tuple.of(
-                                                        promote.nextKid(),
-                                                        KeyRepository.timestamp(now))))
+        return repository
+                .retire(conn, promote.activeKid(), now, retireAfter)
+                .chain(() -> repository.activate(conn, promote.nextKid(), now))
                 .invoke(
                         () ->
                                 LOG.infof(
                                         "signing key %s active; %s retired",
-                                        promote.nextKid(), promote.activeKid()))
-                .replaceWithVoid();
+                                        promote.nextKid(), promote.activeKid()));
     }
 
     /** KEK rotation: keys sealed under an earlier KEK are sealed again under the current one. */

@@ -1,19 +1,14 @@
 package io.authservice.keys;
 
 import io.authservice.config.AuthConfig;
-import io.authservice.platform.db.Database;
-import io.quarkus.runtime.StartupEvent;
-import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
-import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.Key;
 import java.security.MessageDigest;
-import java.time.Duration;
 import java.util.Base64;
 import java.util.Collections;
 import java.util.Comparator;
@@ -29,9 +24,9 @@ import org.jose4j.lang.UnresolvableKeyException;
 
 /**
  * The signing keys in force, held in memory: the active key that signs, every published key by
- * {@code kid} for verification, and the JWKS document with its ETag, built once per change. Every
- * replica reloads them each {@code auth.keys.refresh-interval} and, with database keys, performs
- * the lifecycle transitions that are due (one replica at a time).
+ * {@code kid} for verification, and the JWKS document with its ETag, built once per change. Loaded
+ * at start and again each {@code auth.keys.refresh-interval} ({@code maintenance.KeyRotation}),
+ * from the database (one statement, no transaction of its own) or from key files.
  */
 @Singleton
 public class KeyRing {
@@ -46,25 +41,16 @@ public class KeyRing {
             String etag,
             Set<String> algorithms) {}
 
-    private final Database database;
     private final KeyRepository repository;
-    private final KeyLifecycle lifecycle;
     private final Vertx vertx;
     private final Path filesDir;
     private final String defaultRsaAlgorithm;
     private volatile Snapshot snapshot;
     private volatile String fingerprint;
 
-    KeyRing(
-            Database database,
-            KeyRepository repository,
-            KeyLifecycle lifecycle,
-            Vertx vertx,
-            AuthConfig config) {
-        this.database = database;
+    KeyRing(KeyRepository repository, Vertx vertx, AuthConfig config) {
         this.vertx = vertx;
         this.repository = repository;
-        this.lifecycle = lifecycle;
         AuthConfig.Keys keys = config.keys();
         if (keys.publishLeadTime().compareTo(keys.jwksMaxAge()) < 0) {
             throw new IllegalStateException(
@@ -91,56 +77,10 @@ public class KeyRing {
         this.defaultRsaAlgorithm = keys.algorithm().equals("PS256") ? "PS256" : "RS256";
     }
 
-    void onStart(@Observes StartupEvent event) {
-        Uni<Void> start =
-                filesDir != null
-                        ? reloadFiles()
-                        : lifecycle.advance(true).chain(this::reload).replaceWithVoid();
-        io.authservice.platform.db.Database.retriedAtStart(start, "loading the signing keys")
-                .await()
-                .atMost(Duration.ofMinutes(2));
-        LOG.infof(
-                "signing keys loaded from %s; active key %s (%s), %d published",
-                filesDir != null ? filesDir : "the database",
-                snapshot.active().kid(),
-                snapshot.active().algorithm(),
-                snapshot.published().size());
-    }
-
-    @Scheduled(
-            every = "${auth.keys.refresh-interval}",
-            delayed = "${auth.keys.refresh-interval}",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-    Uni<Void> tick() {
-        if (snapshot == null) {
-            return Uni.createFrom().voidItem(); // still starting
-        }
-        if (filesDir != null) {
-            return reloadFiles()
-                    .onFailure()
-                    .invoke(e -> LOG.errorf("key files not reloaded: %s", e.getMessage()))
-                    .onFailure()
-                    .recoverWithNull();
-        }
-        return lifecycle
-                .advance(false)
-                .onFailure(Database::unreachable)
-                .invoke(e -> LOG.warnf("key lifecycle step skipped: %s", e.getMessage()))
-                .onFailure(e -> !Database.unreachable(e))
-                .invoke(e -> LOG.error("key lifecycle step failed", e))
-                .onFailure()
-                .recoverWithItem(false)
-                .chain(this::refresh)
-                // The keys in memory keep serving (JWKS, signing) until the database answers again.
-                .onFailure(Database::unreachable)
-                .invoke(e -> LOG.warnf("signing keys not reloaded: %s", e.getMessage()))
-                .onFailure(Database::unreachable)
-                .recoverWithNull();
-    }
-
     /** Reloads the keys if another replica (or this one) changed them. */
     public Uni<Void> refresh() {
-        return database.inTransaction(repository::fingerprint)
+        return repository
+                .fingerprint()
                 .chain(
                         current ->
                                 current.equals(fingerprint)
@@ -150,19 +90,11 @@ public class KeyRing {
 
     /** Reloads the keys from the database. */
     public Uni<Snapshot> reload() {
-        return database.inTransaction(
-                conn ->
-                        repository
-                                .fingerprint(conn)
-                                .chain(
-                                        current ->
-                                                repository
-                                                        .loadAll(conn)
-                                                        .map(keys -> install(keys, current))));
+        return repository.loadAll().map(loaded -> install(loaded.keys(), loaded.fingerprint()));
     }
 
-    /** Reads the key files off the event loop (file I/O blocks). */
-    private Uni<Void> reloadFiles() {
+    /** Reads the key files again, off the event loop (file I/O blocks). */
+    public Uni<Void> reloadFiles() {
         return vertx.executeBlocking(
                         Uni.createFrom().item(() -> KeyFiles.load(filesDir, defaultRsaAlgorithm)))
                 .map(
@@ -191,6 +123,11 @@ public class KeyRing {
 
     public boolean managedByFiles() {
         return filesDir != null;
+    }
+
+    /** Where the keys come from: the key files' directory, or the database. */
+    public String source() {
+        return filesDir != null ? filesDir.toString() : "the database";
     }
 
     public Snapshot snapshot() {

@@ -6,6 +6,7 @@ import io.authservice.passwords.LoginThrottle;
 import io.authservice.passwords.PasswordHasher.Outcome;
 import io.authservice.platform.Audit;
 import io.authservice.platform.Failure;
+import io.authservice.platform.db.Database;
 import io.authservice.sessions.Sessions;
 import io.authservice.tokens.AccessTokens;
 import io.authservice.tokens.AccessTokens.Content;
@@ -43,6 +44,7 @@ public class PasswordGrant {
     private final AccessTokens accessTokens;
     private final Sessions sessions;
     private final Audit audit;
+    private final Database database;
 
     PasswordGrant(
             UserRepository users,
@@ -50,13 +52,15 @@ public class PasswordGrant {
             LoginThrottle throttle,
             AccessTokens accessTokens,
             Sessions sessions,
-            Audit audit) {
+            Audit audit,
+            Database database) {
         this.users = users;
         this.hashing = hashing;
         this.throttle = throttle;
         this.accessTokens = accessTokens;
         this.sessions = sessions;
         this.audit = audit;
+        this.database = database;
     }
 
     /**
@@ -121,7 +125,7 @@ public class PasswordGrant {
                                                                                                                                 .invalidGrant(
                                                                                                                                         BAD_CREDENTIALS)));
                                                                             }
-                                                                            return throttle.succeeded(
+                                                                            return succeeded(
                                                                                             attempt)
                                                                                     .chain(
                                                                                             () ->
@@ -154,6 +158,11 @@ public class PasswordGrant {
                                                                                                                     clientId,
                                                                                                                     source));
                                                                         })));
+    }
+
+    /** The throttle forgets the attempt's failures, in one transaction. */
+    private Uni<Void> succeeded(LoginThrottle.Attempt attempt) {
+        return database.inTransaction(tx -> throttle.succeeded(tx, attempt));
     }
 
     /**

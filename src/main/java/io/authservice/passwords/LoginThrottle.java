@@ -3,7 +3,6 @@ package io.authservice.passwords;
 import io.authservice.config.AuthConfig;
 import io.authservice.platform.Failure;
 import io.authservice.platform.SourceKey;
-import io.authservice.platform.db.Database;
 import io.authservice.platform.db.Transaction;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Singleton;
@@ -45,7 +44,6 @@ public class LoginThrottle {
     private static final String DEVICE = "device:";
     private static final String PASSWORD_CHANGE = "password-change";
 
-    private final Database database;
     private final LoginFailureStore store;
     private final KnownDevices devices;
     private final int maxFailures;
@@ -56,9 +54,7 @@ public class LoginThrottle {
     private final double knownSeconds;
     private final Duration accountDelayMax;
 
-    LoginThrottle(
-            Database database, LoginFailureStore store, KnownDevices devices, AuthConfig config) {
-        this.database = database;
+    LoginThrottle(LoginFailureStore store, KnownDevices devices, AuthConfig config) {
         this.store = store;
         this.devices = devices;
         this.maxFailures = config.login().maxFailures();
@@ -123,13 +119,12 @@ public class LoginThrottle {
     }
 
     /**
-     * The login succeeded: the account's count and the source's are reset, and the source is known.
+     * The login succeeded: the account's count and the source's are reset, and the source is known,
+     * in the caller's transaction (both or neither).
      */
-    public Uni<Void> succeeded(Attempt attempt) {
-        return database.inTransaction(
-                conn ->
-                        store.succeeded(conn, attempt.username(), attempt.source())
-                                .chain(() -> lift(conn, attempt.username())));
+    public Uni<Void> succeeded(Transaction conn, Attempt attempt) {
+        return store.succeeded(conn, attempt.username(), attempt.source())
+                .chain(() -> lift(conn, attempt.username()));
     }
 
     /** A device token for the device that just logged in to {@code username}. */

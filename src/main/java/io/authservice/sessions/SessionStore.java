@@ -279,7 +279,8 @@ public class SessionStore {
     /** The user of session {@code sessionId} while it is live and {@code userId}'s; else null. */
     Uni<SessionUser> liveSession(UUID sessionId, UUID userId) {
         return firstOrNull(
-                "select u.username, u.email, u.roles from refresh_families f join users u on u.id = f.user_id"
+                "select u.username, u.email, u.roles, u.created_at from refresh_families f"
+                        + " join users u on u.id = f.user_id"
                         + " where f.id = $1 and u.id = $2 and f.revoked_at is null and f.expires_at > now() and u.enabled"
                         + " and "
                         + SESSION_CURRENT,
@@ -289,7 +290,8 @@ public class SessionStore {
                                 userId,
                                 row.getString("username"),
                                 row.getString("email"),
-                                List.of(row.getArrayOfStrings("roles"))));
+                                List.of(row.getArrayOfStrings("roles")),
+                                row.getOffsetDateTime("created_at").toInstant()));
     }
 
     /**

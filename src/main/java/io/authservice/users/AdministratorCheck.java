@@ -40,7 +40,7 @@ public class AdministratorCheck implements SecurityIdentityAugmentor {
     @Override
     public Uni<SecurityIdentity> augment(
             SecurityIdentity identity, AuthenticationRequestContext context) {
-        if (identity.isAnonymous() || !identity.hasRole(BootstrapAdmin.ADMIN)) {
+        if (identity.isAnonymous() || !identity.hasRole(User.ADMIN)) {
             return Uni.createFrom().item(identity);
         }
         UUID id = Callers.userId(identity.getPrincipal());
@@ -51,7 +51,7 @@ public class AdministratorCheck implements SecurityIdentityAugmentor {
     }
 
     /** This replica changed the user: the next request reads it again. */
-    void forget(UUID id) {
+    public void forget(UUID id) {
         verdicts.put(id, new Verdict(false, System.nanoTime(), true));
     }
 
@@ -79,7 +79,7 @@ public class AdministratorCheck implements SecurityIdentityAugmentor {
 
     private static SecurityIdentity withoutAdmin(SecurityIdentity identity) {
         Set<String> roles = new HashSet<>(identity.getRoles());
-        roles.remove(BootstrapAdmin.ADMIN);
+        roles.remove(User.ADMIN);
         return QuarkusSecurityIdentity.builder()
                 .setPrincipal(identity.getPrincipal())
                 .addRoles(roles)

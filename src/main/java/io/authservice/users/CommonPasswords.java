@@ -33,10 +33,11 @@ class CommonPasswords implements FlywayConfigurationCustomizer {
     private static final long FNV_PRIME = 0x100000001b3L;
 
     /**
-     * Loaded at run time, never in a static initialiser: the native image initialises this class at
-     * build time, and a set loaded then would sit in the image heap.
+     * Loaded at run time, when the bean is first used (Flyway's configuration or start), never in a
+     * static initialiser: the native image initialises this class at build time, and a list loaded
+     * then would sit in the image heap.
      */
-    private static volatile CompletableFuture<long[]> hashes;
+    private CompletableFuture<long[]> hashes;
 
     CommonPasswords() {}
 
@@ -50,8 +51,7 @@ class CommonPasswords implements FlywayConfigurationCustomizer {
     }
 
     /** Without migrations at start, begun before the other start observers, to overlap them. */
-    static void preload(
-            @Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE - 1) StartupEvent start) {
+    void preload(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE - 1) StartupEvent start) {
         loading();
     }
 
@@ -64,19 +64,19 @@ class CommonPasswords implements FlywayConfigurationCustomizer {
     }
 
     /**
-     * @param normalized NFKC, as {@link Passwords#normalize} makes it
+     * @param normalized NFKC, as {@link PasswordPolicy#problem} makes it
      */
-    static boolean contains(String normalized) {
+    boolean contains(String normalized) {
         return Arrays.binarySearch(
                         loading().join(), hash(normalized.toLowerCase(java.util.Locale.ROOT)))
                 >= 0;
     }
 
-    static int size() {
+    int size() {
         return loading().join().length;
     }
 
-    private static synchronized CompletableFuture<long[]> loading() {
+    private synchronized CompletableFuture<long[]> loading() {
         if (hashes == null) {
             hashes =
                     CompletableFuture.supplyAsync(

@@ -8,7 +8,7 @@ import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 
 /** The body of {@code POST /users}. */
-@PasswordPolicy
+@FollowsPasswordPolicy
 public record NewUser(
         @NotBlank
                 @Size(min = 3, max = Usernames.MAX_LENGTH)
@@ -18,7 +18,7 @@ public record NewUser(
                 @UsernameForm
                 String username,
         @NotNull
-                @Size(max = Passwords.MAX_LENGTH)
+                @Size(max = PasswordPolicy.MAX_LENGTH)
                 @Pattern(regexp = ControlCharacters.NONE, message = ControlCharacters.MESSAGE)
                 String password,
         @Email

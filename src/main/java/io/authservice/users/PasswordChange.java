@@ -10,12 +10,12 @@ import jakarta.validation.constraints.Size;
 public record PasswordChange(
         @JsonProperty("current_password")
                 @NotNull
-                @Size(max = Passwords.MAX_LENGTH)
+                @Size(max = PasswordPolicy.MAX_LENGTH)
                 @Pattern(regexp = ControlCharacters.NONE, message = ControlCharacters.MESSAGE)
                 String currentPassword,
         @JsonProperty("new_password")
                 @NotNull
-                @Size(max = Passwords.MAX_LENGTH)
-                @PasswordPolicy
+                @Size(max = PasswordPolicy.MAX_LENGTH)
+                @FollowsPasswordPolicy
                 @Pattern(regexp = ControlCharacters.NONE, message = ControlCharacters.MESSAGE)
                 String newPassword) {}

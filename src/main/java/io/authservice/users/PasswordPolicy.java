@@ -1,63 +1,46 @@
 package io.authservice.users;
 
-import jakarta.validation.Constraint;
-import jakarta.validation.ConstraintValidator;
-import jakarta.validation.ConstraintValidatorContext;
-import jakarta.validation.Payload;
-import java.lang.annotation.ElementType;
-import java.lang.annotation.Retention;
-import java.lang.annotation.RetentionPolicy;
-import java.lang.annotation.Target;
+import jakarta.inject.Singleton;
+import java.text.Normalizer;
+import java.util.Locale;
+import java.util.Optional;
 
 /**
- * The password follows {@link Passwords}: on {@link NewUser}, with its username, reported as a
- * violation of {@code password}; on a password field alone, without one (the service checks it).
+ * The password policy (NIST SP 800-63B-4 §3.1.1.2: length, not composition rules): at least {@link
+ * #MIN_LENGTH} code points after NFKC normalization, not a common or breached password ({@link
+ * CommonPasswords}), and not containing the username. Request bodies ask for it with {@link
+ * FollowsPasswordPolicy}.
  */
-@Target({ElementType.TYPE, ElementType.FIELD, ElementType.METHOD, ElementType.PARAMETER})
-@Retention(RetentionPolicy.RUNTIME)
-@Constraint(validatedBy = {PasswordPolicy.Validator.class, PasswordPolicy.ForPassword.class})
-public @interface PasswordPolicy {
+@Singleton
+public class PasswordPolicy {
 
-    String message() default "does not follow the password policy";
+    public static final int MIN_LENGTH = 8;
 
-    Class<?>[] groups() default {};
+    /** Bounds the hashing input; long enough for any password manager. */
+    public static final int MAX_LENGTH = 128;
 
-    Class<? extends Payload>[] payload() default {};
+    private final CommonPasswords common;
 
-    class ForPassword implements ConstraintValidator<PasswordPolicy, String> {
-        @Override
-        public boolean isValid(String password, ConstraintValidatorContext context) {
-            if (password == null) {
-                return true; // @NotNull reports it
-            }
-            return Passwords.problem(password, null)
-                    .map(
-                            problem -> {
-                                context.disableDefaultConstraintViolation();
-                                context.buildConstraintViolationWithTemplate(problem)
-                                        .addConstraintViolation();
-                                return false;
-                            })
-                    .orElse(true);
-        }
+    PasswordPolicy(CommonPasswords common) {
+        this.common = common;
     }
 
-    class Validator implements ConstraintValidator<PasswordPolicy, NewUser> {
-        @Override
-        public boolean isValid(NewUser user, ConstraintValidatorContext context) {
-            if (user == null || user.password() == null) {
-                return true; // @NotNull reports it
-            }
-            return Passwords.problem(user.password(), user.username())
-                    .map(
-                            problem -> {
-                                context.disableDefaultConstraintViolation();
-                                context.buildConstraintViolationWithTemplate(problem)
-                                        .addPropertyNode("password")
-                                        .addConstraintViolation();
-                                return false;
-                            })
-                    .orElse(true);
+    /**
+     * What is wrong with {@code password} for the user {@code username} (normalized), if anything.
+     */
+    public Optional<String> problem(String password, String username) {
+        String normalized = Normalizer.normalize(password, Normalizer.Form.NFKC);
+        if (normalized.codePointCount(0, normalized.length()) < MIN_LENGTH) {
+            return Optional.of("must have at least " + MIN_LENGTH + " characters");
         }
+        if (username != null
+                && !username.isEmpty()
+                && normalized.toLowerCase(Locale.ROOT).contains(Usernames.normalize(username))) {
+            return Optional.of("may not contain the username");
+        }
+        if (common.contains(normalized)) {
+            return Optional.of("is a common or breached password; choose another");
+        }
+        return Optional.empty();
     }
 }

@@ -1,6 +1,5 @@
 package io.authservice.users;
 
-import io.vertx.mutiny.sqlclient.Row;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -8,6 +7,9 @@ import java.util.UUID;
 
 /** A user account. {@code username} is stored normalized (see {@link Usernames}). */
 public final class User {
+
+    /** The role of administrators. */
+    public static final String ADMIN = "admin";
 
     public final UUID id;
     public final String username;
@@ -17,7 +19,7 @@ public final class User {
     public final boolean enabled;
     public final Instant createdAt;
 
-    private User(
+    User(
             UUID id,
             String username,
             String email,
@@ -34,7 +36,8 @@ public final class User {
         this.createdAt = createdAt;
     }
 
-    static User create(String username, String email, String passwordHash, List<String> roles) {
+    public static User create(
+            String username, String email, String passwordHash, List<String> roles) {
         return new User(
                 UUID.randomUUID(),
                 username,
@@ -45,22 +48,11 @@ public final class User {
                 Instant.now().truncatedTo(ChronoUnit.MICROS)); // PostgreSQL keeps microseconds
     }
 
-    static User of(Row row) {
-        return new User(
-                row.getUUID("id"),
-                row.getString("username"),
-                row.getString("email"),
-                row.getString("password_hash"),
-                List.of(row.getArrayOfStrings("roles")),
-                row.getBoolean("enabled"),
-                row.getOffsetDateTime("created_at").toInstant());
-    }
-
     public List<String> roleList() {
         return roles;
     }
 
-    boolean isAdmin() {
-        return roles.contains(BootstrapAdmin.ADMIN);
+    public boolean isAdmin() {
+        return roles.contains(ADMIN);
     }
 }

@@ -1,6 +1,8 @@
 package io.authservice.users;
 
+import io.authservice.platform.Failure;
 import io.authservice.platform.db.Database;
+import io.authservice.platform.db.DatabaseError;
 import io.authservice.platform.db.Transaction;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
@@ -12,13 +14,17 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
+import org.jboss.logging.Logger;
 
 /**
- * Users in PostgreSQL. Reads and single changes run through {@link Database}; the methods taking a
- * connection are steps of a transaction their caller owns.
+ * Users in PostgreSQL: every statement on {@code users}, and the mapping of its rows. Reads and
+ * single changes run through {@link Database}; the methods taking a {@link Transaction} are steps
+ * of a transaction a use case opened.
  */
 @Singleton
 public class UserRepository {
+
+    private static final Logger LOG = Logger.getLogger(UserRepository.class);
 
     private static final String COLUMNS =
             "id, username, email, password_hash, roles, enabled, created_at";
@@ -59,19 +65,24 @@ public class UserRepository {
                 .map(UserRepository::first);
     }
 
-    Uni<Boolean> usernameTaken(String normalizedUsername) {
+    /** The user; fails with {@code not_found} if there is none. */
+    public Uni<User> get(UUID id) {
+        return findById(id).onItem().ifNull().failWith(UserRepository::notFound);
+    }
+
+    public Uni<Boolean> usernameTaken(String normalizedUsername) {
         return db.execute(
                         "select exists (select 1 from users where username = $1)",
                         Tuple.of(normalizedUsername))
                 .map(UserRepository::bool);
     }
 
-    Uni<Boolean> enabledAdminExists() {
+    public Uni<Boolean> enabledAdminExists() {
         return db.execute(ENABLED_ADMIN, Tuple.of((UUID) null)).map(UserRepository::bool);
     }
 
     /** A page of users whose username or email contains {@code term} (any case), by username. */
-    Uni<List<User>> search(String term, int page, int size) {
+    public Uni<List<User>> search(String term, int page, int size) {
         return db.execute(
                         "select "
                                 + COLUMNS
@@ -82,12 +93,12 @@ public class UserRepository {
                 .map(
                         rows -> {
                             List<User> found = new ArrayList<>();
-                            rows.forEach(row -> found.add(User.of(row)));
+                            rows.forEach(row -> found.add(user(row)));
                             return found;
                         });
     }
 
-    Uni<Long> countMatching(String term) {
+    public Uni<Long> countMatching(String term) {
         return db.execute("select count(*) from users" + MATCHING, Tuple.of(pattern(term)))
                 .map(rows -> rows.iterator().next().getLong(0));
     }
@@ -104,27 +115,28 @@ public class UserRepository {
      * Waits for other changes that could remove an enabled administrator, until the transaction
      * ends.
      */
-    Uni<Void> lockAdministration(Transaction conn) {
+    public Uni<Void> lockAdministration(Transaction conn) {
         return conn.preparedQuery("select pg_advisory_xact_lock($1)")
                 .execute(Tuple.of(ADMINISTRATION_LOCK))
                 .replaceWithVoid();
     }
 
     /** Enabled administrators other than {@code except} (null: any) exist. */
-    Uni<Boolean> enabledAdminExists(Transaction conn, UUID except) {
+    public Uni<Boolean> enabledAdminExists(Transaction conn, UUID except) {
         return conn.preparedQuery(ENABLED_ADMIN)
                 .execute(Tuple.of(except))
                 .map(UserRepository::bool);
     }
 
     /** The user, locked against other changes until the transaction ends; null if there is none. */
-    Uni<User> lock(Transaction conn, UUID id) {
+    public Uni<User> lock(Transaction conn, UUID id) {
         return conn.preparedQuery("select " + COLUMNS + " from users where id = $1 for update")
                 .execute(Tuple.of(id))
                 .map(UserRepository::first);
     }
 
-    Uni<User> insert(Transaction conn, User user) {
+    /** Adds a user; a taken username fails with {@code username_taken}. */
+    public Uni<User> insert(Transaction conn, User user) {
         return conn.preparedQuery(
                         "insert into users (id, username, email, password_hash, roles, enabled,"
                                 + " created_at, updated_at) values ($1, $2, $3, $4, $5, $6, $7, $7)")
@@ -139,17 +151,20 @@ public class UserRepository {
                                     user.enabled,
                                     user.createdAt.atOffset(ZoneOffset.UTC)
                                 }))
-                .replaceWith(user);
+                .replaceWith(user)
+                .onFailure(e -> DatabaseError.of(e) == DatabaseError.DUPLICATE)
+                .transform(e -> usernameTaken())
+                .invoke(() -> LOG.infof("user %s created", user.id));
     }
 
-    Uni<Boolean> replacePasswordHash(
+    public Uni<Boolean> replacePasswordHash(
             Transaction conn, UUID id, String verifiedHash, String newHash) {
         return conn.preparedQuery(REPLACE_HASH)
                 .execute(Tuple.of(id, verifiedHash, newHash))
                 .map(rows -> rows.rowCount() == 1);
     }
 
-    Uni<User> setEnabled(Transaction conn, UUID id, boolean enabled) {
+    public Uni<User> setEnabled(Transaction conn, UUID id, boolean enabled) {
         return conn.preparedQuery(
                         "update users set enabled = $2, updated_at = now() where id = $1 returning "
                                 + COLUMNS)
@@ -157,7 +172,7 @@ public class UserRepository {
                 .map(UserRepository::first);
     }
 
-    Uni<User> setRoles(Transaction conn, UUID id, List<String> roles) {
+    public Uni<User> setRoles(Transaction conn, UUID id, List<String> roles) {
         return conn.preparedQuery(
                         "update users set roles = $2, updated_at = now() where id = $1 returning "
                                 + COLUMNS)
@@ -165,7 +180,7 @@ public class UserRepository {
                 .map(UserRepository::first);
     }
 
-    Uni<Void> delete(Transaction conn, UUID id) {
+    public Uni<Void> delete(Transaction conn, UUID id) {
         return conn.preparedQuery("delete from users where id = $1")
                 .execute(Tuple.of(id))
                 .replaceWithVoid();
@@ -183,8 +198,27 @@ public class UserRepository {
                 .map(rows -> rows.rowCount() == 1);
     }
 
+    public static Failure notFound() {
+        return new Failure(Failure.Reason.NOT_FOUND, "no such user");
+    }
+
+    public static Failure usernameTaken() {
+        return new Failure(Failure.Reason.USERNAME_TAKEN, "that username is taken");
+    }
+
     private static User first(RowSet<Row> rows) {
-        return rows.iterator().hasNext() ? User.of(rows.iterator().next()) : null;
+        return rows.iterator().hasNext() ? user(rows.iterator().next()) : null;
+    }
+
+    private static User user(Row row) {
+        return new User(
+                row.getUUID("id"),
+                row.getString("username"),
+                row.getString("email"),
+                row.getString("password_hash"),
+                List.of(row.getArrayOfStrings("roles")),
+                row.getBoolean("enabled"),
+                row.getOffsetDateTime("created_at").toInstant());
     }
 
     private static boolean bool(RowSet<Row> rows) {

@@ -40,7 +40,7 @@ public record UserView(
                 null);
     }
 
-    UserView with(LoginThrottle.AccountLimit limit) {
+    public UserView with(LoginThrottle.AccountLimit limit) {
         Instant until = limit.limitedUntil().map(OffsetDateTime::toInstant).orElse(null);
         return new UserView(
                 id,

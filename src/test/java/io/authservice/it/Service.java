@@ -264,7 +264,11 @@ final class Service implements AutoCloseable {
     public void close() throws Exception {
         // What the key lifecycle did, for whoever reads a failed run.
         log().lines()
-                .filter(l -> l.contains("io.authservice.keys") || l.contains("ERROR"))
+                .filter(
+                        l ->
+                                l.contains("io.authservice.keys")
+                                        || l.contains("io.authservice.maintenance.KeyRotation")
+                                        || l.contains("ERROR"))
                 .forEach(l -> System.out.println(base.getPort() + " | " + l));
         process.destroy();
         if (!process.waitFor(30, TimeUnit.SECONDS)) {

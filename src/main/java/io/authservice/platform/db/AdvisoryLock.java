@@ -17,4 +17,11 @@ public final class AdvisoryLock {
                 .execute(Tuple.of(lock))
                 .map(rows -> rows.iterator().next().getBoolean(0));
     }
+
+    /** Takes {@code lock} for the transaction of {@code conn}, waiting while another holds it. */
+    public static Uni<Void> take(Transaction conn, long lock) {
+        return conn.preparedQuery("select pg_advisory_xact_lock($1)")
+                .execute(Tuple.of(lock))
+                .replaceWithVoid();
+    }
 }

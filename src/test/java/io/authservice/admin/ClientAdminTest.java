@@ -1,4 +1,4 @@
-package io.authservice.clients;
+package io.authservice.admin;
 
 import static io.authservice.clients.ClientsApi.admin;
 import static io.authservice.clients.ClientsApi.register;
@@ -17,6 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.authservice.Api;
 import io.authservice.Db;
+import io.authservice.clients.ClientsApi;
 import io.authservice.clients.ClientsApi.Registered;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;

@@ -1,4 +1,4 @@
-package io.authservice.users;
+package io.authservice.admin;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.hasItem;

@@ -1,4 +1,4 @@
-package io.authservice.keys;
+package io.authservice.admin;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
@@ -8,12 +8,18 @@ import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasKey;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.notNullValue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.authservice.Api;
+import io.authservice.Await;
 import io.authservice.Db;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -169,6 +175,90 @@ class KeyAdminTest {
         Api.Tokens after = Api.tokens(Api.newUser("afterwithdrawal"));
         org.junit.jupiter.api.Assertions.assertNotEquals(kid, kidOf(after.accessToken()));
         Api.refresh(after.refreshToken()).then().statusCode(200);
+    }
+
+    /**
+     * Until this replica has reloaded its keys it still signs with the withdrawn key: a refresh in
+     * that moment rotates a session the withdrawal's own revocation did not touch (its tokens are
+     * older than the key) and gets an access token signed by the withdrawn key. The withdrawal ends
+     * that session too, after the reload.
+     *
+     * <p>The moment is held open: the test holds the key's row, so the withdrawal's delete waits;
+     * queues a lock of the whole key table behind the withdrawal's transaction; and lets that
+     * transaction go. It commits, the table lock is granted, and the replica's reload waits for it
+     * while the refresh (which reads no key) runs.
+     */
+    @Test
+    void aRefreshBeforeTheReloadEndsWithTheWithdrawnKeysSessions() throws Exception {
+        String admin = Api.adminToken();
+        String kid = kidOf(admin);
+        Api.Tokens older = Api.tokens(Api.newUser("olderthankey"));
+        Db.update(
+                "update refresh_tokens set created_at = created_at - interval '10 years'"
+                        + " where family_id = (select family_id from refresh_tokens where token_hash = ?)",
+                (Object) Db.sha256(older.refreshToken()));
+        ExecutorService threads = Executors.newFixedThreadPool(2);
+        try (Connection table = Db.connect()) {
+            table.setAutoCommit(false);
+            int tablePid = pid(table);
+            Future<Response> withdrawing;
+            Future<Boolean> tableLocked;
+            try (Db.Held key =
+                    Db.hold("select kid from signing_keys where kid = ? for key share", kid)) {
+                withdrawing =
+                        threads.submit(
+                                () ->
+                                        given().header("Authorization", "Bearer " + admin)
+                                                .post("/admin/keys/" + kid + "/withdraw"));
+                key.awaitWaiting(1, "the withdrawal's delete", STEP);
+                tableLocked =
+                        threads.submit(
+                                () -> {
+                                    try (Statement s = table.createStatement()) {
+                                        return s.execute(
+                                                "lock table signing_keys in access exclusive mode");
+                                    }
+                                });
+                Await.until(
+                        "the table lock queued behind the withdrawal's transaction",
+                        STEP,
+                        () -> key.waitingBehindWaiters() > 0);
+            }
+            tableLocked.get(30, TimeUnit.SECONDS);
+            Await.until(
+                    "the replica's reload waits for the table lock",
+                    STEP,
+                    () ->
+                            (Long)
+                                            Db.value(
+                                                    "select count(*) from pg_stat_activity"
+                                                            + " where ?::int = any(pg_blocking_pids(pid))",
+                                                    tablePid)
+                                    > 0);
+            Response refreshed = Api.refresh(older.refreshToken());
+            refreshed.then().statusCode(200);
+            assertEquals(
+                    kid,
+                    kidOf(refreshed.path("access_token")),
+                    "signed by the withdrawn key before the reload");
+            table.rollback();
+
+            withdrawing.get(30, TimeUnit.SECONDS).then().statusCode(200).body("kid", equalTo(kid));
+            Api.refresh(refreshed.path("refresh_token"))
+                    .then()
+                    .statusCode(400)
+                    .body("error", equalTo("invalid_grant"));
+        } finally {
+            threads.shutdownNow();
+        }
+    }
+
+    private static int pid(Connection connection) throws SQLException {
+        try (Statement s = connection.createStatement();
+                ResultSet rs = s.executeQuery("select pg_backend_pid()")) {
+            rs.next();
+            return rs.getInt(1);
+        }
     }
 
     private static String kidOf(String token) {

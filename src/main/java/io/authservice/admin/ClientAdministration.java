@@ -1,5 +1,11 @@
-package io.authservice.clients;
+package io.authservice.admin;
 
+import io.authservice.clients.Client;
+import io.authservice.clients.ClientMetadata;
+import io.authservice.clients.ClientRepository;
+import io.authservice.clients.ClientSecrets;
+import io.authservice.clients.Clients;
+import io.authservice.clients.CorsOrigins;
 import io.authservice.config.AuthConfig;
 import io.authservice.platform.Failure;
 import io.authservice.platform.db.Database;
@@ -12,9 +18,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
-import java.util.regex.Pattern;
 
-/** What administrators do with clients (/admin/clients): each use case one transaction. */
+/**
+ * What administrators do with clients (/admin/clients): each use case one transaction, opened here
+ * and passed on to the stores.
+ */
 @Singleton
 public class ClientAdministration {
 
@@ -22,16 +30,6 @@ public class ClientAdministration {
      * A client and, when one was made for this answer, its new secret (shown once, never stored).
      */
     public record WithSecret(Client client, String secret) {}
-
-    /**
-     * Ids administrators may choose: printable, no spaces; reserved URL characters are fine
-     * (encoded in Basic).
-     */
-    private static final Pattern UUID_FORM =
-            Pattern.compile("(?i)[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}");
-
-    private static final Pattern CLIENT_ID =
-            Pattern.compile("[\\x21-\\x7E\\u00A0-\\uFFFF&&[^\\p{Cs}]]{1,128}");
 
     private final ClientRepository repository;
     private final SessionStore sessionStore;
@@ -63,16 +61,7 @@ public class ClientAdministration {
     /** Registers a client; the id is the one asked for, or a random one. */
     public Uni<WithSecret> register(ClientMetadata metadata) {
         String clientId = metadata.clientId() == null ? newClientId() : metadata.clientId();
-        if (!CLIENT_ID.matcher(clientId).matches()) {
-            throw ClientMetadata.invalid(
-                    "client_id must be 1 to 128 printable characters without spaces");
-        }
-        if (UUID_FORM.matcher(clientId).matches()) {
-            // A client's own tokens have sub = client_id, and a user's sub is its UUID: they must
-            // never meet.
-            throw ClientMetadata.invalid(
-                    "client_id may not have the form of a UUID: user ids have it");
-        }
+        ClientMetadata.checkClientId(clientId);
         if (clientId.equals(clients.firstPartyId())) {
             throw taken();
         }

@@ -1,9 +1,14 @@
-package io.authservice.users;
+package io.authservice.admin;
 
 import io.authservice.passwords.LoginThrottle;
 import io.authservice.platform.Failure;
 import io.authservice.platform.db.Database;
 import io.authservice.platform.db.Transaction;
+import io.authservice.users.AdministratorCheck;
+import io.authservice.users.User;
+import io.authservice.users.UserRepository;
+import io.authservice.users.UserSessions;
+import io.authservice.users.UserView;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
@@ -25,20 +30,20 @@ public class UserAdministration {
 
     private final Database db;
     private final UserRepository users;
-    private final UserService service;
+    private final UserSessions sessions;
     private final AdministratorCheck administrators;
     private final LoginThrottle throttle;
 
     UserAdministration(
             Database db,
             UserRepository users,
-            UserService service,
+            UserSessions sessions,
             AdministratorCheck administrators,
             LoginThrottle throttle) {
         this.throttle = throttle;
         this.db = db;
         this.users = users;
-        this.service = service;
+        this.sessions = sessions;
         this.administrators = administrators;
     }
 
@@ -61,14 +66,22 @@ public class UserAdministration {
 
     /** The user with the account limit of its logins. */
     public Uni<UserView> read(UUID id) {
-        return service.find(id)
+        return users.get(id)
                 .chain(user -> throttle.accountLimit(user.username).map(UserView.of(user)::with));
     }
 
-    /** Lifts the account limit at once: strangers' consecutive failed logins are forgotten. */
+    /**
+     * Lifts the account limit at once: strangers' consecutive failed logins are forgotten. The user
+     * is read in the same transaction, held until the limit is lifted.
+     */
     public Uni<Void> liftLoginLimit(UUID id) {
-        return service.find(id)
-                .chain(user -> db.inTransaction(conn -> throttle.lift(conn, user.username)));
+        return db.inTransaction(
+                conn ->
+                        users.lock(conn, id)
+                                .onItem()
+                                .ifNull()
+                                .failWith(UserRepository::notFound)
+                                .chain(user -> throttle.lift(conn, user.username)));
     }
 
     public Uni<UserView> setEnabled(UUID caller, UUID id, boolean enabled) {
@@ -84,7 +97,7 @@ public class UserAdministration {
                                                 user ->
                                                         enabled
                                                                 ? throttle.lift(conn, user.username)
-                                                                : service.endSessions(
+                                                                : sessions.endAll(
                                                                         conn,
                                                                         id,
                                                                         "user_disabled",
@@ -97,14 +110,14 @@ public class UserAdministration {
         return guarded(
                         caller,
                         id,
-                        distinct.contains(BootstrapAdmin.ADMIN),
+                        distinct.contains(User.ADMIN),
                         conn ->
                                 users.setRoles(conn, id, distinct)
                                         // Refreshed access tokens carry the new roles; older
                                         // sessions are ended to be sure.
                                         .call(
                                                 () ->
-                                                        service.endSessions(
+                                                        sessions.endAll(
                                                                 conn, id, "roles_changed", SOURCE)))
                 .map(UserView::of);
     }
@@ -115,12 +128,12 @@ public class UserAdministration {
                 id,
                 false,
                 conn ->
-                        service.endSessions(conn, id, "user_deleted", SOURCE)
+                        sessions.endAll(conn, id, "user_deleted", SOURCE)
                                 .chain(() -> users.delete(conn, id)));
     }
 
     public Uni<Integer> revokeSessions(UUID id) {
-        return db.inTransaction(conn -> service.endSessions(conn, id, "admin_revoked", SOURCE));
+        return db.inTransaction(conn -> sessions.endAll(conn, id, "admin_revoked", SOURCE));
     }
 
     /**
@@ -158,7 +171,7 @@ public class UserAdministration {
                                         .chain(() -> users.lock(conn, id))
                                         .onItem()
                                         .ifNull()
-                                        .failWith(UserService::notFound)
+                                        .failWith(UserRepository::notFound)
                                         .call(
                                                 user ->
                                                         keepsAdmin

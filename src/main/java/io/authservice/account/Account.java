@@ -1,4 +1,4 @@
-package io.authservice.users;
+package io.authservice.account;
 
 import io.authservice.config.AuthConfig;
 import io.authservice.passwords.HashingShare;
@@ -7,49 +7,59 @@ import io.authservice.passwords.PasswordHasher;
 import io.authservice.platform.Audit;
 import io.authservice.platform.Failure;
 import io.authservice.platform.db.Database;
-import io.authservice.platform.db.DatabaseError;
-import io.authservice.platform.db.Transaction;
-import io.authservice.sessions.SessionStore;
 import io.authservice.sessions.Sessions;
+import io.authservice.users.NewUser;
+import io.authservice.users.PasswordChange;
+import io.authservice.users.PasswordPolicy;
+import io.authservice.users.User;
+import io.authservice.users.UserRepository;
+import io.authservice.users.UserSessions;
+import io.authservice.users.UserView;
+import io.authservice.users.Usernames;
 import io.quarkus.security.AuthenticationFailedException;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
-import org.jboss.logging.Logger;
 
-/** Registration, profile and password change. */
+/**
+ * What a user does for himself: registration, reading his profile, changing his password. Each
+ * change is one transaction, opened here.
+ */
 @ApplicationScoped
-public class UserService {
+public class Account {
 
-    private static final Logger LOG = Logger.getLogger(UserService.class);
     static final List<String> DEFAULT_ROLES = List.of("user");
 
     private final Database db;
     private final UserRepository users;
+    private final UserSessions sessions;
+    private final Sessions liveSessions;
+    private final PasswordPolicy policy;
     private final HashingShare hashing;
     private final LoginThrottle throttle;
-    private final Sessions sessions;
-    private final SessionStore sessionStore;
     private final Audit audit;
     private final AuthConfig config;
 
-    UserService(
+    Account(
             Database db,
             UserRepository users,
+            UserSessions sessions,
+            Sessions liveSessions,
+            PasswordPolicy policy,
             HashingShare hashing,
             LoginThrottle throttle,
-            Sessions sessions,
-            SessionStore sessionStore,
             Audit audit,
             AuthConfig config) {
         this.db = db;
-        this.audit = audit;
         this.users = users;
+        this.sessions = sessions;
+        this.liveSessions = liveSessions;
+        this.policy = policy;
         this.hashing = hashing;
         this.throttle = throttle;
-        this.sessions = sessions;
-        this.sessionStore = sessionStore;
+        this.audit = audit;
         this.config = config;
     }
 
@@ -64,63 +74,50 @@ public class UserService {
                                     Failure.Reason.REGISTRATION_DISABLED,
                                     "registration is not open"));
         }
-        return create(
-                request.username(), request.password(), request.email(), DEFAULT_ROLES, source);
-    }
-
-    Uni<User> create(
-            String username, String password, String email, List<String> roles, String source) {
-        String normalized = Usernames.normalize(username);
+        String normalized = Usernames.normalize(request.username());
+        String email = request.email() == null ? null : request.email().strip();
         return users.usernameTaken(normalized)
                 .chain(
                         taken ->
                                 taken
-                                        ? Uni.createFrom().failure(usernameTaken())
-                                        : hashing.hash(source, password))
+                                        ? Uni.createFrom().failure(UserRepository.usernameTaken())
+                                        : hashing.hash(source, request.password()))
                 .chain(
                         hash ->
                                 db.inTransaction(
                                         conn ->
-                                                insert(
+                                                users.insert(
                                                         conn,
                                                         User.create(
                                                                 normalized,
-                                                                email == null
-                                                                        ? null
-                                                                        : email.strip(),
+                                                                email,
                                                                 hash,
-                                                                roles))));
+                                                                DEFAULT_ROLES))));
     }
 
     /**
-     * Adds a user in the caller's transaction; a taken username fails with {@code username_taken}.
+     * The caller's own profile while the token's session lives, read with the session in one
+     * statement: after a logout, or for a user who was disabled, the token is refused (401) as at
+     * userinfo, though its signature still holds.
      */
-    Uni<User> insert(Transaction conn, User user) {
-        return users.insert(conn, user)
-                .onFailure(UserService::isUniqueViolation)
-                .transform(e -> usernameTaken())
-                .invoke(() -> LOG.infof("user %s created", user.id));
-    }
-
-    public Uni<User> find(UUID id) {
-        return users.findById(id).onItem().ifNull().failWith(UserService::notFound);
-    }
-
-    /**
-     * The caller's own profile while the token's session lives: after a logout, or for a user who
-     * was disabled, the token is refused (401) as at userinfo, though its signature still holds.
-     */
-    public Uni<User> me(UUID id, UUID session) {
-        return sessions.liveSession(session, id)
-                .chain(
+    public Uni<UserView> me(UUID id, UUID session) {
+        return liveSessions
+                .liveSession(session, id)
+                .map(
                         live -> {
                             if (live == null) {
-                                return Uni.createFrom()
-                                        .failure(
-                                                new AuthenticationFailedException(
-                                                        "the session of this token has ended"));
+                                throw new AuthenticationFailedException(
+                                        "the session of this token has ended");
                             }
-                            return find(id);
+                            // A live session's user is enabled: the statement asks for it.
+                            return new UserView(
+                                    live.userId(),
+                                    live.username(),
+                                    live.email(),
+                                    live.roles(),
+                                    true,
+                                    live.createdAt(),
+                                    null);
                         });
     }
 
@@ -129,7 +126,8 @@ public class UserService {
      * that was checked) and ends every session of the user. Hashing happens before, outside it.
      */
     public Uni<Void> changePassword(UUID id, PasswordChange change, String source) {
-        return find(id).chain(
+        return users.get(id)
+                .chain(
                         user -> {
                             if (!user.enabled) {
                                 return Uni.createFrom()
@@ -138,8 +136,8 @@ public class UserService {
                                                         Failure.Reason.ACCOUNT_DISABLED,
                                                         "the account is disabled"));
                             }
-                            java.util.Optional<String> weak =
-                                    Passwords.problem(change.newPassword(), user.username);
+                            Optional<String> weak =
+                                    policy.problem(change.newPassword(), user.username);
                             if (weak.isPresent()) {
                                 return Uni.createFrom()
                                         .failure(
@@ -193,11 +191,12 @@ public class UserService {
                                                                                                     .chain(
                                                                                                             replaced ->
                                                                                                                     replaced
-                                                                                                                            ? endSessions(
-                                                                                                                                    conn,
-                                                                                                                                    id,
-                                                                                                                                    "password_changed",
-                                                                                                                                    source)
+                                                                                                                            ? sessions
+                                                                                                                                    .endAll(
+                                                                                                                                            conn,
+                                                                                                                                            id,
+                                                                                                                                            "password_changed",
+                                                                                                                                            source)
                                                                                                                             : Uni
                                                                                                                                     .createFrom()
                                                                                                                                     .failure(
@@ -221,32 +220,5 @@ public class UserService {
                                                                                     source))
                                                             .replaceWithVoid());
                         });
-    }
-
-    /**
-     * Ends every session of a user, in the caller's transaction: refreshes refuse sessions created
-     * before now, and the existing ones are revoked. Fails with {@code not_found} if there is no
-     * such user.
-     */
-    Uni<Integer> endSessions(Transaction conn, UUID id, String reason, String source) {
-        return users.endSessionsNow(conn, id)
-                .chain(
-                        exists ->
-                                exists
-                                        ? sessionStore.revokeAllOfUser(conn, id, reason)
-                                        : Uni.createFrom().failure(notFound()))
-                .invoke(n -> audit.revocation(reason, id, n, source));
-    }
-
-    static Failure notFound() {
-        return new Failure(Failure.Reason.NOT_FOUND, "no such user");
-    }
-
-    private static Failure usernameTaken() {
-        return new Failure(Failure.Reason.USERNAME_TAKEN, "that username is taken");
-    }
-
-    private static boolean isUniqueViolation(Throwable failure) {
-        return DatabaseError.of(failure) == DatabaseError.DUPLICATE;
     }
 }
