@@ -1,12 +1,13 @@
 package io.authservice.account;
 
-import io.authservice.config.AuthConfig;
+import io.authservice.config.UsersConfig;
 import io.authservice.passwords.HashingShare;
 import io.authservice.passwords.LoginThrottle;
 import io.authservice.passwords.PasswordHasher;
 import io.authservice.platform.Audit;
 import io.authservice.platform.Failure;
 import io.authservice.platform.db.Database;
+import io.authservice.platform.db.Transaction;
 import io.authservice.sessions.Sessions;
 import io.authservice.users.NewUser;
 import io.authservice.users.PasswordChange;
@@ -40,7 +41,7 @@ public class Account {
     private final HashingShare hashing;
     private final LoginThrottle throttle;
     private final Audit audit;
-    private final AuthConfig config;
+    private final UsersConfig config;
 
     Account(
             Database db,
@@ -51,7 +52,7 @@ public class Account {
             HashingShare hashing,
             LoginThrottle throttle,
             Audit audit,
-            AuthConfig config) {
+            UsersConfig config) {
         this.db = db;
         this.users = users;
         this.sessions = sessions;
@@ -129,96 +130,78 @@ public class Account {
         return users.get(id)
                 .chain(
                         user -> {
-                            if (!user.enabled) {
-                                return Uni.createFrom()
-                                        .failure(
-                                                new Failure(
-                                                        Failure.Reason.ACCOUNT_DISABLED,
-                                                        "the account is disabled"));
+                            Failure refused = refusal(user, change);
+                            if (refused != null) {
+                                return Uni.createFrom().failure(refused);
                             }
-                            Optional<String> weak =
-                                    policy.problem(change.newPassword(), user.username);
-                            if (weak.isPresent()) {
-                                return Uni.createFrom()
-                                        .failure(
-                                                Failure.invalidRequest(
-                                                        "new_password " + weak.get()));
-                            }
-                            return throttle.reserveCheck(user.username)
+                            return newHash(user, change, source)
                                     .chain(
-                                            attempt ->
-                                                    hashing.verify(
-                                                                    source,
-                                                                    change.currentPassword(),
-                                                                    user.passwordHash)
-                                                            .chain(
-                                                                    outcome ->
-                                                                            outcome
-                                                                                            == PasswordHasher
-                                                                                                    .Outcome
-                                                                                                    .MISMATCH
-                                                                                    ? throttle.failed(
-                                                                                                    attempt)
-                                                                                            .chain(
-                                                                                                    () ->
-                                                                                                            Uni
-                                                                                                                    .createFrom()
-                                                                                                                    .<String>
-                                                                                                                            failure(
-                                                                                                                                    new Failure(
-                                                                                                                                            Failure
-                                                                                                                                                    .Reason
-                                                                                                                                                    .INVALID_GRANT,
-                                                                                                                                            "the current password is not correct")))
-                                                                                    : throttle.checkSucceeded(
-                                                                                                    attempt)
-                                                                                            .chain(
-                                                                                                    () ->
-                                                                                                            hashing
-                                                                                                                    .hash(
-                                                                                                                            source,
-                                                                                                                            change
-                                                                                                                                    .newPassword())))
-                                                            .chain(
-                                                                    hash ->
-                                                                            db.inTransaction(
-                                                                                    conn ->
-                                                                                            users.replacePasswordHash(
-                                                                                                            conn,
-                                                                                                            id,
-                                                                                                            user.passwordHash,
-                                                                                                            hash)
-                                                                                                    .chain(
-                                                                                                            replaced ->
-                                                                                                                    replaced
-                                                                                                                            ? sessions
-                                                                                                                                    .endAll(
-                                                                                                                                            conn,
-                                                                                                                                            id,
-                                                                                                                                            "password_changed",
-                                                                                                                                            source)
-                                                                                                                            : Uni
-                                                                                                                                    .createFrom()
-                                                                                                                                    .failure(
-                                                                                                                                            new Failure(
-                                                                                                                                                    Failure
-                                                                                                                                                            .Reason
-                                                                                                                                                            .PASSWORD_CHANGED,
-                                                                                                                                                    "the password was changed or the account disabled meanwhile; try again")))))
-                                                            .onFailure(Failure.class)
-                                                            .invoke(
-                                                                    () ->
-                                                                            audit.passwordChange(
-                                                                                    "failure",
-                                                                                    user.id,
-                                                                                    source))
-                                                            .invoke(
-                                                                    () ->
-                                                                            audit.passwordChange(
-                                                                                    "success",
-                                                                                    user.id,
-                                                                                    source))
-                                                            .replaceWithVoid());
+                                            hash ->
+                                                    db.inTransaction(
+                                                            tx -> replace(tx, user, hash, source)))
+                                    .onFailure(Failure.class)
+                                    .invoke(() -> audit.passwordChange("failure", user.id, source))
+                                    .invoke(() -> audit.passwordChange("success", user.id, source))
+                                    .replaceWithVoid();
                         });
+    }
+
+    /** Why a change is refused before any hashing: a disabled account, a weak new password. */
+    private Failure refusal(User user, PasswordChange change) {
+        if (!user.enabled) {
+            return new Failure(Failure.Reason.ACCOUNT_DISABLED, "the account is disabled");
+        }
+        Optional<String> weak = policy.problem(change.newPassword(), user.username);
+        return weak.map(problem -> Failure.invalidRequest("new_password " + problem)).orElse(null);
+    }
+
+    /** The current password checked, throttled as a login is, then the new one hashed. */
+    private Uni<String> newHash(User user, PasswordChange change, String source) {
+        return throttle.reserveCheck(user.username)
+                .chain(
+                        attempt ->
+                                hashing.verify(source, change.currentPassword(), user.passwordHash)
+                                        .chain(
+                                                outcome ->
+                                                        outcome == PasswordHasher.Outcome.MISMATCH
+                                                                ? throttle.failed(attempt)
+                                                                        .chain(
+                                                                                () ->
+                                                                                        Uni
+                                                                                                .createFrom()
+                                                                                                .failure(
+                                                                                                        wrongPassword()))
+                                                                : throttle.checkSucceeded(attempt)
+                                                                        .chain(
+                                                                                () ->
+                                                                                        hashing
+                                                                                                .hash(
+                                                                                                        source,
+                                                                                                        change
+                                                                                                                .newPassword()))));
+    }
+
+    /**
+     * The new hash replaces the one checked, if it is still there, and every session ends, in one
+     * transaction.
+     */
+    private Uni<Integer> replace(Transaction tx, User user, String hash, String source) {
+        return users.replacePasswordHash(tx, user.id, user.passwordHash, hash)
+                .chain(
+                        replaced ->
+                                replaced
+                                        ? sessions.endAll(tx, user.id, "password_changed", source)
+                                        : Uni.createFrom()
+                                                .failure(
+                                                        new Failure(
+                                                                Failure.Reason.PASSWORD_CHANGED,
+                                                                "the password was changed or the"
+                                                                        + " account disabled"
+                                                                        + " meanwhile; try"
+                                                                        + " again")));
+    }
+
+    private static Failure wrongPassword() {
+        return new Failure(Failure.Reason.INVALID_GRANT, "the current password is not correct");
     }
 }

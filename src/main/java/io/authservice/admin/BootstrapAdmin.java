@@ -1,6 +1,6 @@
 package io.authservice.admin;
 
-import io.authservice.config.AuthConfig;
+import io.authservice.config.UsersConfig;
 import io.authservice.passwords.PasswordHasher;
 import io.authservice.platform.Failure;
 import io.authservice.platform.db.Database;
@@ -32,7 +32,7 @@ class BootstrapAdmin {
             Database db,
             UserRepository users,
             PasswordHasher hasher,
-            AuthConfig config)
+            UsersConfig config)
             throws Throwable {
         Optional<String> username = config.bootstrapAdmin().username();
         Optional<String> password = config.bootstrapAdmin().password();

@@ -6,7 +6,8 @@ import io.authservice.clients.ClientRepository;
 import io.authservice.clients.ClientSecrets;
 import io.authservice.clients.Clients;
 import io.authservice.clients.CorsOrigins;
-import io.authservice.config.AuthConfig;
+import io.authservice.config.ClientsConfig;
+import io.authservice.config.TokensConfig;
 import io.authservice.platform.Failure;
 import io.authservice.platform.db.Database;
 import io.authservice.platform.db.DatabaseError;
@@ -47,15 +48,16 @@ public class ClientAdministration {
             Database database,
             Clients clients,
             CorsOrigins corsOrigins,
-            AuthConfig config) {
+            TokensConfig tokensConfig,
+            ClientsConfig clientsConfig) {
         this.corsOrigins = corsOrigins;
         this.repository = repository;
         this.sessionStore = sessionStore;
         this.database = database;
         this.clients = clients;
-        this.defaultScope = List.copyOf(config.tokens().scopes());
-        this.defaultAudience = List.copyOf(config.tokens().audience());
-        this.secretOverlap = config.clients().secretOverlap();
+        this.defaultScope = List.copyOf(tokensConfig.tokens().scopes());
+        this.defaultAudience = List.copyOf(tokensConfig.tokens().audience());
+        this.secretOverlap = clientsConfig.clients().secretOverlap();
     }
 
     /** Registers a client; the id is the one asked for, or a random one. */
@@ -217,10 +219,6 @@ public class ClientAdministration {
     private Uni<Void> changed(String clientId) {
         repository.forget(clientId);
         return corsOrigins.reload().onFailure().recoverWithNull();
-    }
-
-    public Duration secretOverlap() {
-        return secretOverlap;
     }
 
     private static boolean duplicate(Throwable e) {

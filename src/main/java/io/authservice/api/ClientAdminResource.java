@@ -9,7 +9,7 @@ import io.authservice.admin.ClientAdministration;
 import io.authservice.admin.ClientAdministration.WithSecret;
 import io.authservice.clients.Client;
 import io.authservice.clients.ClientMetadata;
-import io.authservice.config.AuthConfig;
+import io.authservice.config.TokensConfig;
 import io.authservice.platform.ControlCharacters;
 import io.authservice.platform.Failure;
 import io.quarkus.runtime.annotations.RegisterForReflection;
@@ -94,7 +94,7 @@ public class ClientAdminResource {
     private final ObjectMapper json;
     private final String base;
 
-    ClientAdminResource(ClientAdministration admin, ObjectMapper json, AuthConfig config) {
+    ClientAdminResource(ClientAdministration admin, ObjectMapper json, TokensConfig config) {
         this.admin = admin;
         this.json = json;
         this.base = config.issuer().replaceAll("/+$", "");

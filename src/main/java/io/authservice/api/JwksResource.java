@@ -1,6 +1,6 @@
 package io.authservice.api;
 
-import io.authservice.config.AuthConfig;
+import io.authservice.config.KeysConfig;
 import io.authservice.keys.KeyRing;
 import io.smallrye.common.annotation.NonBlocking;
 import jakarta.ws.rs.GET;
@@ -20,9 +20,9 @@ public class JwksResource {
     private final KeyRing keys;
     private final String cacheControl;
 
-    JwksResource(KeyRing keys, AuthConfig config) {
+    JwksResource(KeyRing keys, KeysConfig config) {
         this.keys = keys;
-        this.cacheControl = "public, max-age=" + config.keys().jwksMaxAge().toSeconds();
+        this.cacheControl = "public, max-age=" + config.jwksMaxAge().toSeconds();
     }
 
     @GET

@@ -2,7 +2,7 @@ package io.authservice.api;
 
 import io.authservice.clients.Client;
 import io.authservice.clients.ClientAssertions;
-import io.authservice.config.AuthConfig;
+import io.authservice.config.TokensConfig;
 import io.authservice.keys.KeyRing;
 import io.smallrye.common.annotation.NonBlocking;
 import jakarta.ws.rs.GET;
@@ -43,7 +43,7 @@ public class MetadataResource {
     private final Map<String, Object> metadata;
     private final KeyRing keys;
 
-    MetadataResource(AuthConfig config, KeyRing keys) {
+    MetadataResource(TokensConfig config, KeyRing keys) {
         this.keys = keys;
         String issuer = config.issuer();
         String base = issuer.endsWith("/") ? issuer.substring(0, issuer.length() - 1) : issuer;

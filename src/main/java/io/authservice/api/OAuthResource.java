@@ -3,7 +3,8 @@ package io.authservice.api;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.authservice.clients.Client;
 import io.authservice.clients.ClientAuthentication;
-import io.authservice.config.AuthConfig;
+import io.authservice.config.LoginConfig;
+import io.authservice.config.TokensConfig;
 import io.authservice.oauth.Introspection;
 import io.authservice.oauth.TokenResponse;
 import io.authservice.oauth.TokenService;
@@ -50,7 +51,7 @@ public class OAuthResource {
     private final ClientAuthentication clientAuthentication;
     private final ObjectMapper json;
     private final Audit audit;
-    private final ClientAddress clientAddress;
+    private final SourceAddress sourceAddress;
     private final DeviceCookie deviceCookie;
     private final RefreshCookie refreshCookie;
     private final long deviceLifetimeSeconds;
@@ -62,18 +63,19 @@ public class OAuthResource {
             ClientAuthentication clientAuthentication,
             ObjectMapper json,
             Audit audit,
-            ClientAddress clientAddress,
-            AuthConfig config) {
+            SourceAddress sourceAddress,
+            TokensConfig tokensConfig,
+            LoginConfig loginConfig) {
         this.tokens = tokens;
         this.sessions = sessions;
         this.introspection = introspection;
         this.clientAuthentication = clientAuthentication;
         this.json = json;
         this.audit = audit;
-        this.clientAddress = clientAddress;
-        this.deviceCookie = new DeviceCookie(Cookies.forIssuer(config.issuer()));
+        this.sourceAddress = sourceAddress;
+        this.deviceCookie = new DeviceCookie(Cookies.forIssuer(tokensConfig.issuer()));
         this.refreshCookie = new RefreshCookie(new Cookies(true));
-        this.deviceLifetimeSeconds = config.login().knownDeviceLifetime().toSeconds();
+        this.deviceLifetimeSeconds = loginConfig.knownDeviceLifetime().toSeconds();
     }
 
     @POST
@@ -119,7 +121,7 @@ public class OAuthResource {
             @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
             byte[] body,
             @Context HttpServerRequest request) {
-        String source = clientAddress.of(request);
+        String source = sourceAddress.of(request);
         return authenticated(
                 contentType,
                 authorization,
@@ -241,7 +243,7 @@ public class OAuthResource {
             @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
             byte[] body,
             @Context HttpServerRequest request) {
-        String source = clientAddress.of(request);
+        String source = sourceAddress.of(request);
         return authenticated(
                 contentType,
                 authorization,
@@ -304,7 +306,7 @@ public class OAuthResource {
             @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
             byte[] body,
             @Context HttpServerRequest request) {
-        String source = clientAddress.of(request);
+        String source = sourceAddress.of(request);
         return authenticated(
                         contentType,
                         authorization,

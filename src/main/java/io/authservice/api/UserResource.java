@@ -1,7 +1,7 @@
 package io.authservice.api;
 
 import io.authservice.account.Account;
-import io.authservice.config.AuthConfig;
+import io.authservice.config.TokensConfig;
 import io.authservice.users.Callers;
 import io.authservice.users.NewUser;
 import io.authservice.users.PasswordChange;
@@ -33,11 +33,11 @@ public class UserResource {
     /** Location is under the issuer, never built from Host or forwarded headers a client chose. */
     private final String base;
 
-    private final ClientAddress clientAddress;
+    private final SourceAddress sourceAddress;
 
-    UserResource(Account account, AuthConfig config, ClientAddress clientAddress) {
+    UserResource(Account account, TokensConfig config, SourceAddress sourceAddress) {
         this.account = account;
-        this.clientAddress = clientAddress;
+        this.sourceAddress = sourceAddress;
         this.base = config.issuer().replaceAll("/+$", "");
     }
 
@@ -45,7 +45,7 @@ public class UserResource {
     @Consumes(MediaType.APPLICATION_JSON)
     public Uni<Response> register(
             @Valid @NotNull NewUser request, @Context HttpServerRequest http) {
-        return account.register(request, clientAddress.of(http))
+        return account.register(request, sourceAddress.of(http))
                 .map(
                         user ->
                                 Response.created(URI.create(base + "/users/me")) // where the new
@@ -70,7 +70,7 @@ public class UserResource {
             @Context SecurityContext security,
             @Context HttpServerRequest request,
             @Valid @NotNull PasswordChange change) {
-        return account.changePassword(caller(security), change, clientAddress.of(request))
+        return account.changePassword(caller(security), change, sourceAddress.of(request))
                 .map(done -> Response.noContent().build());
     }
 

@@ -2,7 +2,7 @@ package io.authservice.clients;
 
 import static io.authservice.clients.ClientAuthentication.failed;
 
-import io.authservice.config.AuthConfig;
+import io.authservice.config.TokensConfig;
 import io.authservice.platform.BoundedWorker;
 import io.authservice.platform.ControlCharacters;
 import io.smallrye.mutiny.Uni;
@@ -88,7 +88,7 @@ public class ClientAssertions {
     private static final int MAX_CACHED_CONSUMERS = 10_000;
     private final Map<String, Consumer> consumers = new ConcurrentHashMap<>();
 
-    ClientAssertions(ClientAssertionStore store, AuthConfig config) {
+    ClientAssertions(ClientAssertionStore store, TokensConfig config) {
         this.store = store;
         this.issuer = config.issuer();
         this.clockSkewSeconds = (int) config.tokens().clockSkew().toSeconds();

@@ -1,6 +1,6 @@
 package io.authservice.clients;
 
-import io.authservice.config.AuthConfig;
+import io.authservice.config.ClientsConfig;
 import io.authservice.platform.db.Database;
 import io.authservice.platform.db.Transaction;
 import io.smallrye.mutiny.Uni;
@@ -41,7 +41,7 @@ public class ClientRepository {
     private final long cacheNanos;
     private final Map<String, Cached> cache = new ConcurrentHashMap<>();
 
-    ClientRepository(Database database, AuthConfig config) {
+    ClientRepository(Database database, ClientsConfig config) {
         this.database = database;
         this.cacheNanos = config.clients().cacheTtl().toNanos();
     }

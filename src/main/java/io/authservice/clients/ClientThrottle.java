@@ -1,6 +1,6 @@
 package io.authservice.clients;
 
-import io.authservice.config.AuthConfig;
+import io.authservice.config.LoginConfig;
 import io.authservice.platform.Failure;
 import io.authservice.platform.SourceKey;
 import jakarta.inject.Singleton;
@@ -26,10 +26,10 @@ public class ClientThrottle {
     private final long baseNanos;
     private final long maxNanos;
 
-    ClientThrottle(AuthConfig config) {
-        this.maxFailures = Math.max(1, config.login().maxFailures());
-        this.baseNanos = config.login().throttleBase().toNanos();
-        this.maxNanos = config.login().throttleMax().toNanos();
+    ClientThrottle(LoginConfig config) {
+        this.maxFailures = Math.max(1, config.maxFailures());
+        this.baseNanos = config.throttleBase().toNanos();
+        this.maxNanos = config.throttleMax().toNanos();
     }
 
     /** Fails with {@code too_many_requests} while {@code clientId} is locked for {@code source}. */

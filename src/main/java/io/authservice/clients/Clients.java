@@ -1,6 +1,7 @@
 package io.authservice.clients;
 
-import io.authservice.config.AuthConfig;
+import io.authservice.config.ClientsConfig;
+import io.authservice.config.TokensConfig;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Singleton;
 import java.time.Instant;
@@ -17,16 +18,16 @@ public class Clients {
     private final ClientRepository repository;
     private final Client firstParty;
 
-    Clients(ClientRepository repository, AuthConfig config) {
+    Clients(ClientRepository repository, ClientsConfig clientsConfig, TokensConfig tokensConfig) {
         this.repository = repository;
         this.firstParty =
                 new Client(
-                        config.publicClientId(),
-                        config.publicClientId(),
+                        clientsConfig.publicClientId(),
+                        clientsConfig.publicClientId(),
                         Set.of(Client.PASSWORD, Client.REFRESH_TOKEN),
                         Client.NONE,
-                        List.copyOf(config.tokens().scopes()),
-                        List.copyOf(config.tokens().audience()),
+                        List.copyOf(tokensConfig.tokens().scopes()),
+                        List.copyOf(tokensConfig.tokens().audience()),
                         null,
                         List.of(),
                         Client.BODY,

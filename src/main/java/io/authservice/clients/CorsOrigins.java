@@ -1,6 +1,6 @@
 package io.authservice.clients;
 
-import io.authservice.config.AuthConfig;
+import io.authservice.config.ClientsConfig;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
@@ -28,7 +28,7 @@ public class CorsOrigins {
     private final Set<String> configured;
     private volatile Set<String> allowed;
 
-    CorsOrigins(ClientRepository repository, AuthConfig config) {
+    CorsOrigins(ClientRepository repository, ClientsConfig config) {
         this.repository = repository;
         Set<String> origins = new HashSet<>();
         for (String value : config.cors().origins().orElse(List.of())) {

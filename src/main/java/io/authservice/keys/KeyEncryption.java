@@ -1,6 +1,6 @@
 package io.authservice.keys;
 
-import io.authservice.config.AuthConfig;
+import io.authservice.config.KeysConfig;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.nio.ByteBuffer;
@@ -37,10 +37,8 @@ public class KeyEncryption {
     private final SecureRandom random = new SecureRandom();
 
     @Inject
-    KeyEncryption(AuthConfig config) {
-        this(
-                config.keys().encryptionKey(),
-                config.keys().previousEncryptionKeys().orElse(List.of()));
+    KeyEncryption(KeysConfig config) {
+        this(config.encryptionKey(), config.previousEncryptionKeys().orElse(List.of()));
     }
 
     KeyEncryption(String base64Kek, List<String> previous) {

@@ -1,6 +1,8 @@
 package io.authservice.keys;
 
-import io.authservice.config.AuthConfig;
+import io.authservice.config.DatabaseConfig;
+import io.authservice.config.KeysConfig;
+import io.authservice.config.TokensConfig;
 import io.authservice.keys.KeyPlan.Create;
 import io.authservice.keys.KeyPlan.Delete;
 import io.authservice.keys.KeyPlan.Promote;
@@ -49,18 +51,23 @@ public class KeyLifecycle {
     private final Duration retireAfter;
     private final Duration replicaDelay;
 
-    KeyLifecycle(KeyRepository repository, Vertx vertx, AuthConfig config) {
-        this.deadline = config.database().timeout().plus(KEY_GENERATION_ALLOWANCE);
+    KeyLifecycle(
+            KeyRepository repository,
+            Vertx vertx,
+            DatabaseConfig databaseConfig,
+            KeysConfig keys,
+            TokensConfig tokensConfig) {
+        this.deadline = databaseConfig.timeout().plus(KEY_GENERATION_ALLOWANCE);
         this.repository = repository;
         this.vertx = vertx;
-        AuthConfig.Keys keys = config.keys();
         this.settings =
                 new KeyPlan.Settings(
                         keys.algorithm(), keys.rotationPeriod(), keys.publishLeadTime());
         this.retireAfter =
-                config.tokens()
+                tokensConfig
+                        .tokens()
                         .accessTokenLifespan()
-                        .plus(config.tokens().clockSkew())
+                        .plus(tokensConfig.tokens().clockSkew())
                         .plus(keys.retireLeeway());
         this.replicaDelay = keys.refreshInterval();
     }

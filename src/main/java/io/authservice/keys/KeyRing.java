@@ -1,6 +1,6 @@
 package io.authservice.keys;
 
-import io.authservice.config.AuthConfig;
+import io.authservice.config.KeysConfig;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
 import jakarta.inject.Singleton;
@@ -48,10 +48,10 @@ public class KeyRing {
     private volatile Snapshot snapshot;
     private volatile String fingerprint;
 
-    KeyRing(KeyRepository repository, Vertx vertx, AuthConfig config) {
+    KeyRing(KeyRepository repository, Vertx vertx, KeysConfig config) {
         this.vertx = vertx;
         this.repository = repository;
-        AuthConfig.Keys keys = config.keys();
+        KeysConfig keys = config;
         if (keys.publishLeadTime().compareTo(keys.jwksMaxAge()) < 0) {
             throw new IllegalStateException(
                     "auth.keys.publish-lead-time ("

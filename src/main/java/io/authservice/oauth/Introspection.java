@@ -2,7 +2,7 @@ package io.authservice.oauth;
 
 import io.authservice.clients.Client;
 import io.authservice.clients.Clients;
-import io.authservice.config.AuthConfig;
+import io.authservice.config.TokensConfig;
 import io.authservice.keys.KeyRing;
 import io.authservice.sessions.Sessions;
 import io.authservice.tokens.AccessTokenVerifier;
@@ -51,7 +51,7 @@ public class Introspection {
     private final Clients clients;
     private final String issuer;
 
-    Introspection(AuthConfig config, KeyRing keys, Sessions sessions, Clients clients) {
+    Introspection(TokensConfig config, KeyRing keys, Sessions sessions, Clients clients) {
         this.accessTokens =
                 AccessTokenVerifier.builder(config, keys)
                         .setSkipDefaultAudienceValidation()

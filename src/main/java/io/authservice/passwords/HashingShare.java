@@ -1,6 +1,6 @@
 package io.authservice.passwords;
 
-import io.authservice.config.AuthConfig;
+import io.authservice.config.PasswordsConfig;
 import io.authservice.passwords.PasswordHasher.Outcome;
 import io.authservice.platform.Failure;
 import io.authservice.platform.SourceKey;
@@ -32,8 +32,8 @@ public class HashingShare {
     private final Map<String, Share> shares = new HashMap<>();
 
     @Inject
-    HashingShare(PasswordHasher hasher, AuthConfig config) {
-        this(hasher, config.passwords().hashingThreads(), config.passwords().hashingPerAddress());
+    HashingShare(PasswordHasher hasher, PasswordsConfig config) {
+        this(hasher, config.hashingThreads(), config.hashingPerAddress());
     }
 
     HashingShare(PasswordHasher hasher, int poolThreads, int perSource) {

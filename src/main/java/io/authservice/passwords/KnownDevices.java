@@ -1,6 +1,6 @@
 package io.authservice.passwords;
 
-import io.authservice.config.AuthConfig;
+import io.authservice.config.LoginConfig;
 import io.authservice.keys.KeyEncryption;
 import jakarta.inject.Singleton;
 import java.nio.ByteBuffer;
@@ -33,9 +33,9 @@ public class KnownDevices {
     private final Duration lifetime;
     private final SecureRandom random = new SecureRandom();
 
-    KnownDevices(KeyEncryption encryption, AuthConfig config) {
+    KnownDevices(KeyEncryption encryption, LoginConfig config) {
         this.keys = encryption.derivedKeys(PURPOSE);
-        this.lifetime = config.login().knownDeviceLifetime();
+        this.lifetime = config.knownDeviceLifetime();
     }
 
     /** How long a device token is accepted after the login that issued it. */

@@ -1,6 +1,6 @@
 package io.authservice.passwords;
 
-import io.authservice.config.AuthConfig;
+import io.authservice.config.LoginConfig;
 import io.authservice.platform.db.Database;
 import io.authservice.platform.db.Transaction;
 import io.smallrye.mutiny.Uni;
@@ -50,9 +50,9 @@ public class LoginFailureStore {
     private final double forgetAfterSeconds;
     private final double knownSeconds;
 
-    LoginFailureStore(Database database, AuthConfig config) {
+    LoginFailureStore(Database database, LoginConfig config) {
         this.database = database;
-        AuthConfig.Login login = config.login();
+        LoginConfig login = config;
         this.forgetAfterSeconds =
                 Math.max(login.throttleMax().toMillis(), login.accountLimitWindow().toMillis())
                         / 1000.0;

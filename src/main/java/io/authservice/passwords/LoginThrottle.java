@@ -1,6 +1,6 @@
 package io.authservice.passwords;
 
-import io.authservice.config.AuthConfig;
+import io.authservice.config.LoginConfig;
 import io.authservice.platform.Failure;
 import io.authservice.platform.SourceKey;
 import io.authservice.platform.db.Transaction;
@@ -54,16 +54,16 @@ public class LoginThrottle {
     private final double knownSeconds;
     private final Duration accountDelayMax;
 
-    LoginThrottle(LoginFailureStore store, KnownDevices devices, AuthConfig config) {
+    LoginThrottle(LoginFailureStore store, KnownDevices devices, LoginConfig config) {
         this.store = store;
         this.devices = devices;
-        this.maxFailures = config.login().maxFailures();
-        this.maxAccountFailures = config.login().maxAccountFailures();
-        this.baseSeconds = seconds(config.login().throttleBase());
-        this.maxSeconds = seconds(config.login().throttleMax());
-        this.windowSeconds = seconds(config.login().accountLimitWindow());
-        this.knownSeconds = seconds(config.login().knownDeviceLifetime());
-        this.accountDelayMax = config.login().accountDelayMax();
+        this.maxFailures = config.maxFailures();
+        this.maxAccountFailures = config.maxAccountFailures();
+        this.baseSeconds = seconds(config.throttleBase());
+        this.maxSeconds = seconds(config.throttleMax());
+        this.windowSeconds = seconds(config.accountLimitWindow());
+        this.knownSeconds = seconds(config.knownDeviceLifetime());
+        this.accountDelayMax = config.accountDelayMax();
     }
 
     /**

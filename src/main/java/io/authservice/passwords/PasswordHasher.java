@@ -1,6 +1,6 @@
 package io.authservice.passwords;
 
-import io.authservice.config.AuthConfig;
+import io.authservice.config.PasswordsConfig;
 import io.authservice.platform.BoundedWorker;
 import io.authservice.platform.crypto.NativeCrypto;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -38,12 +38,12 @@ public class PasswordHasher {
     private final Timer timer;
 
     @Inject
-    PasswordHasher(AuthConfig config, MeterRegistry metrics, NativeCrypto crypto) {
+    PasswordHasher(PasswordsConfig config, MeterRegistry metrics, NativeCrypto crypto) {
         this.timer =
                 Timer.builder("auth.password.hash")
                         .description("Argon2id/bcrypt hashing and verification")
                         .register(metrics);
-        AuthConfig.Passwords p = config.passwords();
+        PasswordsConfig p = config;
         this.argon2 =
                 new Argon2id(
                         crypto.argon2(),

@@ -1,6 +1,7 @@
 package io.authservice.sessions;
 
-import io.authservice.config.AuthConfig;
+import io.authservice.config.DatabaseConfig;
+import io.authservice.config.SessionsConfig;
 import io.authservice.platform.db.Database;
 import io.authservice.platform.db.GroupCommit;
 import io.authservice.platform.db.Transaction;
@@ -72,17 +73,21 @@ public class SessionStore {
     private final long absoluteSeconds;
     private final GroupCommit<Spend, Spent> spends;
 
-    SessionStore(Database database, AuthConfig config, MeterRegistry metrics) {
+    SessionStore(
+            Database database,
+            SessionsConfig sessionsConfig,
+            DatabaseConfig databaseConfig,
+            MeterRegistry metrics) {
         this.database = database;
-        this.idleSeconds = config.tokens().refreshIdleLifetime().toSeconds();
-        this.absoluteSeconds = config.tokens().refreshAbsoluteLifetime().toSeconds();
-        AuthConfig.Tokens.GroupCommit group = config.tokens().groupCommit();
+        this.idleSeconds = sessionsConfig.refreshIdleLifetime().toSeconds();
+        this.absoluteSeconds = sessionsConfig.refreshAbsoluteLifetime().toSeconds();
+        SessionsConfig.GroupCommit group = sessionsConfig.groupCommit();
         this.spends =
                 new GroupCommit<>(
                         this::spendAll,
                         group.maxSize(),
                         group.maxWait(),
-                        config.database().timeout(),
+                        databaseConfig.timeout(),
                         DistributionSummary.builder("auth.refresh.spend.batch")
                                 .description("Refresh spends written by one statement")
                                 .register(metrics));

@@ -1,6 +1,6 @@
 package io.authservice.sessions;
 
-import io.authservice.config.AuthConfig;
+import io.authservice.config.SessionsConfig;
 import io.authservice.platform.Audit;
 import io.authservice.platform.Failure;
 import io.authservice.tokens.Subject;
@@ -53,11 +53,11 @@ public class Sessions {
     private final Audit audit;
     private final double retryWindowSeconds;
 
-    Sessions(SessionStore store, RefreshTokenCodec codec, Audit audit, AuthConfig config) {
+    Sessions(SessionStore store, RefreshTokenCodec codec, Audit audit, SessionsConfig config) {
         this.store = store;
         this.codec = codec;
         this.audit = audit;
-        this.retryWindowSeconds = retryWindowSeconds(config.tokens().refreshRetryWindow());
+        this.retryWindowSeconds = retryWindowSeconds(config.refreshRetryWindow());
     }
 
     /**

@@ -1,6 +1,6 @@
 package io.authservice.tokens;
 
-import io.authservice.config.AuthConfig;
+import io.authservice.config.TokensConfig;
 import io.authservice.keys.KeyRing;
 import io.smallrye.jwt.auth.principal.DefaultJWTCallerPrincipal;
 import io.smallrye.jwt.auth.principal.JWTAuthContextInfo;
@@ -30,7 +30,7 @@ public class AccessTokenVerifier extends JWTCallerPrincipalFactory {
 
     private final JwtConsumer consumer;
 
-    AccessTokenVerifier(AuthConfig config, KeyRing keys) {
+    AccessTokenVerifier(TokensConfig config, KeyRing keys) {
         this.consumer =
                 builder(config, keys)
                         .setExpectedAudience(config.tokens().audience().toArray(String[]::new))
@@ -41,7 +41,7 @@ public class AccessTokenVerifier extends JWTCallerPrincipalFactory {
      * Every check of this service's access tokens but the audience, which depends on who asks:
      * protected paths here want {@code auth.tokens.audience}, introspection takes any client's.
      */
-    public static JwtConsumerBuilder builder(AuthConfig config, KeyRing keys) {
+    public static JwtConsumerBuilder builder(TokensConfig config, KeyRing keys) {
         return new JwtConsumerBuilder()
                 .setJwsAlgorithmConstraints(ConstraintType.PERMIT, ALGORITHMS)
                 .setVerificationKeyResolver(

@@ -1,6 +1,6 @@
 package io.authservice.tokens;
 
-import io.authservice.config.AuthConfig;
+import io.authservice.config.TokensConfig;
 import io.authservice.keys.KeyRing;
 import io.authservice.keys.SigningKey;
 import io.authservice.platform.BoundedWorker;
@@ -26,14 +26,14 @@ import org.jose4j.lang.JoseException;
 public class AccessTokens {
 
     private final KeyRing keys;
-    private final AuthConfig config;
+    private final TokensConfig config;
     private final BoundedWorker signer;
 
     private final Timer timer;
     private final String issuer;
     private final String typ;
 
-    AccessTokens(KeyRing keys, AuthConfig config, MeterRegistry metrics) {
+    AccessTokens(KeyRing keys, TokensConfig config, MeterRegistry metrics) {
         this.timer =
                 Timer.builder("auth.token.issuance")
                         .description("Signing one access token")

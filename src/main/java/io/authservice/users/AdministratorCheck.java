@@ -1,6 +1,6 @@
 package io.authservice.users;
 
-import io.authservice.config.AuthConfig;
+import io.authservice.config.UsersConfig;
 import io.quarkus.security.identity.AuthenticationRequestContext;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.security.identity.SecurityIdentityAugmentor;
@@ -32,7 +32,7 @@ public class AdministratorCheck implements SecurityIdentityAugmentor {
     private final long recheckNanos;
     private final Map<UUID, Verdict> verdicts = new ConcurrentHashMap<>();
 
-    AdministratorCheck(UserRepository users, AuthConfig config) {
+    AdministratorCheck(UserRepository users, UsersConfig config) {
         this.users = users;
         this.recheckNanos = config.adminRecheckInterval().toNanos();
     }

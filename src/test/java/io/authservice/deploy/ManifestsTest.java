@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import io.authservice.config.AuthConfig;
+import io.authservice.config.ConfigMappingsTest;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
@@ -1182,13 +1182,15 @@ class ManifestsTest {
     }
 
     /**
-     * The environment variables of properties the service reads: every {@code auth.*} option of
-     * {@link AuthConfig}, and every property of application.properties or of the README's
+     * The environment variables of properties the service reads: every {@code auth.*} option of the
+     * config mappings, and every property of application.properties or of the README's
      * configuration table.
      */
     private static Set<String> knownVariables(Properties application) throws IOException {
         Set<String> properties = new TreeSet<>();
-        authOptions(AuthConfig.class, "auth.", properties);
+        for (ConfigMappingsTest.Option option : ConfigMappingsTest.options()) {
+            properties.add(option.name());
+        }
         for (String key : application.stringPropertyNames()) {
             properties.add(key.replaceFirst("^%[^.]+\\.", ""));
         }
@@ -1209,21 +1211,5 @@ class ManifestsTest {
             variables.add(property.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "_"));
         }
         return variables;
-    }
-
-    private static void authOptions(Class<?> mapping, String prefix, Set<String> into) {
-        for (Method method : mapping.getDeclaredMethods()) {
-            String name =
-                    prefix
-                            + method.getName()
-                                    .replaceAll("([a-z0-9])([A-Z])", "$1-$2")
-                                    .toLowerCase(Locale.ROOT);
-            if (method.getReturnType().isInterface()
-                    && method.getReturnType().getEnclosingClass() == AuthConfig.class) {
-                authOptions(method.getReturnType(), name + ".", into);
-            } else {
-                into.add(name);
-            }
-        }
     }
 }

@@ -1,9 +1,9 @@
 package io.authservice.api.http;
 
-import io.authservice.api.ClientAddress;
 import io.authservice.api.ErrorBody;
 import io.authservice.api.RouterErrors;
-import io.authservice.config.AuthConfig;
+import io.authservice.api.SourceAddress;
+import io.authservice.config.HttpConfig;
 import io.authservice.platform.SourceKey;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -59,15 +59,15 @@ public class ConnectionGuard {
     private static final String HANDLER = ConnectionGuard.class.getName();
     private static final AttributeKey<Heads> HEADS = AttributeKey.valueOf(HANDLER + ".heads");
 
-    private final ClientAddress clientAddress;
+    private final SourceAddress sourceAddress;
     private final Vertx vertx;
     private final long timeoutMillis;
     private final int perSource;
     private final Map<String, Integer> open = new ConcurrentHashMap<>();
     private final Acceptor acceptor = new Acceptor();
 
-    ConnectionGuard(ClientAddress clientAddress, Vertx vertx, AuthConfig config) {
-        this.clientAddress = clientAddress;
+    ConnectionGuard(SourceAddress sourceAddress, Vertx vertx, HttpConfig config) {
+        this.sourceAddress = sourceAddress;
         this.vertx = vertx;
         this.timeoutMillis = Math.max(1, config.http().requestTimeout().toMillis());
         this.perSource = config.http().connectionsPerSource();
@@ -194,7 +194,7 @@ public class ConnectionGuard {
             return true;
         }
         String address = NetUtil.toAddressString(peer.getAddress());
-        if (clientAddress.isTrusted(address)) {
+        if (sourceAddress.isTrusted(address)) {
             return true;
         }
         String source = SourceKey.of(address);

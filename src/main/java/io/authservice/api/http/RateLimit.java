@@ -1,8 +1,8 @@
 package io.authservice.api.http;
 
-import io.authservice.api.ClientAddress;
 import io.authservice.api.RouterErrors;
-import io.authservice.config.AuthConfig;
+import io.authservice.api.SourceAddress;
+import io.authservice.config.HttpConfig;
 import io.authservice.platform.Failure;
 import io.authservice.platform.SourceKey;
 import io.vertx.core.http.HttpMethod;
@@ -50,13 +50,13 @@ public class RateLimit {
     private static final Set<String> SUCCESS_RETURNS =
             Set.of("/oauth2/token", "/oauth2/introspect");
 
-    private final ClientAddress clientAddress;
+    private final SourceAddress sourceAddress;
     private final Budget hashing;
     private final Budget tokenChecks;
     private final long refusalDelayMillis;
 
-    RateLimit(ClientAddress clientAddress, AuthConfig config) {
-        this.clientAddress = clientAddress;
+    RateLimit(SourceAddress sourceAddress, HttpConfig config) {
+        this.sourceAddress = sourceAddress;
         this.refusalDelayMillis = config.rateLimit().refusalDelay().toMillis();
         this.hashing =
                 new Budget(config.rateLimit().requestsPerSecond(), config.rateLimit().burst());
@@ -86,7 +86,7 @@ public class RateLimit {
             rc.next();
             return;
         }
-        String source = SourceKey.of(clientAddress.of(rc.request()));
+        String source = SourceKey.of(sourceAddress.of(rc.request()));
         long wait = budget.take(source);
         if (wait == 0) {
             if (SUCCESS_RETURNS.contains(path)) {

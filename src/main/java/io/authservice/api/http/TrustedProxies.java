@@ -8,7 +8,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 /**
  * Quarkus' own forwarded-header support stays off: it would let clients choose the scheme, host and
  * address it reports, and it leaves a request with an empty {@code X-Forwarded-For} entry
- * unanswered. {@link ClientAddress} reads {@code X-Forwarded-For} from {@code auth.trusted-proxies}
+ * unanswered. {@link SourceAddress} reads {@code X-Forwarded-For} from {@code auth.trusted-proxies}
  * instead.
  */
 @Singleton

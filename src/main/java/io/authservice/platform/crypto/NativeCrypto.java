@@ -1,6 +1,6 @@
 package io.authservice.platform.crypto;
 
-import io.authservice.config.AuthConfig;
+import io.authservice.config.CryptoConfig;
 import io.quarkus.arc.Unremovable;
 import io.quarkus.flyway.FlywayConfigurationCustomizer;
 import io.quarkus.runtime.StartupEvent;
@@ -49,8 +49,8 @@ public class NativeCrypto {
     private final CompletableFuture<Choice> choice;
 
     @Inject
-    NativeCrypto(AuthConfig config) {
-        this(config.crypto().nativeLibraries());
+    NativeCrypto(CryptoConfig config) {
+        this(config.nativeLibraries());
     }
 
     /** Begins loading on its own thread; {@link #provider()} and {@link #argon2()} wait for it. */

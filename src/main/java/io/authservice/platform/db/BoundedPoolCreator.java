@@ -1,6 +1,6 @@
 package io.authservice.platform.db;
 
-import io.authservice.config.AuthConfig;
+import io.authservice.config.DatabaseConfig;
 import io.quarkus.reactive.pg.client.PgPoolCreator;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgBuilder;
@@ -25,10 +25,10 @@ import java.util.concurrent.TimeUnit;
 @Singleton
 public class BoundedPoolCreator implements PgPoolCreator {
 
-    private final AuthConfig.Database config;
+    private final DatabaseConfig config;
 
-    BoundedPoolCreator(AuthConfig config) {
-        this.config = config.database();
+    BoundedPoolCreator(DatabaseConfig config) {
+        this.config = config;
     }
 
     @Override

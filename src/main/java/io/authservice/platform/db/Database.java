@@ -1,6 +1,6 @@
 package io.authservice.platform.db;
 
-import io.authservice.config.AuthConfig;
+import io.authservice.config.DatabaseConfig;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -23,9 +23,9 @@ public class Database {
     private final Pool pool;
     private final Duration timeout;
 
-    Database(Pool pool, AuthConfig config) {
+    Database(Pool pool, DatabaseConfig config) {
         this.pool = pool;
-        this.timeout = config.database().timeout();
+        this.timeout = config.timeout();
     }
 
     /**

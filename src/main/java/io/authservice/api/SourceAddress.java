@@ -1,6 +1,6 @@
 package io.authservice.api;
 
-import io.authservice.config.AuthConfig;
+import io.authservice.config.HttpConfig;
 import io.netty.util.NetUtil;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.inject.Singleton;
@@ -13,11 +13,11 @@ import java.util.List;
  * the proxy appends) and leaves a request with an empty entry unanswered.
  */
 @Singleton
-public class ClientAddress {
+public class SourceAddress {
 
     private final List<Range> trusted;
 
-    ClientAddress(AuthConfig config) {
+    SourceAddress(HttpConfig config) {
         this.trusted =
                 config.trustedProxies().orElse(List.of()).stream().map(Range::parse).toList();
     }
