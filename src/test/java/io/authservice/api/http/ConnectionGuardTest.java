@@ -33,7 +33,21 @@ class ConnectionGuardTest {
 
     static final int PER_SOURCE = 4;
     static final int MAX_CONNECTIONS = 16;
-    static final long DEADLINE_MILLIS = 3_000;
+
+    /**
+     * The request deadline: short, so that the tests that wait it out are quick, yet long enough
+     * that the first test can judge the held connections well before it.
+     */
+    static final long DEADLINE_MILLIS = 2_000;
+
+    /**
+     * When the first test judges which slow connections the server holds: after the excess ones
+     * were closed on accept, and well before the deadline answers the held ones.
+     */
+    static final long JUDGED_AFTER_MILLIS = 1_200;
+
+    /** How often a trickling client sends a byte: several times within the deadline. */
+    static final long TRICKLE_MILLIS = 250;
 
     public static class Profile implements QuarkusTestProfile {
         @Override
@@ -42,7 +56,7 @@ class ConnectionGuardTest {
                     // With the profile's prefix: application.properties turns the cap off for
                     // %test.
                     "%test.auth.http.connections-per-source", String.valueOf(PER_SOURCE),
-                    "auth.http.request-timeout", "PT" + DEADLINE_MILLIS / 1000 + "S",
+                    "auth.http.request-timeout", "PT" + DEADLINE_MILLIS / 1000.0 + "S",
                     "quarkus.http.limits.max-connections", String.valueOf(MAX_CONNECTIONS));
         }
     }
@@ -60,6 +74,7 @@ class ConnectionGuardTest {
         InetAddress attacker = InetAddress.getByName("127.0.0.3");
         InetAddress other = InetAddress.getByName("127.0.0.2");
         List<Socket> slow = new ArrayList<>();
+        long begun = System.nanoTime();
         try {
             // More than all the server's connections, each a request whose body has begun and
             // stalls.
@@ -72,14 +87,15 @@ class ConnectionGuardTest {
                     // closed at once by the server's own connection limit
                 }
             }
-            // Held: no answer 1.5 s after the writes (all sockets judged at that moment, well
-            // before the deadline could answer them).
+            // Held: no answer JUDGED_AFTER_MILLIS after the writes (all sockets judged at that
+            // moment, before the deadline could answer them).
             long written = System.nanoTime();
             int held = 0;
             List<String> refusals = new ArrayList<>();
             for (Socket socket : slow) {
                 long elapsed = (System.nanoTime() - written) / 1_000_000;
-                String answer = answerWithin(socket, (int) Math.max(1, 1_500 - elapsed));
+                String answer =
+                        answerWithin(socket, (int) Math.max(1, JUDGED_AFTER_MILLIS - elapsed));
                 if (answer == null) {
                     held++;
                 } else {
@@ -89,6 +105,13 @@ class ConnectionGuardTest {
                                     : answer.substring(0, answer.indexOf("\r\n")));
                 }
             }
+            // Judged after a deadline, the held ones would have had their 408 and look refused, and
+            // the count below would say nothing. Each one's deadline runs from its first byte,
+            // sent after begun: none has come yet.
+            long judged = (System.nanoTime() - begun) / 1_000_000;
+            assertTrue(
+                    judged < DEADLINE_MILLIS,
+                    "judged " + judged + " ms after the first write, past the deadline");
             // The others were closed as they were accepted.
             assertTrue(
                     held <= PER_SOURCE,
@@ -172,8 +195,8 @@ class ConnectionGuardTest {
     }
 
     /**
-     * Sends {@code start}, then a byte a second (never idle long enough for the idle timeout): 408
-     * at the deadline.
+     * Sends {@code start}, then a byte every {@link #TRICKLE_MILLIS} (never idle long enough for
+     * the idle timeout, and bytes keep arriving before the deadline): 408 at the deadline.
      */
     private void assertTimesOut(String start, String from) throws Exception {
         try (Socket socket = RawHttp.connect(base, InetAddress.getByName(from))) {
@@ -189,9 +212,9 @@ class ConnectionGuardTest {
                     new Thread(
                             () -> {
                                 try {
-                                    for (int i = 0; i < 60; i++) {
-                                        // A slow client on purpose: a byte a second.
-                                        Thread.sleep(1_000);
+                                    for (int i = 0; i < 240; i++) {
+                                        // A slow client on purpose: a byte at a time.
+                                        Thread.sleep(TRICKLE_MILLIS);
                                         write(socket, "x");
                                     }
                                 } catch (IOException | InterruptedException closed) {
