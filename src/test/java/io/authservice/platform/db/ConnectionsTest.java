@@ -33,17 +33,7 @@ class ConnectionsTest {
     @BeforeAll
     static void start() {
         vertx = Vertx.vertx();
-        pool =
-                PgBuilder.pool()
-                        .with(new PoolOptions().setMaxSize(1))
-                        .connectingTo(
-                                new PgConnectOptions()
-                                        .setHost("127.0.0.1")
-                                        .setPort(5432)
-                                        .setDatabase(DATABASE)
-                                        .setUser("postgres"))
-                        .using(vertx)
-                        .build();
+        pool = pool(new PoolOptions().setMaxSize(1));
     }
 
     @AfterAll
@@ -76,20 +66,11 @@ class ConnectionsTest {
     @Test
     void thePoolsTimeoutIsTheClientsOwnSignal() {
         Pool empty =
-                PgBuilder.pool()
-                        .with(
-                                new PoolOptions()
-                                        .setMaxSize(1)
-                                        .setConnectionTimeout(1000)
-                                        .setConnectionTimeoutUnit(TimeUnit.MILLISECONDS))
-                        .connectingTo(
-                                new PgConnectOptions()
-                                        .setHost("127.0.0.1")
-                                        .setPort(5432)
-                                        .setDatabase(DATABASE)
-                                        .setUser("postgres"))
-                        .using(vertx)
-                        .build();
+                pool(
+                        new PoolOptions()
+                                .setMaxSize(1)
+                                .setConnectionTimeout(1000)
+                                .setConnectionTimeoutUnit(TimeUnit.MILLISECONDS));
         try {
             SqlConnection held = await(empty.getConnection());
             ExecutionException timeout =
@@ -101,6 +82,16 @@ class ConnectionsTest {
         } finally {
             empty.close();
         }
+    }
+
+    private static Pool pool(PoolOptions options) {
+        PgConnectOptions server =
+                new PgConnectOptions()
+                        .setHost("127.0.0.1")
+                        .setPort(5432)
+                        .setDatabase(DATABASE)
+                        .setUser("postgres");
+        return PgBuilder.pool().with(options).connectingTo(server).using(vertx).build();
     }
 
     private static <T> T await(Future<T> future) throws Exception {
