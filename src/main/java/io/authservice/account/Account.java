@@ -19,7 +19,7 @@ import io.authservice.users.UserView;
 import io.authservice.users.Usernames;
 import io.quarkus.security.AuthenticationFailedException;
 import io.smallrye.mutiny.Uni;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -28,7 +28,7 @@ import java.util.UUID;
  * What a user does for himself: registration, reading his profile, changing his password. Each
  * change is one transaction, opened here.
  */
-@ApplicationScoped
+@Singleton
 public class Account {
 
     static final List<String> DEFAULT_ROLES = List.of("user");
@@ -161,24 +161,16 @@ public class Account {
                 .chain(
                         attempt ->
                                 hashing.verify(source, change.currentPassword(), user.passwordHash)
-                                        .chain(
-                                                outcome ->
-                                                        outcome == PasswordHasher.Outcome.MISMATCH
-                                                                ? throttle.failed(attempt)
-                                                                        .chain(
-                                                                                () ->
-                                                                                        Uni
-                                                                                                .createFrom()
-                                                                                                .failure(
-                                                                                                        wrongPassword()))
-                                                                : throttle.checkSucceeded(attempt)
-                                                                        .chain(
-                                                                                () ->
-                                                                                        hashing
-                                                                                                .hash(
-                                                                                                        source,
-                                                                                                        change
-                                                                                                                .newPassword()))));
+                                        .chain(outcome -> settle(attempt, outcome)))
+                .chain(() -> hashing.hash(source, change.newPassword()));
+    }
+
+    /** A mismatch counts against the account and is refused; a match clears the reservation. */
+    private Uni<Void> settle(LoginThrottle.Attempt attempt, PasswordHasher.Outcome outcome) {
+        if (outcome == PasswordHasher.Outcome.MISMATCH) {
+            return throttle.failed(attempt).chain(() -> Uni.createFrom().failure(wrongPassword()));
+        }
+        return throttle.checkSucceeded(attempt);
     }
 
     /**

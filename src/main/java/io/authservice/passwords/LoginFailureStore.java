@@ -5,9 +5,12 @@ import io.authservice.platform.db.Database;
 import io.authservice.platform.db.Transaction;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowIterator;
+import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Singleton;
 import java.util.Optional;
+import java.util.function.Function;
 
 /** Every statement on the login failures that {@link LoginThrottle} counts. */
 @Singleton
@@ -93,11 +96,7 @@ public class LoginFailureStore {
                                 baseSeconds,
                                 maxSeconds,
                                 knownSeconds))
-                .map(
-                        rows ->
-                                rows.iterator().hasNext()
-                                        ? Optional.of(rows.iterator().next().getBoolean("known"))
-                                        : Optional.empty());
+                .map(rows -> first(rows, row -> row.getBoolean("known")));
     }
 
     /**
@@ -108,11 +107,7 @@ public class LoginFailureStore {
             String username, int maxAccountFailures, double windowSeconds) {
         return database.execute(
                         RESERVE_ACCOUNT, Tuple.of(username, maxAccountFailures, windowSeconds))
-                .map(
-                        rows ->
-                                rows.iterator().hasNext()
-                                        ? Optional.of(rows.iterator().next().getInteger("failures"))
-                                        : Optional.empty());
+                .map(rows -> first(rows, row -> row.getInteger("failures")));
     }
 
     /** Whole seconds until the pair's lock ends, at least 1. */
@@ -121,14 +116,7 @@ public class LoginFailureStore {
                         "select ceil(extract(epoch from locked_until - now()))::bigint from login_failures"
                                 + " where username = $1 and source = $2",
                         Tuple.of(username, source))
-                .map(
-                        rows -> {
-                            Long value =
-                                    rows.iterator().hasNext()
-                                            ? rows.iterator().next().getLong(0)
-                                            : null;
-                            return value == null || value < 1 ? 1 : value;
-                        });
+                .map(rows -> first(rows, row -> row.getLong(0)).filter(s -> s >= 1).orElse(1L));
     }
 
     /** A lock the pair's reservation set starts again from now. */
@@ -173,14 +161,23 @@ public class LoginFailureStore {
                                 + " and updated_at >= now() - make_interval(secs => $2) and (locked_until is null or locked_until > now())",
                         Tuple.of(username, windowSeconds))
                 .map(
-                        rows -> {
-                            if (!rows.iterator().hasNext()) {
-                                return new LoginThrottle.AccountLimit(0, Optional.empty());
-                            }
-                            Row row = rows.iterator().next();
-                            return new LoginThrottle.AccountLimit(
-                                    row.getInteger("failures"),
-                                    Optional.ofNullable(row.getOffsetDateTime("locked_until")));
-                        });
+                        rows ->
+                                first(
+                                                rows,
+                                                row ->
+                                                        new LoginThrottle.AccountLimit(
+                                                                row.getInteger("failures"),
+                                                                Optional.ofNullable(
+                                                                        row.getOffsetDateTime(
+                                                                                "locked_until"))))
+                                        .orElse(
+                                                new LoginThrottle.AccountLimit(
+                                                        0, Optional.empty())));
+    }
+
+    /** The first row read, or empty when there is none (or its value is null). */
+    private static <T> Optional<T> first(RowSet<Row> rows, Function<Row, T> read) {
+        RowIterator<Row> it = rows.iterator();
+        return it.hasNext() ? Optional.ofNullable(read.apply(it.next())) : Optional.empty();
     }
 }
