@@ -69,26 +69,6 @@ class DatabaseRulesTest {
                             "what must change together commits together, once: the use case opens"
                                     + " the transaction and hands it to the stores");
 
-    static final ArchRule CLIENT_INTERNALS_IN_ONE_CLASS =
-            noClasses()
-                    .that()
-                    .doNotHaveFullyQualifiedName("io.authservice.platform.db.Connections")
-                    .and()
-                    .doNotHaveFullyQualifiedName("io.authservice.api.http.VertxInternals")
-                    .should()
-                    .dependOnClassesThat()
-                    .resideInAnyPackage("io.vertx..impl..")
-                    .as(
-                            "only platform.db.Connections (the SQL client) and api.http.VertxInternals"
-                                    + " (the HTTP server) use Vert.x implementation classes")
-                    .because(
-                            "an upgrade that changes them then breaks one class, which its test names");
-
-    @Test
-    void vertxInternalsAreUsedByOneClassEach() {
-        CLIENT_INTERNALS_IN_ONE_CLASS.check(NativeRulesTest.APPLICATION);
-    }
-
     @Test
     void sqlLivesOnlyInStores() {
         SQL_ONLY_IN_STORES.check(NativeRulesTest.APPLICATION);
@@ -105,7 +85,6 @@ class DatabaseRulesTest {
         JavaClasses planted = new ClassFileImporter().importClasses(Planted.class);
         assertTrue(SQL_ONLY_IN_STORES.evaluate(planted).hasViolation());
         assertTrue(TRANSACTIONS_OPENED_BY_USE_CASES.evaluate(planted).hasViolation());
-        assertTrue(CLIENT_INTERNALS_IN_ONE_CLASS.evaluate(planted).hasViolation());
     }
 
     /** A class named *Store or *Repository, or one nested in it. */
@@ -125,7 +104,6 @@ class DatabaseRulesTest {
     /** Neither a store nor a use case by its name and package: SQL and a transaction of its own. */
     static final class Planted {
         static Uni<Object> work(Database database) {
-            Object internal = io.vertx.sqlclient.impl.SocketConnectionBase.class;
             return database.execute("select 1", Tuple.tuple())
                     .chain(() -> database.inTransaction(tx -> Uni.createFrom().nullItem()));
         }
