@@ -321,15 +321,7 @@ class ClientAdminTest {
         ClientsApi.clientCredentials(next, Map.of()).then().statusCode(200);
 
         admin().post("/admin/clients/no-such-client/secret").then().statusCode(404);
-        Registered spa =
-                ClientsApi.registered(
-                        Map.of(
-                                "client_name",
-                                "spa",
-                                "grant_types",
-                                List.of("password"),
-                                "token_endpoint_auth_method",
-                                "none"));
+        Registered spa = ClientsApi.spa();
         admin().post("/admin/clients/" + spa.id() + "/secret")
                 .then()
                 .statusCode(400)

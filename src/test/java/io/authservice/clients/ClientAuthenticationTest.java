@@ -389,15 +389,7 @@ class ClientAuthenticationTest {
         String es = AlgorithmIdentifiers.ECDSA_USING_P256_CURVE_AND_SHA256;
         String jwt = jwtClient(key);
         Registered secret = ClientsApi.machine(Map.of());
-        Registered spa =
-                ClientsApi.registered(
-                        Map.of(
-                                "client_name",
-                                "spa",
-                                "grant_types",
-                                List.of("password"),
-                                "token_endpoint_auth_method",
-                                "none"));
+        Registered spa = ClientsApi.spa();
         String expired = assertion(key, es, jwt, issuer, -120, UUID.randomUUID().toString());
         List<Response> failures =
                 List.of(

@@ -33,7 +33,19 @@ public final class ClientsApi {
     public static Registered registered(Map<String, ?> metadata) {
         Response answer = register(metadata);
         answer.then().statusCode(201);
-        return new Registered(answer.path("client_id"), answer.path("client_secret"));
+        return new Registered(Api.field(answer, "client_id"), Api.field(answer, "client_secret"));
+    }
+
+    /** A public client (no secret) of the password grant, as a single-page app registers. */
+    public static Registered spa() {
+        return registered(
+                Map.of(
+                        "client_name",
+                        "spa",
+                        "grant_types",
+                        java.util.List.of("password"),
+                        "token_endpoint_auth_method",
+                        "none"));
     }
 
     /**

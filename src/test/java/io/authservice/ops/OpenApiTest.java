@@ -626,15 +626,7 @@ class OpenApiTest {
                                 bearer(admin),
                                 "POST",
                                 "/admin/clients/"
-                                        + io.authservice.clients.ClientsApi.registered(
-                                                        Map.of(
-                                                                "client_name",
-                                                                "spa",
-                                                                "grant_types",
-                                                                List.of("password"),
-                                                                "token_endpoint_auth_method",
-                                                                "none"))
-                                                .id()
+                                        + io.authservice.clients.ClientsApi.spa().id()
                                         + "/secret"));
         a.put(
                 "POST /admin/clients/{clientId}/secret 404",
