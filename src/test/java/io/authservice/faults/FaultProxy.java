@@ -1,5 +1,6 @@
 package io.authservice.faults;
 
+import io.authservice.Ports;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -10,7 +11,6 @@ import java.net.Socket;
 import java.net.SocketException;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * A TCP proxy in front of PostgreSQL that injects the faults a network or a database can show. It
@@ -58,9 +58,7 @@ public final class FaultProxy implements AutoCloseable {
         IOException last = null;
         for (int attempt = 0; attempt < 50; attempt++) {
             FaultProxy proxy =
-                    new FaultProxy(
-                            ThreadLocalRandom.current().nextInt(20000, 32000),
-                            new InetSocketAddress(host, upstreamPort));
+                    new FaultProxy(Ports.draw(), new InetSocketAddress(host, upstreamPort));
             try {
                 proxy.listen();
                 return proxy;
@@ -69,21 +67,6 @@ public final class FaultProxy implements AutoCloseable {
             }
         }
         throw last;
-    }
-
-    /** A port below 32768 that nothing listens on right now (for a server under test). */
-    public static int freeLowPort() throws IOException {
-        for (int attempt = 0; attempt < 50; attempt++) {
-            int candidate = ThreadLocalRandom.current().nextInt(20000, 32000);
-            try (ServerSocket probe = new ServerSocket()) {
-                probe.setReuseAddress(true);
-                probe.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), candidate));
-                return candidate;
-            } catch (IOException taken) {
-                // try another
-            }
-        }
-        throw new IOException("no free port below 32768");
     }
 
     public int port() {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.authservice.Await;
+import io.authservice.Ports;
 import io.authservice.clients.ClientsApi;
 import io.authservice.faults.FaultProxy;
 import io.authservice.faults.FaultProxy.Mode;
@@ -86,9 +87,9 @@ class DatabaseFaultsIT {
                                 "QUARKUS_DATASOURCE_REACTIVE_URL",
                                 "postgresql://127.0.0.1:" + proxy.port() + "/" + database,
                                 "QUARKUS_HTTP_PORT",
-                                String.valueOf(FaultProxy.freeLowPort()),
+                                String.valueOf(Ports.free()),
                                 "QUARKUS_MANAGEMENT_PORT",
-                                String.valueOf(FaultProxy.freeLowPort()),
+                                String.valueOf(Ports.free()),
                                 "AUTH_DATABASE_STALL_TIMEOUT",
                                 "PT" + STALL_MS / 1000.0 + "S"));
         service.awaitReady();
