@@ -72,6 +72,8 @@ class PasswordGrantTest {
 
     /**
      * Both must cost one password hash; without the decoy hash an unknown user answers far faster.
+     * Compared at the lower quartile: a busy machine only adds time, and in a fresh-clone CI run
+     * half of the wrong-password logins took 2-4 times their usual 31 ms, which moved the median.
      */
     @Test
     void unknownUserAndWrongPasswordTakeTheSameTime() {
@@ -84,10 +86,10 @@ class PasswordGrantTest {
                 unknown.add(time(Api.uniqueName("nobody")));
             }
         }
-        double ratio = (double) median(unknown) / median(wrong);
+        double ratio = (double) lowerQuartile(unknown) / lowerQuartile(wrong);
         assertTrue(
                 ratio > 0.6 && ratio < 1.67,
-                "unknown/wrong median time ratio "
+                "unknown/wrong lower-quartile time ratio "
                         + ratio
                         + " (unknown "
                         + unknown
@@ -273,9 +275,9 @@ class PasswordGrantTest {
         return System.nanoTime() - start;
     }
 
-    private static long median(List<Long> values) {
+    private static long lowerQuartile(List<Long> values) {
         List<Long> sorted = new ArrayList<>(values);
         Collections.sort(sorted);
-        return sorted.get(sorted.size() / 2);
+        return sorted.get(sorted.size() / 4);
     }
 }
