@@ -78,13 +78,24 @@ public final class Api {
         return Tokens.of(answer);
     }
 
-    /** An access token of the bootstrap administrator of the test profile. */
+    private static volatile String[] administrator;
+
+    public static void useAdministrator(String username, String password) {
+        administrator = new String[] {username, password};
+    }
+
+    /** An access token of the bootstrap administrator. */
     public static String adminToken() {
-        var config = org.eclipse.microprofile.config.ConfigProvider.getConfig();
-        Response answer =
-                login(
+        String[] admin = administrator;
+        if (admin == null) {
+            var config = org.eclipse.microprofile.config.ConfigProvider.getConfig();
+            admin =
+                    new String[] {
                         config.getValue("auth.bootstrap-admin.username", String.class),
-                        config.getValue("auth.bootstrap-admin.password", String.class));
+                        config.getValue("auth.bootstrap-admin.password", String.class)
+                    };
+        }
+        Response answer = login(admin[0], admin[1]);
         answer.then().statusCode(200);
         return field(answer, "access_token");
     }

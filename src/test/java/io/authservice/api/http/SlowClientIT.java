@@ -5,9 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.authservice.Await;
-import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
-import io.quarkus.test.junit.TestProfile;
+import io.authservice.it.ServiceUnderTest;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,8 +16,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The idle and read timeouts and the connection cap against slow clients, with values small enough
@@ -31,28 +29,25 @@ import org.junit.jupiter.api.Test;
  * read timeout bounds blocking reads of a body, and the REST layer here reads bodies without
  * blocking before a resource runs; it is set anyway, as in production.
  */
-@QuarkusTest
-@TestProfile(SlowClientTest.Profile.class)
-class SlowClientTest {
+class SlowClientIT {
 
     static final int MAX_CONNECTIONS = 3;
 
-    public static class Profile implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of(
-                    "quarkus.http.idle-timeout", "1S",
-                    "quarkus.http.read-timeout", "1S",
-                    "quarkus.http.limits.max-connections", String.valueOf(MAX_CONNECTIONS));
-        }
-    }
+    @RegisterExtension
+    static final ServiceUnderTest SERVICE =
+            ServiceUnderTest.with(
+                    Map.of(
+                            "QUARKUS_HTTP_IDLE_TIMEOUT", "1S",
+                            "QUARKUS_HTTP_READ_TIMEOUT", "1S",
+                            "QUARKUS_HTTP_LIMITS_MAX_CONNECTIONS",
+                                    String.valueOf(MAX_CONNECTIONS)));
 
     private static final String HOST = "127.0.0.1";
     private static final String PARTIAL_HEADERS =
             "GET /.well-known/jwks.json HTTP/1.1\r\nHost: localhost\r\nX-Slow: ";
 
     private static int port() {
-        return ConfigProvider.getConfig().getValue("quarkus.http.test-port", Integer.class);
+        return SERVICE.base().getPort();
     }
 
     /**
@@ -131,6 +126,11 @@ class SlowClientTest {
                 "GET /.well-known/jwks.json HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n";
         List<Socket> held = new ArrayList<>();
         try {
+            // The other tests' connections may not be counted out yet: they would take places.
+            Await.until(
+                    "no connection left from the other tests",
+                    Duration.ofSeconds(5),
+                    () -> currentConnections() == 0);
             for (int i = 0; i < MAX_CONNECTIONS; i++) {
                 Socket socket = connect();
                 held.add(socket);
@@ -175,14 +175,15 @@ class SlowClientTest {
     }
 
     /** The server's count of open connections on the API port (its connection-limit gauge). */
-    private static double currentConnections() {
+    private static double currentConnections() throws Exception {
         String metrics =
-                io.restassured.RestAssured.given()
-                        .port(
-                                ConfigProvider.getConfig()
-                                        .getValue("quarkus.management.test-port", Integer.class))
-                        .get("/q/metrics")
-                        .asString();
+                java.net.http.HttpClient.newHttpClient()
+                        .send(
+                                java.net.http.HttpRequest.newBuilder(
+                                                SERVICE.management().resolve("/q/metrics"))
+                                        .build(),
+                                java.net.http.HttpResponse.BodyHandlers.ofString())
+                        .body();
         java.util.regex.Matcher gauge =
                 java.util.regex.Pattern.compile(
                                 "(?m)^vertx_http_connections_current(?:\\{[^}]*})? (\\S+)$")
